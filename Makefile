@@ -1,0 +1,45 @@
+# Commune Ledger — the two commands a commune IT officer needs: make run, make test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+HTMX := static/htmx.min.js
+FLASK := $(BIN)/flask --app wsgi
+BIND ?= 127.0.0.1:8000
+WORKERS ?= 2
+
+.PHONY: run test bench deps clean
+
+run: deps $(HTMX)
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo "Sổ cái xã: http://$(BIND)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --no-control-socket \
+		--access-logfile - wsgi:app
+
+test: deps $(HTMX)
+	$(BIN)/pytest
+
+bench: deps
+	$(BIN)/python -m bench.bench
+
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# htmx comes from the npm registry at a pinned version and is checked
+# against a pinned SHA-256 before it is used.
+$(HTMX): Makefile
+	rm -rf .htmx-fetch && mkdir -p .htmx-fetch static
+	cd .htmx-fetch && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz
+	echo "$(HTMX_SHA256)  .htmx-fetch/package/dist/htmx.min.js" | sha256sum --check --quiet
+	cp .htmx-fetch/package/dist/htmx.min.js $@
+	rm -rf .htmx-fetch
+
+clean:
+	rm -rf $(VENV) $(HTMX) .pytest_cache

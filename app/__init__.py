@@ -1,0 +1,79 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_wtf import CSRFProtect
+
+from app.service import LedgerService
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+htmx = HTMX()
+babel = Babel()
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    _configure(app, overrides or {})
+    logging.basicConfig(level=logging.INFO)
+    app.extensions["ledger"] = LedgerService(app.config["DATABASE_URL"], app.config["TIMEZONE"])
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "vi",
+                   timezone_selector=lambda: app.config["TIMEZONE"])
+    _register(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    env = os.environ
+    app.config.update(
+        DATABASE_URL=env.get("LEDGER_DATABASE_URL",
+                             f"sqlite:///{Path(app.instance_path) / 'ledger.sqlite3'}"),
+        TIMEZONE=env.get("LEDGER_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        SECRET_KEY=env.get("LEDGER_SECRET_KEY") or _secret_key(Path(app.instance_path)),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        LIVE_POLL_SECONDS=3,
+    )
+    app.config.update(overrides)
+
+
+def _secret_key(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register(app: Flask) -> None:
+    from app import auth, cli, dashboard, dossiers, errors, formatting, health
+
+    for module in (auth, dashboard, dossiers, health):
+        app.register_blueprint(module.bp)
+    auth.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+    cli.init_app(app)
+    app.teardown_appcontext(lambda _exc: None)
+
+
+def service() -> LedgerService:
+    from flask import current_app
+    return current_app.extensions["ledger"]

@@ -1,0 +1,144 @@
+"""The command line: ``flask --app wsgi …`` (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app import service
+from app.credentials import password_problem, set_password
+from app.service import upgrade
+from events.domain import acting_as
+from events.errors import DomainError
+from projections import queries
+from projections.engine import ProjectionFailed, timed
+
+SYSTEM_ACTOR = "system"
+
+db_cli = AppGroup("db", help="Database tables.")
+commune_cli = AppGroup("commune", help="Communes (administrative units).")
+users_cli = AppGroup("users", help="User accounts.")
+projections_cli = AppGroup("projections", help="Read models built from the log.")
+demo_cli = AppGroup("demo", help="The demo commune.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, commune_cli, users_cli, projections_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def resolve_commune(code: str | None) -> str:
+    with service().read() as conn:
+        known = queries.communes(conn)
+    if code:
+        if code not in {c for c, _ in known}:
+            fail(f"Chưa đăng ký đơn vị hành chính mã {code}.")
+        return code
+    if len(known) != 1:
+        fail("Hãy chỉ rõ --commune MÃ (đang có "
+             f"{len(known)} đơn vị hành chính được đăng ký).")
+    return known[0][0]
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate every table; safe to repeat."""
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Đã cập nhật cấu trúc cơ sở dữ liệu.")
+
+
+@commune_cli.command("add")
+@click.argument("code")
+@click.argument("name")
+def commune_add(code: str, name: str) -> None:
+    """Register a commune: its administrative unit code and name."""
+    try:
+        with acting_as(SYSTEM_ACTOR):
+            service().record(service().ledger.register_commune, code, name)
+    except DomainError as error:
+        fail(error.message)
+    click.echo(f"Đã đăng ký {code} {name}.")
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--role", required=True, help="clerk, officer, leader, auditor, inspector, admin")
+@click.option("--commune", "commune_code", default=None)
+def users_create(name: str, role: str, commune_code: str | None) -> None:
+    """Create a user; the password is read from standard input."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if problem := password_problem(password):
+        fail(problem)
+    create_user(name, role, resolve_commune(commune_code), password)
+    click.echo(f"Đã tạo người dùng {name} ({role}).")
+
+
+def create_user(name: str, role: str, commune: str, password: str,
+                must_change: bool = False) -> None:
+    try:
+        with acting_as(SYSTEM_ACTOR):
+            service().record(service().ledger.register_user, name, role, commune)
+    except DomainError as error:
+        fail(error.message)
+    with service().write() as conn:
+        set_password(conn, name, password, must_change)
+
+
+@projections_cli.command("status")
+def projections_status() -> None:
+    """How far each projection is behind the log."""
+    rows = service().engine.status()
+    click.echo(f"{'projection':<14}{'position':>10}{'head':>10}{'behind':>8}  error")
+    for s in rows:
+        click.echo(f"{s.name:<14}{s.position:>10}{s.head:>10}{s.behind:>8}  {s.error or ''}")
+    if any(s.error for s in rows):
+        sys.exit(1)
+
+
+@projections_cli.command("rebuild")
+@click.argument("name", required=False)
+def projections_rebuild(name: str | None) -> None:
+    """Drop a projection's rows (all projections without NAME) and replay the log."""
+    engine = service().engine
+    names = [name] if name else list(engine.projections)
+    if name and name not in engine.projections:
+        fail(f"Không có projection tên {name} (có: {', '.join(engine.projections)}).")
+    for each in names:
+        _rebuild(each, engine.head())
+
+
+def _rebuild(name: str, head: int) -> None:
+    engine, speed = service().engine, [0.0]
+    with click.progressbar(length=head, label=f"{name:<10}", show_pos=True,
+                           item_show_func=lambda _: f"{speed[0]:,.0f} sự kiện/giây") as bar:
+        def step(count: int, rate: float) -> None:
+            speed[0] = rate
+            bar.update(count)
+        try:
+            engine.rebuild(name, timed(step))
+        except ProjectionFailed as failure:
+            fail(str(failure))
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True,
+              help="On a log that is not empty, print the demo log-ins instead of refusing.")
+def demo_load(if_empty: bool) -> None:
+    """Record the demo commune (Quảng Nghiệp, first half of 2023)."""
+    from app import demo
+
+    if service().engine.head() > 0:
+        if if_empty:
+            click.echo(demo.saved_logins(current_app.instance_path))
+            return
+        fail("Sổ cái đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+    logins = demo.load(service(), current_app.instance_path)
+    click.echo(logins)

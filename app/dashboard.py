@@ -1,0 +1,76 @@
+"""The dashboard: the counter's tallies for a period, kept live by htmx.
+
+The counts fragment polls every few seconds; while no projection has moved
+it answers ``304 Not Modified`` from its ETag, and after the user's own
+command an ``HX-Trigger`` makes it refresh at once."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_login import current_user
+
+from app import htmx, service
+from app.dossiers import ReceiveForm
+from projections import queries
+from projections.periods import BadPeriod, Period
+
+bp = Blueprint("dashboard", __name__)
+CHANGED = "ledger-changed"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def chosen_period() -> tuple[str, Period, str | None]:
+    text = request.args.get("period", "").strip() or str(today().year)
+    try:
+        return text, Period.parse(text), None
+    except BadPeriod as error:
+        return text, Period.parse(str(today().year)), str(error)
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    service().catch_up()
+    text, period, error = chosen_period()
+    return render_template("dashboard/index.html", period_text=text, period=period,
+                           period_error=error, counts=_counts(period),
+                           form=ReceiveForm.fresh(today()))
+
+
+@bp.get("/dashboard/counts")
+def counts():  # type: ignore[no-untyped-def]
+    service().catch_up()
+    text, period, _error = chosen_period()
+    tag = _etag(period)
+    if request.if_none_match.contains(tag):
+        return _revalidated(Response(status=304), tag)
+    template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
+    body = render_template(template, counts=_counts(period), period=period, period_text=text,
+                           period_error=None, form=ReceiveForm.fresh(today()))
+    return _revalidated(Response(body), tag)
+
+
+def _counts(period: Period) -> queries.DossierCounts:
+    with service().read() as conn:
+        return queries.dossier_counts(conn, current_user.commune, period, today())
+
+
+def _etag(period: Period) -> str:
+    """Changes when any projection moves, or the day turns (overdue counts
+    depend on it), or the user or period differ."""
+    parts = (service().engine.token(), current_user.commune, str(period), str(today()),
+             str(bool(htmx)))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _revalidated(response: Response, tag: str) -> Response:
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,167 @@
+"""The one-stop counter: receive, resolve and return dossiers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app import htmx, service
+from app.auth import record
+from events.domain import CHANNELS, ONLINE_MODES
+from events.errors import DomainError
+from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
+from projections import queries
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+CHANGED = "ledger-changed"
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _required(message: str) -> list:  # type: ignore[type-arg]
+    return [DataRequired(message), Length(max=255, message="Quá dài (tối đa 255 ký tự).")]
+
+
+class ReceiveForm(FlaskForm):
+    code = StringField("Mã hồ sơ", validators=_required("Hãy nhập mã hồ sơ."))
+    procedure_code = StringField("Mã thủ tục", validators=_required("Hãy nhập mã thủ tục hành chính."))
+    applicant = StringField("Người nộp", validators=_required("Hãy nhập tên người nộp."))
+    channel = SelectField("Kênh tiếp nhận", choices=[(c, CHANNEL_NAMES[c]) for c in CHANNELS],
+                          validators=[InputRequired("Hãy chọn kênh tiếp nhận.")],
+                          validate_choice=True)
+    online_mode = SelectField("Mức độ trực tuyến",
+                              choices=[(m, ONLINE_MODE_NAMES[m]) for m in ONLINE_MODES])
+    received_at = DateTimeLocalField("Thời điểm tiếp nhận", format=DATETIME_FORMATS,
+                                     validators=[InputRequired("Hãy nhập thời điểm tiếp nhận.")])
+    due_date = DateField("Hạn trả kết quả", validators=[InputRequired("Hãy nhập hạn trả kết quả.")])
+
+    @classmethod
+    def fresh(cls, today: date) -> "ReceiveForm":
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
+        return cls(formdata=None, received_at=now, due_date=today + timedelta(days=3))
+
+
+class ResolveForm(FlaskForm):
+    occurred_at = DateTimeLocalField("Thời điểm có kết quả", format=DATETIME_FORMATS,
+                                     validators=[InputRequired("Hãy nhập thời điểm có kết quả.")])
+    digitised = BooleanField("Kết quả đã số hóa")
+    e_certified = BooleanField("Bản sao chứng thực điện tử")
+
+
+class ReturnForm(FlaskForm):
+    occurred_at = DateTimeLocalField("Thời điểm trả kết quả", format=DATETIME_FORMATS,
+                                     validators=[InputRequired("Hãy nhập thời điểm trả.")])
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def _wants_fragment() -> bool:
+    return bool(htmx) and not htmx.boosted
+
+
+@bp.get("")
+def index():  # type: ignore[no-untyped-def]
+    search = request.args.get("q", "")[:100]
+    with service().read() as conn:
+        rows = queries.recent_dossiers(conn, current_user.commune, search)
+    template = "dossiers/_rows.html" if _wants_fragment() else "dossiers/index.html"
+    return render_template(template, rows=rows, q=search)
+
+
+@bp.post("")
+def receive():  # type: ignore[no-untyped-def]
+    from app.dashboard import today
+    form = ReceiveForm()
+    if form.validate_on_submit():
+        try:
+            record(service().ledger.receive_dossier, current_user.commune, form.code.data,
+                   form.procedure_code.data, form.applicant.data, form.channel.data,
+                   form.online_mode.data, _aware(form.received_at.data), form.due_date.data)
+        except DomainError as error:
+            _attach(form, error)
+        else:
+            code = form.code.data.strip()
+            return _changed(code, "dossiers/_receive_form.html",
+                            form=ReceiveForm.fresh(today()), received=code)
+    return _form_errors("dossiers/_receive_form.html", form=form)
+
+
+@bp.get("/<path:code>")
+def show(code: str):  # type: ignore[no-untyped-def]
+    return render_template("dossiers/show.html", **_dossier_page(code))
+
+
+@bp.post("/<path:code>/resolve")
+def resolve(code: str):  # type: ignore[no-untyped-def]
+    form = ResolveForm(prefix="resolve")
+    return _step(code, form, "resolve_form", lambda: record(
+        service().ledger.resolve_dossier, current_user.commune, code,
+        _aware(form.occurred_at.data), form.digitised.data, form.e_certified.data))
+
+
+@bp.post("/<path:code>/return")
+def return_result(code: str):  # type: ignore[no-untyped-def]
+    form = ReturnForm(prefix="return")
+    return _step(code, form, "return_form", lambda: record(
+        service().ledger.return_dossier, current_user.commune, code,
+        _aware(form.occurred_at.data)))
+
+
+def _step(code: str, form: FlaskForm, name: str, command) -> Response:  # type: ignore[no-untyped-def]
+    page = _dossier_page(code)
+    if form.validate_on_submit():
+        try:
+            command()
+        except DomainError as error:
+            _attach(form, error)
+        else:
+            return _changed(code, "dossiers/_dossier.html", **_dossier_page(code))
+    page[name] = form
+    return _form_errors("dossiers/_dossier.html", **page)
+
+
+def _dossier_page(code: str) -> dict:  # type: ignore[type-arg]
+    ledger = service().ledger
+    with service().read() as conn:
+        if not queries.dossier_exists(conn, current_user.commune, code):
+            abort(404)
+    dossier = ledger.dossier(current_user.commune, code)
+    history = list(ledger.events.get(dossier.id))
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
+    return {"dossier": dossier, "history": history, "today": now.date(),
+            "resolve_form": ResolveForm(prefix="resolve", formdata=None, occurred_at=now),
+            "return_form": ReturnForm(prefix="return", formdata=None, occurred_at=now)}
+
+
+def _attach(form: FlaskForm, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _changed(code: str, template: str, **context) -> Response:  # type: ignore[no-untyped-def]
+    """A command succeeded: answer with the fragment and tell the page's live
+    counts to refresh; a plain browser is sent to the dossier's page."""
+    if not _wants_fragment():
+        return redirect(url_for("dossiers.show", code=code), 303)  # type: ignore[return-value]
+    response = Response(render_template(template, **context))
+    response.headers["HX-Trigger"] = CHANGED
+    return response
+
+
+def _form_errors(template: str, **context) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    if not _wants_fragment():
+        return render_template("dossiers/form_page.html", template=template, **context), 422
+    return render_template(template, **context), 422

@@ -1,0 +1,18 @@
+"""``GET /healthz``: no log-in; how many events, how far projections lag."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from app import service
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    statuses = service().engine.status()
+    head = statuses[0].head if statuses else service().engine.head()
+    failing = [s.name for s in statuses if s.error]
+    return jsonify(status="ok", events=head, behind=max((s.behind for s in statuses), default=0),
+                   failing=failing)

@@ -1,0 +1,82 @@
+"""The ledger as the web pages and the command line use it: the event-sourced
+application, the projection engine, and the database they share."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection
+
+from events.application import Ledger
+from events.store import DatabaseURL
+from projections.db import make_engine
+from projections.directory import CommuneProjection, UserProjection
+from projections.dossiers import DossierProjection
+from projections.engine import Engine, ProjectionFailed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class LedgerService:
+    def __init__(self, database_url: str, timezone: str = "Asia/Ho_Chi_Minh",
+                 create_tables: bool = False, page_size: int = 1000) -> None:
+        self.url = DatabaseURL(database_url)
+        self.timezone = timezone
+        env = self.url.eventsourcing_env() | {"CREATE_TABLE": "y" if create_tables else ""}
+        self.ledger = Ledger(env, timezone)
+        self.db = make_engine(self.url)
+        projections = [CommuneProjection(), UserProjection(), DossierProjection(timezone)]
+        self.engine = Engine(self.ledger, self.db, projections, page_size)
+
+    def record(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a command, then bring the projections up to date so that the
+        user sees their own write at once. A failing projection does not undo
+        the recorded event: it is logged and shows as behind."""
+        result = command(*args, **kwargs)
+        self.catch_up()
+        return result
+
+    def catch_up(self) -> bool:
+        try:
+            self.engine.catch_up()
+            return True
+        except ProjectionFailed as failure:
+            log.error("projections are behind: %s", failure)
+            return False
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.db.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.db.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.ledger.close()
+        self.db.dispose()
+
+
+def upgrade(database_url: str) -> None:
+    """Create or migrate every table: the event store's (owned by the
+    library) and the projections' (Alembic). Safe to repeat; run it once
+    before starting workers, which never create tables themselves."""
+    service = LedgerService(database_url, create_tables=True)
+    try:
+        with service.db.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(ROOT / "migrations"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    finally:
+        service.close()

@@ -1,0 +1,4 @@
+"""The write side: aggregates, their events, and the Ledger application.
+
+Nothing here imports Flask or the projections.
+"""

@@ -1,0 +1,16 @@
+"""Alembic environment: migrations run on the connection the ledger's
+``db upgrade`` hands over, inside its transaction."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import app.credentials  # noqa: F401  (registers its table)
+import projections.directory  # noqa: F401
+import projections.dossiers  # noqa: F401
+import projections.engine  # noqa: F401
+
+target_metadata = SQLModel.metadata
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=target_metadata)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,281 @@
+"""The projection engine.
+
+Each projection owns its tables and has one handler per event type. The
+engine reads the log from the projection's saved position one page at a
+time, applies the page's events to the rows the page touches, and writes
+those rows *and* the new position in one transaction. A crash or a rerun
+therefore never counts an event twice nor skips one; two processes catching
+up at once serialise on the position row. A handler that fails rolls its
+page back, is recorded against the projection and raised: the projection
+stops at that event until the cause is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from eventsourcing.application import Application
+from eventsourcing.utils import get_topic
+from sqlalchemy import BigInteger, Connection, Engine, Table, Text, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, SQLModel
+
+from projections.db import IMMEDIATE
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, "Rows", Any], None]
+
+
+class ProjectionPosition(SQLModel, table=True):
+    __tablename__ = "projection_position"
+
+    name: str = Field(primary_key=True, max_length=64)
+    position: int = Field(default=0, sa_type=BigInteger)
+    events_applied: int = Field(default=0, sa_type=BigInteger)
+    error: str | None = Field(default=None, sa_type=Text)
+    updated_at: datetime | None = None
+
+
+POSITIONS: Table = ProjectionPosition.__table__  # type: ignore[attr-defined]
+
+
+class ProjectionFailed(RuntimeError):
+    def __init__(self, name: str, position: int, cause: BaseException) -> None:
+        super().__init__(f"projection {name} stopped before event {position}: {cause!r}")
+        self.name, self.position = name, position
+
+
+class _PageFailed(Exception):
+    def __init__(self, position: int, cause: BaseException) -> None:
+        self.position, self.cause = position, cause
+
+
+class MissingRow(LookupError):
+    pass
+
+
+class DuplicateRow(LookupError):
+    pass
+
+
+def handles(event_class: type) -> Callable[[Handler], Handler]:
+    """Marks a projection method as the handler of one event type."""
+    def mark(method: Handler) -> Handler:
+        method.handled_topic = get_topic(event_class)  # type: ignore[attr-defined]
+        return method
+    return mark
+
+
+class Projection:
+    """A read model: ``table`` holds one row per aggregate, keyed by ``id``."""
+
+    name: ClassVar[str]
+    table: ClassVar[Table]
+    handlers: ClassVar[dict[str, Handler]]
+
+    def __init_subclass__(cls) -> None:
+        cls.handlers = {m.handled_topic: m for m in vars(cls).values()
+                        if hasattr(m, "handled_topic")}
+
+    def apply(self, rows: "Rows", event: Any, topic: str) -> None:
+        self.handlers[topic](self, rows, event)
+
+
+class Rows:
+    """The rows of one table that one page of events touches: fetched in one
+    query, changed in memory, written back in two batched statements."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.loaded: dict[str, dict[str, Any]] = {}
+        self.new: dict[str, dict[str, Any]] = {}
+        self.dirty: set[str] = set()
+
+    def load(self, conn: Connection, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            result = conn.execute(select(self.table).where(self.table.c.id.in_(chunk)))
+            self.loaded.update({row["id"]: dict(row) for row in result.mappings()})
+
+    def insert(self, key: str, **values: Any) -> None:
+        if key in self.loaded or key in self.new:
+            raise DuplicateRow(f"{self.table.name}: {key} exists")
+        self.new[key] = {"id": key, **values}
+
+    def update(self, key: str, **values: Any) -> None:
+        self.get(key).update(values)
+        if key in self.loaded:
+            self.dirty.add(key)
+
+    def get(self, key: str) -> dict[str, Any]:
+        row = self.new.get(key) or self.loaded.get(key)
+        if row is None:
+            raise MissingRow(f"{self.table.name}: no row {key}")
+        return row
+
+    def flush(self, conn: Connection) -> None:
+        if self.new:
+            conn.execute(self.table.insert(), list(self.new.values()))
+        if self.dirty:
+            columns = [c.name for c in self.table.columns if c.name != "id"]
+            statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
+                         .values({c: bindparam(c) for c in columns}))
+            conn.execute(statement, [{**self.loaded[k], "_id": k} for k in self.dirty])
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    position: int
+    head: int
+    events_applied: int
+    error: str | None
+
+    @property
+    def behind(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+Progress = Callable[[int], None]
+
+
+class Engine:
+    def __init__(self, ledger: Application, db: Engine, projections: Sequence[Projection],
+                 page_size: int = 1000) -> None:
+        self.ledger, self.db, self.page_size = ledger, db, page_size
+        self.projections = {p.name: p for p in projections}
+        self._positions_ready = False
+
+    # -- reading state ------------------------------------------------------
+    def head(self) -> int:
+        return self.ledger.recorder.max_notification_id() or 0
+
+    def status(self) -> list[Status]:
+        self._ensure_positions()
+        head = self.head()
+        with self.db.connect() as conn:
+            rows = {r.name: r for r in conn.execute(select(POSITIONS))}
+        return [Status(n, rows[n].position, head, rows[n].events_applied, rows[n].error)
+                for n in self.projections]
+
+    def token(self) -> str:
+        """Changes whenever any projection moves: the ETag of live pages."""
+        self._ensure_positions()
+        with self.db.connect() as conn:
+            rows = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position)
+                                .order_by(POSITIONS.c.name)).all()
+        return ".".join(str(r.position) for r in rows if r.name in self.projections)
+
+    # -- moving forward -------------------------------------------------------
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Bring every projection up to the head of the log. Raises
+        ``ProjectionFailed`` for the first that fails, after trying all."""
+        head, failures, applied = self.head(), [], 0
+        for status in self.status():
+            if status.position >= head:
+                continue
+            try:
+                applied += self._run(self.projections[status.name], progress)
+            except ProjectionFailed as failure:
+                failures.append(failure)
+        if failures:
+            raise failures[0]
+        return applied
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        projection = self.projections[name]
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            conn.execute(delete(projection.table))
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
+                         .values(position=0, events_applied=0, error=None, updated_at=_now()))
+        return self._run(projection, progress)
+
+    def _run(self, projection: Projection, progress: Progress | None) -> int:
+        total = 0
+        while count := self._page(projection):
+            total += count
+            if progress:
+                progress(count)
+        return total
+
+    def _page(self, projection: Projection) -> int:
+        try:
+            return self._try_page(projection)
+        except _PageFailed as failed:
+            failure = ProjectionFailed(projection.name, failed.position, failed.cause)
+            self._record_failure(projection.name, failure, failed.cause)
+            raise failure from failed.cause
+
+    def _try_page(self, projection: Projection) -> int:
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            position = self._lock(conn, projection.name)
+            notifications = self.ledger.recorder.select_notifications(
+                position + 1, self.page_size)
+            if not notifications:
+                return 0
+            applied = self._apply(conn, projection, notifications)
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == projection.name).values(
+                position=notifications[-1].id, error=None, updated_at=_now(),
+                events_applied=POSITIONS.c.events_applied + applied))
+        return len(notifications)
+
+    def _apply(self, conn: Connection, projection: Projection,
+               notifications: Sequence[Any]) -> int:
+        """Apply one page; a failure names the event it stopped at."""
+        to_event, rows, applied = self.ledger.mapper.to_domain_event, Rows(projection.table), 0
+        current = notifications[0].id
+        try:
+            handled = [n for n in notifications if n.topic in projection.handlers]
+            events = [to_event(n) for n in handled]
+            rows.load(conn, {str(e.originator_id) for e in events})
+            for notification, event in zip(handled, events):
+                current = notification.id
+                projection.apply(rows, event, notification.topic)
+                applied += 1
+            current = notifications[0].id
+            rows.flush(conn)
+        except Exception as cause:
+            raise _PageFailed(current, cause) from cause
+        return applied
+
+    def _lock(self, conn: Connection, name: str) -> int:
+        query = select(POSITIONS.c.position).where(POSITIONS.c.name == name).with_for_update()
+        return conn.execute(query).scalar_one()
+
+    def _record_failure(self, name: str, failure: ProjectionFailed,
+                        cause: BaseException) -> None:
+        log.error("%s", failure, exc_info=cause)
+        with self.db.begin() as conn:
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
+                         .values(error=str(failure), updated_at=_now()))
+
+    def _ensure_positions(self) -> None:
+        if self._positions_ready:
+            return
+        insert = pg_insert if self.db.dialect.name == "postgresql" else sqlite_insert
+        with self.db.begin() as conn:
+            conn.execute(insert(POSITIONS).on_conflict_do_nothing(),
+                         [{"name": n, "position": 0} for n in self.projections])
+        self._positions_ready = True
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def timed(progress: Callable[[int, float], None]) -> Progress:
+    """Adapts a (count, events-per-second) callback to the engine's progress."""
+    started, seen = time.perf_counter(), [0]
+
+    def step(count: int) -> None:
+        seen[0] += count
+        progress(count, seen[0] / max(time.perf_counter() - started, 1e-9))
+    return step

@@ -1,0 +1,66 @@
+"""Report periods as users write them: ``2023-H1``, ``2023-Q2``, ``2023-06``,
+``2023`` or ``2023-01-01..2023-06-30``."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        text = text.strip()
+        for pattern, build in _FORMS:
+            if match := re.fullmatch(pattern, text):
+                try:
+                    period = build(*(int(g) if g.isdigit() else g for g in match.groups()))
+                except ValueError:
+                    break
+                if period.start > period.end:
+                    break
+                return period
+        raise BadPeriod(f"Kỳ không hợp lệ: «{text}» (ví dụ: 2023-H1, 2023-Q2, 2023-06, "
+                        "2023 hoặc 2023-01-01..2023-06-30).")
+
+
+def _months(year: int, first: int, last: int) -> Period:
+    return Period(date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]))
+
+
+def _half(year: int, half: int) -> Period:
+    if half not in (1, 2):
+        raise ValueError(half)
+    return _months(year, 6 * half - 5, 6 * half)
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    if not 1 <= quarter <= 4:
+        raise ValueError(quarter)
+    return _months(year, 3 * quarter - 2, 3 * quarter)
+
+
+def _range(start: str, end: str) -> Period:
+    return Period(date.fromisoformat(start), date.fromisoformat(end))
+
+
+_FORMS = (
+    (r"(\d{4})-H(\d)", _half),
+    (r"(\d{4})-Q(\d)", _quarter),
+    (r"(\d{4})-(\d{2})", lambda y, m: _months(y, m, m)),
+    (r"(\d{4})", lambda y: _months(y, 1, 12)),
+    (r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", _range),
+)

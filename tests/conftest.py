@@ -1,0 +1,121 @@
+"""Fixtures: a fresh ledger database per test, on SQLite and PostgreSQL.
+
+Tests that take ``database_url`` run on both backends. PostgreSQL tests get a
+schema of their own in the database ``LEDGER_TEST_POSTGRES_URL`` names; when
+it cannot be reached they fail in CI and are skipped, saying why, elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+
+from app import create_app
+from app.cli import create_user
+from app.service import LedgerService, upgrade
+from events.domain import acting_as
+
+POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+COMMUNE = "10921"
+PASSWORD = "mat-khau-du-dai"
+
+
+def vn(*parts: int) -> datetime:
+    """A business time in the commune's time zone."""
+    return datetime(*parts, tzinfo=ZONE)  # type: ignore[misc]
+
+
+def _postgres_schema() -> Iterator[str]:
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable in CI: {error}")
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error}")
+    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{POSTGRES_URL}?schema={schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        yield from _postgres_schema()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+
+
+def open_service(url: str, page_size: int = 1000) -> LedgerService:
+    upgrade(url)
+    return LedgerService(url, page_size=page_size)
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[LedgerService]:
+    svc = open_service(database_url)
+    with acting_as("system"):
+        svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
+    yield svc
+    svc.close()
+
+
+# -- the web application ------------------------------------------------------
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    upgrade(sqlite_url)
+    flask_app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "test-secret",
+                            "TESTING": True})
+    with flask_app.app_context():
+        svc = flask_app.extensions["ledger"]
+        with acting_as("system"):
+            svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
+        create_user("canbo", "clerk", COMMUNE, PASSWORD)
+    yield flask_app
+    flask_app.extensions["ledger"].close()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def logged_in(client):  # type: ignore[no-untyped-def]
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/login", data={"csrf_token": token, "name": "canbo",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    return client
