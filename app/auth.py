@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app import service
 from app.credentials import check_password
+from app.forms import LedgerForm
 from events.domain import acting_as
 from projections import queries
 
@@ -41,7 +42,7 @@ class CurrentUser:
         return f"{self.id}:{self.session_epoch}"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LedgerForm):
     name = StringField("Tên đăng nhập", validators=[
         DataRequired("Hãy nhập tên đăng nhập."), Length(max=64, message="Tên quá dài.")])
     password = PasswordField("Mật khẩu", validators=[

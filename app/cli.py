@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -117,6 +118,7 @@ def projections_rebuild(name: str | None) -> None:
 
 def _rebuild(name: str, head: int) -> None:
     engine, speed = service().engine, [0.0]
+    started = time.perf_counter()
     with click.progressbar(length=head, label=f"{name:<10}", show_pos=True,
                            item_show_func=lambda _: f"{speed[0]:,.0f} sự kiện/giây") as bar:
         def step(count: int, rate: float) -> None:
@@ -126,6 +128,9 @@ def _rebuild(name: str, head: int) -> None:
             engine.rebuild(name, timed(step))
         except ProjectionFailed as failure:
             fail(str(failure))
+    seconds = time.perf_counter() - started
+    click.echo(f"{name}: dựng lại từ {head} sự kiện trong {seconds:.1f} giây "
+               f"({head / max(seconds, 1e-9):,.0f} sự kiện/giây).")
 
 
 @demo_cli.command("load")

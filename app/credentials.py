@@ -4,7 +4,7 @@ to be replaced for good. The log records only that a password changed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,7 +31,7 @@ def set_password(conn: Connection, user_name: str, password: str, must_change: b
     conn.execute(delete(CREDENTIALS).where(CREDENTIALS.c.user_name == user_name))
     conn.execute(insert(CREDENTIALS).values(
         user_name=user_name, password_hash=_hasher.hash(password), must_change=must_change,
-        changed_at=datetime.now(timezone.utc)))
+        changed_at=datetime.now(UTC)))
 
 
 def check_password(conn: Connection, user_name: str, password: str) -> bool:

@@ -5,18 +5,33 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app import htmx, service
 from app.auth import record
+from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
+from app.forms import LedgerForm
 from events.domain import CHANNELS, ONLINE_MODES
 from events.errors import DomainError
-from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
@@ -28,34 +43,36 @@ def _required(message: str) -> list:  # type: ignore[type-arg]
     return [DataRequired(message), Length(max=255, message="Quá dài (tối đa 255 ký tự).")]
 
 
-class ReceiveForm(FlaskForm):
+class ReceiveForm(LedgerForm):
     code = StringField("Mã hồ sơ", validators=_required("Hãy nhập mã hồ sơ."))
-    procedure_code = StringField("Mã thủ tục", validators=_required("Hãy nhập mã thủ tục hành chính."))
+    procedure_code = StringField("Mã thủ tục",
+                                 validators=_required("Hãy nhập mã thủ tục hành chính."))
     applicant = StringField("Người nộp", validators=_required("Hãy nhập tên người nộp."))
-    channel = SelectField("Kênh tiếp nhận", choices=[(c, CHANNEL_NAMES[c]) for c in CHANNELS],
+    channel = SelectField("Kênh tiếp nhận",
+                          choices=[SelectChoice(c, CHANNEL_NAMES[c]) for c in CHANNELS],
                           validators=[InputRequired("Hãy chọn kênh tiếp nhận.")],
                           validate_choice=True)
     online_mode = SelectField("Mức độ trực tuyến",
-                              choices=[(m, ONLINE_MODE_NAMES[m]) for m in ONLINE_MODES])
+                              choices=[SelectChoice(m, ONLINE_MODE_NAMES[m]) for m in ONLINE_MODES])
     received_at = DateTimeLocalField("Thời điểm tiếp nhận", format=DATETIME_FORMATS,
                                      validators=[InputRequired("Hãy nhập thời điểm tiếp nhận.")])
     due_date = DateField("Hạn trả kết quả", validators=[InputRequired("Hãy nhập hạn trả kết quả.")])
 
     @classmethod
-    def fresh(cls, today: date) -> "ReceiveForm":
+    def fresh(cls, today: date) -> ReceiveForm:
         zone = ZoneInfo(current_app.config["TIMEZONE"])
         now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
         return cls(formdata=None, received_at=now, due_date=today + timedelta(days=3))
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(LedgerForm):
     occurred_at = DateTimeLocalField("Thời điểm có kết quả", format=DATETIME_FORMATS,
                                      validators=[InputRequired("Hãy nhập thời điểm có kết quả.")])
     digitised = BooleanField("Kết quả đã số hóa")
     e_certified = BooleanField("Bản sao chứng thực điện tử")
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(LedgerForm):
     occurred_at = DateTimeLocalField("Thời điểm trả kết quả", format=DATETIME_FORMATS,
                                      validators=[InputRequired("Hãy nhập thời điểm trả.")])
 
@@ -116,7 +133,7 @@ def return_result(code: str):  # type: ignore[no-untyped-def]
         _aware(form.occurred_at.data)))
 
 
-def _step(code: str, form: FlaskForm, name: str, command) -> Response:  # type: ignore[no-untyped-def]
+def _step(code: str, form: LedgerForm, name: str, command) -> Response:  # type: ignore[no-untyped-def]
     page = _dossier_page(code)
     if form.validate_on_submit():
         try:
@@ -143,7 +160,7 @@ def _dossier_page(code: str) -> dict:  # type: ignore[type-arg]
             "return_form": ReturnForm(prefix="return", formdata=None, occurred_at=now)}
 
 
-def _attach(form: FlaskForm, error: DomainError) -> None:
+def _attach(form: LedgerForm, error: DomainError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

@@ -28,7 +28,8 @@ def day(value: date | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y")
 
 
-CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Bưu chính công ích"}
+CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến",
+                 "buu_chinh": "Bưu chính công ích"}
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
 
 

@@ -9,10 +9,11 @@ without registering the old topic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -80,7 +81,7 @@ class LedgerAggregate(Aggregate):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Commune(LedgerAggregate):
@@ -98,7 +99,7 @@ class Commune(LedgerAggregate):
             aggregate.name = self.name
 
     @classmethod
-    def register(cls, code: str, name: str) -> "Commune":
+    def register(cls, code: str, name: str) -> Commune:
         return cls._start(cls.Registered, cls.id_for(code), code, None, name=name)
 
 
@@ -123,7 +124,7 @@ class User(LedgerAggregate):
             pass
 
     @classmethod
-    def register(cls, name: str, role: str, commune: str) -> "User":
+    def register(cls, name: str, role: str, commune: str) -> User:
         return cls._start(cls.Registered, cls.id_for(name), commune, None,
                           name=name, role=role)
 
@@ -172,7 +173,7 @@ class Dossier(LedgerAggregate):
     @classmethod
     def receive(cls, commune: str, code: str, procedure_code: str, applicant: str,
                 channel: str, online_mode: str, received_at: datetime,
-                due_date: date, local_day: date) -> "Dossier":
+                due_date: date, local_day: date) -> Dossier:
         _check_receipt(channel, online_mode, due_date, local_day)
         return cls._start(cls.Received, cls.id_for(commune, code), commune, received_at,
                           code=code, procedure_code=procedure_code, applicant=applicant,

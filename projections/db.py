@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from events.store import DatabaseURL, LOCK_TIMEOUT_SECONDS, sqlite_pragmas
+from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, sqlite_pragmas
 
 # Execution option: a transaction that will write takes SQLite's write lock at
 # BEGIN, so the position it reads cannot change before it commits.

@@ -16,12 +16,22 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Connection, Engine, Table, Text, bindparam, delete, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy import Engine as Database
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel
@@ -84,7 +94,7 @@ class Projection:
         cls.handlers = {m.handled_topic: m for m in vars(cls).values()
                         if hasattr(m, "handled_topic")}
 
-    def apply(self, rows: "Rows", event: Any, topic: str) -> None:
+    def apply(self, rows: Rows, event: Any, topic: str) -> None:
         self.handlers[topic](self, rows, event)
 
 
@@ -148,7 +158,7 @@ Progress = Callable[[int], None]
 
 
 class Engine:
-    def __init__(self, ledger: Application, db: Engine, projections: Sequence[Projection],
+    def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
                  page_size: int = 1000) -> None:
         self.ledger, self.db, self.page_size = ledger, db, page_size
         self.projections = {p.name: p for p in projections}
@@ -236,7 +246,7 @@ class Engine:
             handled = [n for n in notifications if n.topic in projection.handlers]
             events = [to_event(n) for n in handled]
             rows.load(conn, {str(e.originator_id) for e in events})
-            for notification, event in zip(handled, events):
+            for notification, event in zip(handled, events, strict=True):
                 current = notification.id
                 projection.apply(rows, event, notification.topic)
                 applied += 1
@@ -268,7 +278,7 @@ class Engine:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def timed(progress: Callable[[int, float], None]) -> Progress:

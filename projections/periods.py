@@ -22,7 +22,7 @@ class Period:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         text = text.strip()
         for pattern, build in _FORMS:
             if match := re.fullmatch(pattern, text):

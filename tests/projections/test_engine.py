@@ -3,7 +3,6 @@ concurrent workers, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,10 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from events.domain import acting_as
+from projections import queries
 from projections.dossiers import DossierProjection, DossierRow
 from projections.engine import ProjectionFailed
 from projections.periods import Period
-from projections import queries
 from tests.conftest import COMMUNE, open_service, vn
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,1 @@
+"""Throughput benchmarks of the ledger; run them with ``make bench``."""

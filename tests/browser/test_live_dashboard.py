@@ -1,0 +1,136 @@
+"""The live dashboard in a real browser (acceptance of the foundation).
+
+A clerk logs in and opens the dashboard in two tabs of one browser session.
+Receiving a dossier in one tab updates that tab's counts at once, without a
+page load; the other tab, polling, picks the change up within one poll,
+and until the change its polls were answered ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Response, expect
+
+from tests.browser.conftest import PASSWORD, TAB_HEADER, USER, LiveServer, wait_until
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard.png"
+COUNTS = "/dashboard/counts"
+POLL_WAIT = 10.0  # seconds: more than three polls at LIVE_POLL_SECONDS = 3
+
+
+def log_in(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/login")
+    page.locator('input[name="name"]').fill(USER)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(f"{server.url}/")
+
+
+def open_dashboard(page: Page, server: LiveServer, tab: str) -> list[str]:
+    """Open "/" in ``page``, its requests tagged with ``tab`` in the access
+    log; return the list that collects every page load from then on."""
+    page.set_extra_http_headers({TAB_HEADER: tab})
+    page.goto(f"{server.url}/")
+    expect(page.get_by_role("heading", name="Tiếp nhận hồ sơ")).to_be_visible()
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    page.evaluate("window.__marker = 1")
+    return loads
+
+
+def assert_not_reloaded(page: Page, url: str, loads: list[str]) -> None:
+    assert page.url == url, f"the page navigated to {page.url}"
+    assert loads == [], f"the page was loaded again: {loads}"
+    assert page.evaluate("window.__marker") == 1, "the page was replaced by a new document"
+
+
+def test_form_error_shows_next_to_field_without_reload(page: Page, live_server: LiveServer
+                                                       ) -> None:
+    log_in(page, live_server)
+    loads = open_dashboard(page, live_server, "A")
+    received = page.locator('[data-count="received"]')
+    before = received.inner_text()
+    url = page.url
+
+    form = page.locator("#receive-form")
+    form.locator('[name="code"]').fill(f"LOI-{uuid.uuid4().hex[:8]}")
+    form.locator('[name="procedure_code"]').fill("")
+    form.locator('[name="applicant"]').fill("Nguyễn Văn A")
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and r.url.endswith("/dossiers")) as answer:
+        page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    assert answer.value.status == 422
+
+    field = page.locator("#receive-form .field", has=page.locator('[name="procedure_code"]'))
+    expect(field.locator("p.error")).to_have_text("Hãy nhập mã thủ tục hành chính.")
+    expect(page.locator('#receive-form [name="procedure_code"]')).to_have_attribute(
+        "aria-invalid", "true")
+    assert_not_reloaded(page, url, loads)
+
+    # Let one more poll come back, then the tally must still be as before.
+    with page.expect_response(lambda r: COUNTS in r.url, timeout=POLL_WAIT * 1000):
+        pass
+    expect(received).to_have_text(before)
+    assert before == "0", "a fresh ledger has received nothing"
+
+
+def test_receipt_updates_both_tabs_live(context: BrowserContext, page: Page,
+                                        live_server: LiveServer) -> None:
+    page_a = page
+    log_in(page_a, live_server)
+    loads_a = open_dashboard(page_a, live_server, "A")
+    url_a = page_a.url
+
+    page_b = context.new_page()
+    b_responses: list[tuple[int, str]] = []
+
+    def seen(response: Response) -> None:
+        if COUNTS in response.url:
+            b_responses.append((response.status, response.url))
+    page_b.on("response", seen)
+    log_start = len(live_server.access_lines())
+    open_dashboard(page_b, live_server, "B")
+
+    received_a = page_a.locator('[data-count="received"]')
+    received_b = page_b.locator('[data-count="received"]')
+    expect(received_a).to_have_text("0")
+    expect(received_b).to_have_text("0")
+
+    # Before changing anything, page B's polls must be revalidated: the
+    # server answers 304 (the browser then serves its cached copy).
+    wait_until(lambda: any(status == 304 for _, status in
+                           live_server.requests(COUNTS, "B", since=log_start)),
+               POLL_WAIT, "a 304 answer to one of page B's polls")
+    log_submit = len(live_server.access_lines())
+    before_change = live_server.requests(COUNTS, "B", since=log_start, until=log_submit)
+    assert before_change, "page B did not poll"
+    assert all(status == 304 for _, status in before_change[1:]), before_change
+
+    code = f"HS-{uuid.uuid4().hex[:8].upper()}"
+    form = page_a.locator("#receive-form")
+    form.locator('[name="code"]').fill(code)
+    form.locator('[name="procedure_code"]').fill("1.001234")
+    form.locator('[name="applicant"]').fill("Trần Thị Bình")
+    received_at = form.locator('[name="received_at"]').input_value()
+    due_date = form.locator('[name="due_date"]').input_value()
+    assert received_at and due_date >= received_at[:10], (received_at, due_date)
+    page_a.get_by_role("button", name="Tiếp nhận", exact=True).click()
+
+    expect(page_a.locator("#receive-form")).to_contain_text(f"Đã tiếp nhận hồ sơ {code}")
+    expect(received_a).to_have_text("1")
+    assert_not_reloaded(page_a, url_a, loads_a)
+
+    expect(received_b).to_have_text("1", timeout=5000)
+    after_change = live_server.requests(COUNTS, "B", since=log_submit)
+    assert 200 in [status for _, status in after_change], after_change
+    assert b_responses, "page B saw no responses to its polls"
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page_a.screenshot(path=str(SCREENSHOT), full_page=True)
+    print(f"page B polls seen by the browser: {b_responses}")
+    print(f"page B polls logged by the server before the change: {before_change}")

@@ -1,0 +1,61 @@
+"""The command line of CONTRACT.md, through Flask's CLI runner."""
+
+from __future__ import annotations
+
+from app.credentials import check_password
+from projections import queries
+from tests.conftest import COMMUNE
+
+
+def test_db_upgrade_is_safe_to_repeat(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+
+
+def test_commune_add_registers_once(runner, app):
+    assert runner.invoke(args=["commune", "add", "10922", "Xã Đại Hợp"]).exit_code == 0
+    again = runner.invoke(args=["commune", "add", "10922", "Xã Đại Hợp"])
+    assert again.exit_code == 1 and "đã được đăng ký" in again.output
+    with app.extensions["ledger"].read() as conn:
+        assert ("10922", "Xã Đại Hợp") in queries.communes(conn)
+
+
+def test_users_create_reads_the_password_from_stdin(runner, app):
+    result = runner.invoke(args=["users", "create", "lanhdao", "--role", "leader"],
+                           input="mot-mat-khau-dai\n")
+    assert result.exit_code == 0, result.output
+    with app.extensions["ledger"].read() as conn:
+        account = queries.account_by_name(conn, "lanhdao")
+        assert account and (account.role, account.commune) == ("leader", COMMUNE)
+        assert check_password(conn, "lanhdao", "mot-mat-khau-dai")
+        assert not check_password(conn, "lanhdao", "sai")
+
+
+def test_users_create_refuses_short_passwords_and_unknown_roles(runner):
+    short = runner.invoke(args=["users", "create", "x", "--role", "clerk"], input="ngan\n")
+    assert short.exit_code == 1 and "ít nhất 10 ký tự" in short.output
+    role = runner.invoke(args=["users", "create", "x", "--role", "king"], input="du-dai-roi-nhe\n")
+    assert role.exit_code == 1 and "Vai trò không hợp lệ" in role.output
+
+
+def test_commune_may_be_left_out_only_while_exactly_one_exists(runner):
+    runner.invoke(args=["commune", "add", "10922", "Xã Đại Hợp"])
+    result = runner.invoke(args=["users", "create", "y", "--role", "clerk"],
+                           input="du-dai-roi-nhe\n")
+    assert result.exit_code == 1 and "--commune" in result.output
+
+
+def test_projections_status_and_rebuild(runner):
+    status = runner.invoke(args=["projections", "status"])
+    assert status.exit_code == 0 and "dossiers" in status.output
+    rebuilt = runner.invoke(args=["projections", "rebuild", "users"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "sự kiện/giây" in rebuilt.output
+    unknown = runner.invoke(args=["projections", "rebuild", "nope"])
+    assert unknown.exit_code == 1 and "Không có projection" in unknown.output
+
+
+def test_demo_load_refuses_a_log_that_is_not_empty(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1 and "đã có dữ liệu" in result.output

@@ -1,0 +1,136 @@
+"""The dashboard and the counter's forms over HTTP: whole pages for plain
+requests, fragments for htmx, live counts with ETag revalidation."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import csrf_token
+
+HX = {"HX-Request": "true"}
+
+
+def count(html: str, key: str) -> str:
+    match = re.search(rf'data-count="{key}">([^<]*)<', html)
+    assert match, f"no count {key}"
+    return match.group(1)
+
+
+def receive_form(**overrides: str) -> dict[str, str]:
+    return {"code": "000.00.12.H23-260105-0001", "procedure_code": "1.000894",
+            "applicant": "Nguyễn Văn An", "channel": "truc_tuyen", "online_mode": "toan_trinh",
+            "received_at": "2026-01-05T09:30", "due_date": "2026-01-08"} | overrides
+
+
+def post_receipt(client, **overrides: str):  # type: ignore[no-untyped-def]
+    token = csrf_token(client.get("/").text)
+    return client.post("/dossiers", data=receive_form(**overrides) | {"csrf_token": token},
+                       headers=HX)
+
+
+def test_pages_need_a_log_in_but_health_does_not(client):
+    assert client.get("/").status_code == 302
+    assert client.get("/dashboard/counts").headers["Location"].startswith("/login")
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json["status"] == "ok"
+    assert health.json["behind"] == 0 and health.json["events"] >= 2
+
+
+def test_a_wrong_password_is_refused_in_vietnamese(client):
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/login", data={"csrf_token": token, "name": "canbo",
+                                           "password": "sai-mat-khau"})
+    assert response.status_code == 422
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
+
+
+def test_receiving_a_dossier_updates_the_counts_and_triggers_a_refresh(logged_in):
+    response = post_receipt(logged_in)
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "ledger-changed"
+    assert "Đã tiếp nhận hồ sơ 000.00.12.H23-260105-0001" in response.text
+    assert "<html" not in response.text  # a fragment, not a page
+    counts = logged_in.get("/dashboard/counts?period=2026-01", headers=HX).text
+    assert count(counts, "received") == "1" and count(counts, "online_rate") == "100,0%"
+
+
+def test_live_counts_answer_304_until_something_changes(logged_in):
+    first = logged_in.get("/dashboard/counts?period=2026", headers=HX)
+    tag = first.headers["ETag"]
+    again = logged_in.get("/dashboard/counts?period=2026", headers=HX | {"If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b""
+    post_receipt(logged_in)
+    after = logged_in.get("/dashboard/counts?period=2026", headers=HX | {"If-None-Match": tag})
+    assert after.status_code == 200 and count(after.text, "received") == "1"
+
+
+def test_plain_requests_get_whole_pages(logged_in):
+    page = logged_in.get("/dashboard/counts?period=2026")
+    assert "<html" in page.text and 'id="receive-form"' in page.text
+    assert "<html" not in logged_in.get("/dashboard/counts?period=2026", headers=HX).text
+
+
+def test_bad_input_shows_next_to_the_field_and_records_nothing(logged_in, app):
+    head = app.extensions["ledger"].engine.head()
+    cases = [({"procedure_code": ""}, "procedure_code", "Hãy nhập mã thủ tục hành chính."),
+             ({"due_date": "2026-01-04"}, "due_date", "Hạn trả không được trước ngày tiếp nhận."),
+             ({"channel": "fax"}, "channel", "Lựa chọn không hợp lệ."),
+             ({"received_at": "hôm qua"}, "received_at", "Thời điểm không hợp lệ.")]
+    for overrides, field, message in cases:
+        response = post_receipt(logged_in, **overrides)
+        assert response.status_code == 422, field
+        assert f'id="{field}-error"' in response.text
+        assert message in response.text
+    assert app.extensions["ledger"].engine.head() == head
+
+
+def test_a_code_already_used_is_refused(logged_in, app):
+    post_receipt(logged_in)
+    head = app.extensions["ledger"].engine.head()
+    response = post_receipt(logged_in, applicant="Người khác")
+    assert response.status_code == 422
+    assert "Mã hồ sơ 000.00.12.H23-260105-0001 đã được sử dụng." in response.text
+    assert app.extensions["ledger"].engine.head() == head
+
+
+def test_a_post_without_csrf_token_records_nothing(logged_in, app):
+    head = app.extensions["ledger"].engine.head()
+    response = logged_in.post("/dossiers", data=receive_form(), headers=HX)
+    assert response.status_code == 400
+    assert app.extensions["ledger"].engine.head() == head
+
+
+def test_resolution_and_return_from_the_dossier_page(logged_in):
+    code = "000.00.12.H23-260105-0001"
+    post_receipt(logged_in)
+    page = logged_in.get(f"/dossiers/{code}")
+    assert page.status_code == 200 and "Tiếp nhận" in page.text
+    token = csrf_token(page.text)
+    early = logged_in.post(f"/dossiers/{code}/resolve", headers=HX, data={
+        "csrf_token": token, "resolve-occurred_at": "2026-01-04T10:00"})
+    assert early.status_code == 422 and "trước lúc tiếp nhận" in early.text
+    resolved = logged_in.post(f"/dossiers/{code}/resolve", headers=HX, data={
+        "csrf_token": token, "resolve-occurred_at": "2026-01-07T10:00", "resolve-digitised": "y"})
+    assert resolved.status_code == 200 and resolved.headers["HX-Trigger"] == "ledger-changed"
+    assert "Trả kết quả" in resolved.text
+    returned = logged_in.post(f"/dossiers/{code}/return", data={
+        "csrf_token": token, "return-occurred_at": "2026-01-07T11:00"})
+    assert returned.status_code == 303
+    counts = logged_in.get("/dashboard/counts?period=2026-01", headers=HX).text
+    assert count(counts, "resolved") == "1" and count(counts, "returned") == "1"
+    assert count(counts, "digitised_rate") == "100,0%"
+
+
+def test_an_unknown_dossier_is_404(logged_in):
+    assert logged_in.get("/dossiers/KHONG-CO").status_code == 404
+    token = csrf_token(logged_in.get("/").text)
+    response = logged_in.post("/dossiers/KHONG-CO/resolve", data={
+        "csrf_token": token, "resolve-occurred_at": "2026-01-07T10:00"})
+    assert response.status_code == 404
+
+
+def test_search_answers_htmx_with_rows_only(logged_in):
+    post_receipt(logged_in)
+    rows = logged_in.get("/dossiers?q=Văn An", headers=HX).text
+    assert "<html" not in rows and "000.00.12.H23-260105-0001" in rows
+    assert "Chưa có hồ sơ nào khớp" in logged_in.get("/dossiers?q=zzz", headers=HX).text
