@@ -50,6 +50,8 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         LIVE_POLL_SECONDS=3,
+        SESSION_IDLE_MINUTES=float(env.get("LEDGER_SESSION_IDLE_MINUTES", "30")),
+        SESSION_ABSOLUTE_HOURS=float(env.get("LEDGER_SESSION_ABSOLUTE_HOURS", "12")),
     )
     app.config.update(overrides)
 
@@ -63,15 +65,26 @@ def _secret_key(instance: Path) -> str:
 
 
 def _register(app: Flask) -> None:
-    from app import auth, cli, dashboard, dossiers, errors, formatting, health
+    from app import (
+        account,
+        admin,
+        auth,
+        cli,
+        dashboard,
+        dossiers,
+        errors,
+        formatting,
+        health,
+        security,
+    )
 
-    for module in (auth, dashboard, dossiers, health):
+    for module in (auth, account, admin, dashboard, dossiers, health):
         app.register_blueprint(module.bp)
     auth.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
-    app.teardown_appcontext(lambda _exc: None)
 
 
 def service() -> LedgerService:

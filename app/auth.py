@@ -1,45 +1,70 @@
-"""Log-in: Flask-Login over the users projection and argon2 credentials."""
+"""Log-in, log-out and the checks every request passes: a live server-side
+session, the permission its endpoint needs, and a forced password change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app import service
-from app.credentials import check_password
+from app import service, sessions
+from app.credentials import check_password, must_change_password
 from app.forms import LedgerForm
+from app.permissions import OPEN, P, may, permissions
+from app.throttle import lock_for
 from events.domain import acting_as
 from projections import queries
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-OPEN_ENDPOINTS = {"auth.login", "health.healthz", "static"}
 T = TypeVar("T")
+# Background polls do not count as activity for the idle timeout.
+PASSIVE_ENDPOINTS = frozenset({"dashboard.counts"})
 
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """The logged-in user. The session stores ``id:epoch``; a password change
-    moves the epoch on and so ends every older session."""
+    """The logged-in user; ``get_id`` is the session token Flask-Login keeps
+    in the signed cookie."""
 
+    token: str
     id: str
     name: str
-    role: str
+    roles: frozenset[str]
     commune: str
-    session_epoch: int
+    communes: frozenset[str] = field(default_factory=frozenset)
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        return self.token
+
+    def can(self, permission: P) -> bool:
+        return permission in permissions(self.roles)
+
+    @property
+    def role_names(self) -> str:
+        return ", ".join(sorted(self.roles))
 
 
 class LoginForm(LedgerForm):
@@ -53,25 +78,41 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Hãy đăng nhập để tiếp tục."
-    login_manager.session_protection = "basic"
-    app.before_request(_require_login)
+    login_manager.session_protection = None  # the server-side session decides
+    app.before_request(_gate)
+
+
+def _limits() -> sessions.Limits:
+    config = current_app.config
+    return sessions.Limits(timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                           timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
 
 
 @login_manager.user_loader
-def _load(session_id: str) -> CurrentUser | None:
-    user_id, _, epoch = session_id.partition(":")
-    with service().read() as conn:
-        account = queries.account_by_id(conn, user_id)
-    if account is None or str(account.session_epoch) != epoch:
-        return None
-    return CurrentUser(account.id, account.name, account.role, account.commune,
-                       account.session_epoch)
+def _load(token: str) -> CurrentUser | None:
+    with service().write() as conn:
+        live = sessions.resolve(conn, token, _limits(),
+                                active=request.endpoint not in PASSIVE_ENDPOINTS)
+        account = queries.account_by_id(conn, live.user_id) if live else None
+        if live is None or account is None or account.disabled or \
+                account.session_epoch != live.epoch:
+            return None
+        g.must_change_password = must_change_password(conn, account.name)
+    return CurrentUser(token, account.id, account.name, frozenset(account.roles),
+                       account.commune, frozenset(account.communes))
 
 
-def _require_login():  # type: ignore[no-untyped-def]
-    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+def _gate():  # type: ignore[no-untyped-def]
+    if request.endpoint in OPEN:
         return None
-    return login_manager.unauthorized()
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if g.get("must_change_password") and request.endpoint not in (
+            "account.password", "auth.logout"):
+        return redirect(url_for("account.password"))
+    if not may(current_user.roles, request.endpoint):
+        abort(403)
+    return None
 
 
 def record(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -80,25 +121,80 @@ def record(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return service().record(command, *args, **kwargs)
 
 
+def _address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    form = LoginForm()
+    form, status = LoginForm(), 200
     if form.validate_on_submit():
-        with service().read() as conn:
-            account = queries.account_by_name(conn, form.name.data.strip())
-            valid = check_password(conn, form.name.data.strip(), form.password.data)
-        if account and valid:
-            login_user(CurrentUser(account.id, account.name, account.role, account.commune,
-                                   account.session_epoch))
+        outcome = attempt(form.name.data.strip(), form.password.data)
+        if isinstance(outcome, CurrentUser):
+            session.clear()  # a new session at every log-in
+            login_user(outcome)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
-    status = 422 if form.errors else 200
+        form.password.errors.append(outcome)
+        status = 429 if "tạm khóa" in outcome else 422
+    elif form.errors:
+        status = 422
     return render_template("auth/login.html", form=form), status
+
+
+def attempt(name: str, password: str) -> CurrentUser | str:
+    """Check a log-in; record it, or its failure, as an event either way."""
+    svc, address = service(), _address()
+    with svc.read() as conn:
+        moment = sessions.now()
+        lock = lock_for(conn, name, address, moment)
+        if lock:
+            return _locked_message(lock)
+        account = queries.account_by_name(conn, name)
+        valid = check_password(conn, name, password)
+    commune = account.commune if account else ""
+    if not (account and valid):
+        return _failed(name, commune, address, "unknown_user" if not account else "bad_password")
+    if account.disabled:
+        return _failed(name, commune, address, "disabled",
+                       "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị.")
+    with acting_as(name):
+        svc.record(svc.ledger.record_access, name, commune, lambda a: a.logged_in(address))
+    with svc.write() as conn:
+        token = sessions.start(conn, account.id, account.session_epoch, address)
+    return CurrentUser(token, account.id, account.name, frozenset(account.roles),
+                       account.commune, frozenset(account.communes))
+
+
+def _failed(name: str, commune: str, address: str, reason: str,
+            message: str = "Tên đăng nhập hoặc mật khẩu không đúng.") -> str:
+    svc = service()
+    with acting_as(f"anonymous@{address}"):
+        svc.record(svc.ledger.record_access, name, commune, lambda a: a.failed(address, reason))
+        with svc.read() as conn:
+            lock = lock_for(conn, name, address, sessions.now())
+        if lock:
+            svc.record(svc.ledger.record_access, name, commune,
+                       lambda a: a.locked(address, lock))
+            return _locked_message(lock)
+    return message
+
+
+def _locked_message(until: Any) -> str:
+    local = until.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return ("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
+            f"đến {local:%H:%M}. Hãy thử lại sau.")
 
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    svc, address = service(), _address()
+    with svc.write() as conn:
+        sessions.end(conn, current_user.token)
+    with acting_as(current_user.name):
+        svc.record(svc.ledger.record_access, current_user.name, current_user.commune,
+                   lambda a: a.logged_out(address))
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 
@@ -107,3 +203,18 @@ def _safe_next(target: str | None) -> str:
             and not target.startswith("//"):
         return target
     return url_for("dashboard.index")
+
+
+def relogin(user: CurrentUser) -> None:
+    """After the user's own password change ended all their sessions, open a
+    fresh one for this browser."""
+    svc = service()
+    with svc.read() as conn:
+        account = queries.account_by_id(conn, user.id)
+    assert account is not None
+    with svc.write() as conn:
+        token = sessions.start(conn, account.id, account.session_epoch, _address())
+    session.clear()
+    login_user(CurrentUser(token, account.id, account.name, frozenset(account.roles),
+                           account.commune, frozenset(account.communes)))
+

@@ -46,6 +46,11 @@ def check_password(conn: Connection, user_name: str, password: str) -> bool:
         return False
 
 
+def must_change_password(conn: Connection, user_name: str) -> bool:
+    return bool(conn.execute(select(CREDENTIALS.c.must_change)
+                             .where(CREDENTIALS.c.user_name == user_name)).scalar())
+
+
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."

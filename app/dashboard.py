@@ -11,10 +11,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_login import current_user
 
 from app import htmx, service
 from app.dossiers import ReceiveForm
+from app.scope import selected_commune
 from projections import queries
 from projections.periods import BadPeriod, Period
 
@@ -40,7 +40,7 @@ def index():  # type: ignore[no-untyped-def]
     text, period, error = chosen_period()
     return render_template("dashboard/index.html", period_text=text, period=period,
                            period_error=error, counts=_counts(period),
-                           form=ReceiveForm.fresh(today()))
+                           commune=selected_commune(), form=ReceiveForm.fresh(today()))
 
 
 @bp.get("/dashboard/counts")
@@ -52,19 +52,20 @@ def counts():  # type: ignore[no-untyped-def]
         return _revalidated(Response(status=304), tag)
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
-                           period_error=None, form=ReceiveForm.fresh(today()))
+                           period_error=None, commune=selected_commune(),
+                           form=ReceiveForm.fresh(today()))
     return _revalidated(Response(body), tag)
 
 
 def _counts(period: Period) -> queries.DossierCounts:
     with service().read() as conn:
-        return queries.dossier_counts(conn, current_user.commune, period, today())
+        return queries.dossier_counts(conn, selected_commune(), period, today())
 
 
 def _etag(period: Period) -> str:
     """Changes when any projection moves, or the day turns (overdue counts
     depend on it), or the user or period differ."""
-    parts = (service().engine.token(), current_user.commune, str(period), str(today()),
+    parts = (service().engine.token(), selected_commune(), str(period), str(today()),
              str(bool(htmx)))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 

@@ -30,6 +30,7 @@ from app import htmx, service
 from app.auth import record
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm
+from app.scope import selected_commune
 from events.domain import CHANNELS, ONLINE_MODES
 from events.errors import DomainError
 from projections import queries
@@ -89,7 +90,7 @@ def _wants_fragment() -> bool:
 def index():  # type: ignore[no-untyped-def]
     search = request.args.get("q", "")[:100]
     with service().read() as conn:
-        rows = queries.recent_dossiers(conn, current_user.commune, search)
+        rows = queries.recent_dossiers(conn, selected_commune(), search)
     template = "dossiers/_rows.html" if _wants_fragment() else "dossiers/index.html"
     return render_template(template, rows=rows, q=search)
 
@@ -114,7 +115,8 @@ def receive():  # type: ignore[no-untyped-def]
 
 @bp.get("/<path:code>")
 def show(code: str):  # type: ignore[no-untyped-def]
-    return render_template("dossiers/show.html", **_dossier_page(code))
+    return render_template("dossiers/show.html",
+                           **_dossier_page(code, current_user.communes))
 
 
 @bp.post("/<path:code>/resolve")
@@ -134,24 +136,28 @@ def return_result(code: str):  # type: ignore[no-untyped-def]
 
 
 def _step(code: str, form: LedgerForm, name: str, command) -> Response:  # type: ignore[no-untyped-def]
-    page = _dossier_page(code)
+    page = _dossier_page(code, [current_user.commune])  # writes: own commune only
     if form.validate_on_submit():
         try:
             command()
         except DomainError as error:
             _attach(form, error)
         else:
-            return _changed(code, "dossiers/_dossier.html", **_dossier_page(code))
+            return _changed(code, "dossiers/_dossier.html",
+                            **_dossier_page(code, [current_user.commune]))
     page[name] = form
     return _form_errors("dossiers/_dossier.html", **page)
 
 
-def _dossier_page(code: str) -> dict:  # type: ignore[type-arg]
+def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The dossier with this code in one of these communes, else 404: another
+    commune's dossier is not found, whatever the URL says."""
     ledger = service().ledger
     with service().read() as conn:
-        if not queries.dossier_exists(conn, current_user.commune, code):
-            abort(404)
-    dossier = ledger.dossier(current_user.commune, code)
+        commune = queries.dossier_commune(conn, list(communes), code)
+    if commune is None:
+        abort(404)
+    dossier = ledger.dossier(commune, code)
     history = list(ledger.events.get(dossier.id))
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, current_app
 
+from app.permissions import P
+
 
 def number(value: int | None) -> str:
     return "—" if value is None else format_decimal(value, locale="vi")
@@ -35,4 +37,5 @@ ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day)
-    app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES)
+    app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
+                                 P=P)

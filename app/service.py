@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from events.application import Ledger
 from events.store import DatabaseURL
+from projections.access import AccessProjection
 from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.dossiers import DossierProjection
@@ -33,7 +34,8 @@ class LedgerService:
         env = self.url.eventsourcing_env() | {"CREATE_TABLE": "y" if create_tables else ""}
         self.ledger = Ledger(env, timezone)
         self.db = make_engine(self.url)
-        projections = [CommuneProjection(), UserProjection(), DossierProjection(timezone)]
+        projections = [CommuneProjection(), UserProjection(), AccessProjection(),
+                       DossierProjection(timezone)]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
 
     def record(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -5,6 +5,7 @@ Commands raise a named ``DomainError`` and record nothing when a rule fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from events.domain import Commune, Dossier, LedgerAggregate, User
+from events.domain import Access, Commune, Dossier, LedgerAggregate, User
 from events.errors import AlreadyExists, InvalidValue, NotFound
 
 ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin")
@@ -54,16 +55,62 @@ class Ledger(Application):
 
     # -- users ----------------------------------------------------------
     def register_user(self, name: str, role: str, commune: str) -> None:
-        if role not in ROLES:
-            raise InvalidValue(f"Vai trò không hợp lệ: {role}.", "role")
+        _check_role(role)
+        if not name.strip() or len(name) > 64:
+            raise InvalidValue("Tên đăng nhập cần từ 1 đến 64 ký tự.", "name")
         self.require_commune(commune)
         self._create(User.register(name, role, commune), AlreadyExists(
             f"Tên đăng nhập {name} đã có.", "name"))
 
-    def record_password_change(self, name: str) -> None:
-        user = self._get(User.id_for(name), NotFound("Không có người dùng này.", "name"))
-        user.change_password()
+    def user(self, name: str) -> User:
+        return self._get(User.id_for(name), NotFound(f"Không có người dùng {name}.", "name"))
+
+    def record_password_change(self, name: str, set_by_admin: bool = False) -> None:
+        self._act_on_user(name, lambda user: user.change_password(set_by_admin))
+
+    def grant_role(self, name: str, role: str) -> None:
+        _check_role(role)
+        self._act_on_user(name, lambda user: user.grant(role))
+
+    def revoke_role(self, name: str, role: str) -> None:
+        self._act_on_user(name, lambda user: user.revoke(role))
+
+    def disable_user(self, name: str) -> None:
+        self._act_on_user(name, User.disable)
+
+    def enable_user(self, name: str) -> None:
+        self._act_on_user(name, User.enable)
+
+    def assign_scope(self, name: str, communes: list[str]) -> None:
+        for code in communes:
+            self.require_commune(code)
+        self._act_on_user(name, lambda user: user.assign_scope(communes))
+
+    def _act_on_user(self, name: str, action: Callable[[User], None]) -> None:
+        user = self.user(name)
+        action(user)
         self.save(user)
+
+    # -- access (log-in, failures, log-out) ----------------------------
+    def record_access(self, name: str, commune: str,
+                      action: Callable[[Access], None]) -> None:
+        """Append to a name's access history; two workers appending at the
+        same moment collide on the version, so the loser retries."""
+        for attempt in range(5):
+            access = self._access(name, commune)
+            action(access)
+            try:
+                self.save(access)
+                return
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+
+    def _access(self, name: str, commune: str) -> Access:
+        try:
+            return self.repository.get(Access.id_for(name))
+        except AggregateNotFoundError:
+            return Access.open(name, commune)
 
     # -- dossiers -------------------------------------------------------
     def receive_dossier(self, commune: str, code: str, procedure_code: str, applicant: str,
@@ -109,6 +156,11 @@ class Ledger(Application):
             self.save(aggregate)
         except IntegrityError:
             raise taken from None
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidValue(f"Vai trò không hợp lệ: {role}.", "role")
 
 
 def _require(value: str, message: str, field: str) -> None:

@@ -104,7 +104,8 @@ class Commune(LedgerAggregate):
 
 
 class User(LedgerAggregate):
-    """A person who logs in. The password hash is kept outside the log."""
+    """A person who logs in. The password hash is kept outside the log; the
+    log records that it changed, and whether an admin set it."""
 
     @staticmethod
     def id_for(name: str) -> UUID:
@@ -117,9 +118,39 @@ class User(LedgerAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.commune = self.commune
             aggregate.name = self.name
-            aggregate.role = self.role
+            aggregate.roles = {self.role}
+            aggregate.disabled = False
+
+    class RoleGranted(LedgerAggregate.Event):
+        role: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.roles = aggregate.roles | {self.role}
+
+    class RoleRevoked(LedgerAggregate.Event):
+        role: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.roles = aggregate.roles - {self.role}
+
+    class ScopeAssigned(LedgerAggregate.Event):
+        """The communes an inspector reads, besides their own."""
+        communes: list[str]
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class Disabled(LedgerAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.disabled = True
+
+    class Enabled(LedgerAggregate.Event):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.disabled = False
 
     class PasswordChanged(LedgerAggregate.Event):
+        set_by_admin: bool = False
+
         def apply(self, aggregate: Any) -> None:
             pass
 
@@ -128,8 +159,94 @@ class User(LedgerAggregate):
         return cls._start(cls.Registered, cls.id_for(name), commune, None,
                           name=name, role=role)
 
-    def change_password(self) -> None:
-        self._record(self.PasswordChanged)
+    def grant(self, role: str) -> None:
+        if role in self.roles:
+            raise InvalidTransition(f"{self.name} đã có vai trò {role}.", "role")
+        self._record(self.RoleGranted, role=role)
+
+    def revoke(self, role: str) -> None:
+        if role not in self.roles:
+            raise InvalidTransition(f"{self.name} không có vai trò {role}.", "role")
+        self._record(self.RoleRevoked, role=role)
+
+    def assign_scope(self, communes: list[str]) -> None:
+        self._record(self.ScopeAssigned, communes=sorted(set(communes)))
+
+    def disable(self) -> None:
+        if self.disabled:
+            raise InvalidTransition(f"Tài khoản {self.name} đã bị khóa.")
+        self._record(self.Disabled)
+
+    def enable(self) -> None:
+        if not self.disabled:
+            raise InvalidTransition(f"Tài khoản {self.name} đang hoạt động.")
+        self._record(self.Enabled)
+
+    def change_password(self, set_by_admin: bool = False) -> None:
+        self._record(self.PasswordChanged, set_by_admin=set_by_admin)
+
+
+class Access(LedgerAggregate):
+    """Log-ins, failures and log-outs under one user name, so the audit trail
+    covers them and every worker counts the same failures. The name need not
+    belong to a user: failures for unknown names are throttled too."""
+
+    @staticmethod
+    def id_for(name: str) -> UUID:
+        return stable_id("access", name)
+
+    class Opened(LedgerAggregate.Event, Aggregate.Created):
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.commune = self.commune
+            aggregate.name = self.name
+
+    class LoggedIn(LedgerAggregate.Event):
+        name: str
+        address: str
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class LoginFailed(LedgerAggregate.Event):
+        name: str
+        address: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class Locked(LedgerAggregate.Event):
+        name: str
+        address: str
+        until: datetime
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    class LoggedOut(LedgerAggregate.Event):
+        name: str
+        address: str
+
+        def apply(self, aggregate: Any) -> None:
+            pass
+
+    @classmethod
+    def open(cls, name: str, commune: str) -> Access:
+        return cls._start(cls.Opened, cls.id_for(name), commune, None, name=name)
+
+    def logged_in(self, address: str) -> None:
+        self._record(self.LoggedIn, name=self.name, address=address)
+
+    def failed(self, address: str, reason: str) -> None:
+        self._record(self.LoginFailed, name=self.name, address=address, reason=reason)
+
+    def locked(self, address: str, until: datetime) -> None:
+        self._record(self.Locked, name=self.name, address=address, until=until)
+
+    def logged_out(self, address: str) -> None:
+        self._record(self.LoggedOut, name=self.name, address=address)
 
 
 CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")

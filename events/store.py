@@ -23,6 +23,12 @@ class DatabaseURL:
 
     raw: str
 
+    def __post_init__(self) -> None:
+        if not (self.raw.startswith("sqlite:///") and len(self.raw) > len("sqlite:///")
+                or self.raw.startswith(("postgresql://", "postgres://"))):
+            raise ValueError("LEDGER_DATABASE_URL must be sqlite:///PATH or "
+                             f"postgresql://USER:PASSWORD@HOST:PORT/DB, not {self.raw!r}")
+
     @property
     def is_sqlite(self) -> bool:
         return self.raw.startswith("sqlite:")

@@ -5,6 +5,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import app.credentials  # noqa: F401  (registers its table)
+import app.sessions  # noqa: F401
+import projections.access  # noqa: F401
 import projections.directory  # noqa: F401
 import projections.dossiers  # noqa: F401
 import projections.engine  # noqa: F401

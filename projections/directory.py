@@ -26,10 +26,12 @@ class UserRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(max_length=64, unique=True)
-    role: str = Field(max_length=16)
+    roles: str = Field(max_length=255)  # space-separated, sorted
     commune: str = Field(max_length=32)
-    # Rises with every password change: a session remembers the epoch it
-    # began in and ends when the epoch moves on.
+    scope: str = Field(default="", max_length=1024)  # further communes, space-separated
+    disabled: bool = False
+    # Rises with every password change and every disabling: a session
+    # remembers the epoch it began in and ends when the epoch moves on.
     session_epoch: int = 0
     registered_at: datetime
 
@@ -50,10 +52,37 @@ class UserProjection(Projection):
 
     @handles(User.Registered)
     def registered(self, rows: Rows, e: Any) -> None:
-        rows.insert(str(e.originator_id), name=e.name, role=e.role, commune=e.commune,
-                    session_epoch=0, registered_at=e.recorded_at)
+        rows.insert(str(e.originator_id), name=e.name, roles=e.role, commune=e.commune,
+                    scope="", disabled=False, session_epoch=0, registered_at=e.recorded_at)
+
+    @handles(User.RoleGranted)
+    def role_granted(self, rows: Rows, e: Any) -> None:
+        self._roles(rows, e, lambda roles: roles | {e.role})
+
+    @handles(User.RoleRevoked)
+    def role_revoked(self, rows: Rows, e: Any) -> None:
+        self._roles(rows, e, lambda roles: roles - {e.role})
+
+    @handles(User.ScopeAssigned)
+    def scope_assigned(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), scope=" ".join(e.communes))
+
+    @handles(User.Disabled)
+    def disabled(self, rows: Rows, e: Any) -> None:
+        self._end_sessions(rows, e, disabled=True)
+
+    @handles(User.Enabled)
+    def enabled(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), disabled=False)
 
     @handles(User.PasswordChanged)
     def password_changed(self, rows: Rows, e: Any) -> None:
+        self._end_sessions(rows, e)
+
+    def _roles(self, rows: Rows, e: Any, change: Any) -> None:
+        roles = set(rows.get(str(e.originator_id))["roles"].split())
+        rows.update(str(e.originator_id), roles=" ".join(sorted(change(roles))))
+
+    def _end_sessions(self, rows: Rows, e: Any, **values: Any) -> None:
         row = rows.get(str(e.originator_id))
-        rows.update(str(e.originator_id), session_epoch=row["session_epoch"] + 1)
+        rows.update(str(e.originator_id), session_epoch=row["session_epoch"] + 1, **values)

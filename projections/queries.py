@@ -104,30 +104,49 @@ def recent_dossiers(conn: Connection, commune: str, search: str = "",
     return [DossierListing(*row) for row in conn.execute(query)]
 
 
-def dossier_exists(conn: Connection, commune: str, code: str) -> bool:
-    query = select(D.id).where(D.commune == commune, D.code == code)
-    return conn.execute(query).first() is not None
+def dossier_commune(conn: Connection, communes: Sequence[str], code: str) -> str | None:
+    """Which of these communes holds the dossier with this code, if any."""
+    query = select(D.commune).where(D.commune.in_(communes), D.code == code).limit(1)
+    return conn.execute(query).scalar()
 
 
 @dataclass(frozen=True)
 class Account:
     id: str
     name: str
-    role: str
+    roles: tuple[str, ...]
     commune: str
+    scope: tuple[str, ...]
+    disabled: bool
     session_epoch: int
+
+    @property
+    def communes(self) -> tuple[str, ...]:
+        """The communes this user may read: their own and any assigned."""
+        return (self.commune, *[c for c in self.scope if c != self.commune])
+
+
+_ACCOUNT = (U.id, U.name, U.roles, U.commune, U.scope, U.disabled, U.session_epoch)
+
+
+def _account(row) -> Account | None:  # type: ignore[no-untyped-def]
+    if row is None:
+        return None
+    return Account(row.id, row.name, tuple(row.roles.split()), row.commune,
+                   tuple(row.scope.split()), row.disabled, row.session_epoch)
 
 
 def account_by_name(conn: Connection, name: str) -> Account | None:
-    row = conn.execute(select(U.id, U.name, U.role, U.commune, U.session_epoch)
-                       .where(U.name == name)).first()
-    return Account(*row) if row else None
+    return _account(conn.execute(select(*_ACCOUNT).where(U.name == name)).first())
 
 
 def account_by_id(conn: Connection, user_id: str) -> Account | None:
-    row = conn.execute(select(U.id, U.name, U.role, U.commune, U.session_epoch)
-                       .where(U.id == user_id)).first()
-    return Account(*row) if row else None
+    return _account(conn.execute(select(*_ACCOUNT).where(U.id == user_id)).first())
+
+
+def accounts(conn: Connection, communes: Sequence[str]) -> list[Account]:
+    rows = conn.execute(select(*_ACCOUNT).where(U.commune.in_(communes)).order_by(U.name))
+    return [a for a in map(_account, rows) if a]
 
 
 def communes(conn: Connection) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,6 +22,7 @@ import pytest
 from app import create_app
 from app.cli import create_user
 from app.service import LedgerService, upgrade
+from events.application import ROLES
 from events.domain import acting_as
 
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
@@ -28,6 +30,7 @@ POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 COMMUNE = "10921"
+OTHER_COMMUNE = "10922"
 PASSWORD = "mat-khau-du-dai"
 
 
@@ -81,16 +84,33 @@ def service(database_url: str) -> Iterator[LedgerService]:
 
 # -- the web application ------------------------------------------------------
 
-@pytest.fixture
-def app(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    upgrade(sqlite_url)
-    flask_app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "test-secret",
-                            "TESTING": True})
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with a commune and one user per role, built once: hashing
+    passwords with argon2 is slow on purpose, so tests copy this file."""
+    path = tmp_path_factory.mktemp("template") / "ledger.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
     with flask_app.app_context():
         svc = flask_app.extensions["ledger"]
         with acting_as("system"):
             svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
+            svc.record(svc.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
         create_user("canbo", "clerk", COMMUNE, PASSWORD)
+        for role in ROLES:
+            create_user(role, role, COMMUNE, PASSWORD)
+        create_user("other-clerk", "clerk", OTHER_COMMUNE, PASSWORD)
+        svc.close()
+    return path
+
+
+@pytest.fixture
+def app(template_database: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "app.sqlite3"
+    shutil.copyfile(template_database, path)
+    flask_app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
+                            "TESTING": True})
     yield flask_app
     flask_app.extensions["ledger"].close()
 
@@ -112,10 +132,13 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def log_in(client, name: str = "canbo", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    token = csrf_token(client.get("/login").text)
+    return client.post("/login", data={"csrf_token": token, "name": name, "password": password},
+                       environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+
 @pytest.fixture
 def logged_in(client):  # type: ignore[no-untyped-def]
-    token = csrf_token(client.get("/login").text)
-    response = client.post("/login", data={"csrf_token": token, "name": "canbo",
-                                           "password": PASSWORD})
-    assert response.status_code == 302
+    assert log_in(client).status_code == 302
     return client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, log_in
 
 HX = {"HX-Request": "true"}
 
@@ -100,19 +100,25 @@ def test_a_post_without_csrf_token_records_nothing(logged_in, app):
     assert app.extensions["ledger"].engine.head() == head
 
 
-def test_resolution_and_return_from_the_dossier_page(logged_in):
+def test_resolution_and_return_from_the_dossier_page(logged_in, app):
     code = "000.00.12.H23-260105-0001"
     post_receipt(logged_in)
-    page = logged_in.get(f"/dossiers/{code}")
+    officer = app.test_client()
+    log_in(officer, "officer")
+    page = officer.get(f"/dossiers/{code}")
     assert page.status_code == 200 and "Tiếp nhận" in page.text
+    assert "Ghi nhận có kết quả" in page.text
     token = csrf_token(page.text)
-    early = logged_in.post(f"/dossiers/{code}/resolve", headers=HX, data={
+    early = officer.post(f"/dossiers/{code}/resolve", headers=HX, data={
         "csrf_token": token, "resolve-occurred_at": "2026-01-04T10:00"})
     assert early.status_code == 422 and "trước lúc tiếp nhận" in early.text
-    resolved = logged_in.post(f"/dossiers/{code}/resolve", headers=HX, data={
+    resolved = officer.post(f"/dossiers/{code}/resolve", headers=HX, data={
         "csrf_token": token, "resolve-occurred_at": "2026-01-07T10:00", "resolve-digitised": "y"})
     assert resolved.status_code == 200 and resolved.headers["HX-Trigger"] == "ledger-changed"
-    assert "Trả kết quả" in resolved.text
+    assert "Có kết quả" in resolved.text
+    page = logged_in.get(f"/dossiers/{code}")
+    assert "Trả kết quả" in page.text
+    token = csrf_token(page.text)
     returned = logged_in.post(f"/dossiers/{code}/return", data={
         "csrf_token": token, "return-occurred_at": "2026-01-07T11:00"})
     assert returned.status_code == 303
@@ -121,10 +127,12 @@ def test_resolution_and_return_from_the_dossier_page(logged_in):
     assert count(counts, "digitised_rate") == "100,0%"
 
 
-def test_an_unknown_dossier_is_404(logged_in):
+def test_an_unknown_dossier_is_404(logged_in, app):
     assert logged_in.get("/dossiers/KHONG-CO").status_code == 404
-    token = csrf_token(logged_in.get("/").text)
-    response = logged_in.post("/dossiers/KHONG-CO/resolve", data={
+    officer = app.test_client()
+    log_in(officer, "officer")
+    token = csrf_token(officer.get("/").text)
+    response = officer.post("/dossiers/KHONG-CO/resolve", data={
         "csrf_token": token, "resolve-occurred_at": "2026-01-07T10:00"})
     assert response.status_code == 404
 

@@ -1,0 +1,54 @@
+"""The user's own account: changing their password (forced after an admin
+set it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app import service
+from app.auth import record, relogin
+from app.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
+from app.forms import LedgerForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+class PasswordForm(LedgerForm):
+    current = PasswordField("Mật khẩu hiện tại", validators=[
+        DataRequired("Hãy nhập mật khẩu hiện tại."), Length(max=256)])
+    new = PasswordField("Mật khẩu mới", validators=[
+        DataRequired("Hãy nhập mật khẩu mới."),
+        Length(min=MIN_PASSWORD_LENGTH, max=256,
+               message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
+        EqualTo("new", message="Hai lần nhập mật khẩu mới không khớp.")])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():  # type: ignore[no-untyped-def]
+    form = PasswordForm()
+    if form.validate_on_submit():
+        with service().read() as conn:
+            valid = check_password(conn, current_user.name, form.current.data)
+        if not valid:
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        else:
+            _change(form.new.data)
+            return redirect(url_for("dashboard.index"), 303)
+    forced = g.get("must_change_password", False)
+    return render_template("account/password.html", form=form, forced=forced), \
+        422 if form.errors else 200
+
+
+def _change(new_password: str) -> None:
+    """The change ends every session of this user, this one included; the
+    browser that made it gets a fresh one."""
+    with service().write() as conn:
+        set_password(conn, current_user.name, new_password, must_change=False)
+    record(service().ledger.record_password_change, current_user.name)
+    relogin(current_user._get_current_object())  # type: ignore[attr-defined]

@@ -1,0 +1,162 @@
+"""User administration for admins: create, disable, roles, password resets and
+inspectors' scopes — each an event in the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from app import htmx, service
+from app.auth import record
+from app.credentials import MIN_PASSWORD_LENGTH, set_password
+from app.forms import LedgerForm
+from events.application import ROLES
+from events.errors import DomainError
+from projections import queries
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
+PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=256,
+                       message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")
+
+
+class CreateUserForm(LedgerForm):
+    name = StringField("Tên đăng nhập", validators=[
+        DataRequired("Hãy nhập tên đăng nhập."),
+        Regexp(r"^[a-z0-9._-]{2,64}$", message="Chỉ dùng chữ thường không dấu, số, . _ - "
+               "(2–64 ký tự).")])
+    role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    password = PasswordField("Mật khẩu tạm", validators=[
+        DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
+
+
+class RoleForm(LedgerForm):
+    role = SelectField("Vai trò", choices=ROLE_CHOICES)
+
+
+class ResetForm(LedgerForm):
+    password = PasswordField("Mật khẩu tạm mới", validators=[
+        DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
+
+
+class ScopeForm(LedgerForm):
+    communes = StringField("Các xã được xem (mã, cách nhau bởi dấu cách)",
+                           validators=[Length(max=1000)])
+
+
+@bp.get("/users")
+def users():  # type: ignore[no-untyped-def]
+    return _page(CreateUserForm(formdata=None))
+
+
+def _page(create_form: CreateUserForm, status: int = 200, message: str = ""):  # type: ignore[no-untyped-def]
+    with service().read() as conn:
+        accounts = queries.accounts(conn, [current_user.commune])
+    return render_template("admin/users.html", accounts=accounts, create_form=create_form,
+                           role_form=RoleForm(formdata=None), reset_form=ResetForm(formdata=None),
+                           scope_form=ScopeForm(formdata=None), message=message), status
+
+
+@bp.post("/users")
+def create_user():  # type: ignore[no-untyped-def]
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        try:
+            record(service().ledger.register_user, form.name.data, form.role.data,
+                   current_user.commune)
+        except DomainError as error:
+            getattr(form, error.field or "name", form.name).errors.append(error.message)
+        else:
+            with service().write() as conn:
+                set_password(conn, form.name.data, form.password.data, must_change=True)
+            return _done(f"Đã tạo người dùng {form.name.data}.")
+    return _page(form, 422)
+
+
+def _managed(name: str) -> str:
+    """Admins manage the users of their own commune; others are not found."""
+    with service().read() as conn:
+        account = queries.account_by_name(conn, name)
+    if account is None or account.commune != current_user.commune:
+        abort(404)
+    return account.name
+
+
+def _act(name: str, command: Callable[[], None], done: str) -> Response:
+    try:
+        command()
+    except DomainError as error:
+        return _page(CreateUserForm(formdata=None), 422, error.message)  # type: ignore[return-value]
+    return _done(done)
+
+
+def _done(message: str) -> Response:
+    response = redirect(url_for("admin.users"), 303)
+    if htmx:
+        response.headers["HX-Trigger"] = "ledger-changed"
+    flash(message)
+    return response
+
+
+@bp.post("/users/<name>/disable")
+def disable(name: str):  # type: ignore[no-untyped-def]
+    name = _managed(name)
+    if name == current_user.name:
+        return _page(CreateUserForm(formdata=None), 422,
+                     "Không thể tự vô hiệu hóa tài khoản của mình.")
+    return _act(name, lambda: record(service().ledger.disable_user, name),
+                f"Đã vô hiệu hóa {name}; mọi phiên đăng nhập của họ đã kết thúc.")
+
+
+@bp.post("/users/<name>/enable")
+def enable(name: str):  # type: ignore[no-untyped-def]
+    name = _managed(name)
+    return _act(name, lambda: record(service().ledger.enable_user, name), f"Đã mở lại {name}.")
+
+
+@bp.post("/users/<name>/grant")
+def grant(name: str):  # type: ignore[no-untyped-def]
+    return _role(name, "grant")
+
+
+@bp.post("/users/<name>/revoke")
+def revoke(name: str):  # type: ignore[no-untyped-def]
+    return _role(name, "revoke")
+
+
+def _role(name: str, action: str):  # type: ignore[no-untyped-def]
+    name, form = _managed(name), RoleForm()
+    if not form.validate_on_submit():
+        return _page(CreateUserForm(formdata=None), 422, "Vai trò không hợp lệ.")
+    command = service().ledger.grant_role if action == "grant" else service().ledger.revoke_role
+    verb = "cấp" if action == "grant" else "thu hồi"
+    return _act(name, lambda: record(command, name, form.role.data),
+                f"Đã {verb} vai trò {form.role.data} cho {name}.")
+
+
+@bp.post("/users/<name>/password")
+def reset_password(name: str):  # type: ignore[no-untyped-def]
+    name, form = _managed(name), ResetForm()
+    if not form.validate_on_submit():
+        return _page(CreateUserForm(formdata=None), 422,
+                     " ".join(form.password.errors) or "Mật khẩu không hợp lệ.")
+
+    def reset() -> None:
+        with service().write() as conn:
+            set_password(conn, name, form.password.data, must_change=True)
+        record(service().ledger.record_password_change, name, set_by_admin=True)
+    return _act(name, reset, f"Đã đặt lại mật khẩu cho {name}; họ phải đổi khi đăng nhập.")
+
+
+@bp.post("/users/<name>/scope")
+def assign_scope(name: str):  # type: ignore[no-untyped-def]
+    name, form = _managed(name), ScopeForm()
+    if not form.validate_on_submit():
+        return _page(CreateUserForm(formdata=None), 422, "Danh sách xã không hợp lệ.")
+    codes = (form.communes.data or "").split()
+    return _act(name, lambda: record(service().ledger.assign_scope, name, codes),
+                f"Đã giao phạm vi {' '.join(codes) or '(trống)'} cho {name}.")

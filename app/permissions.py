@@ -1,0 +1,67 @@
+"""Who may do what: one table a reader can audit at a glance.
+
+Every endpoint is listed with the permission it needs. An endpoint missing
+from ``ENDPOINTS`` is refused to everyone (a test walks the URL map so none
+is forgotten). ``ANY_USER`` marks what every logged-in user may do: their
+own password and log-out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class P(StrEnum):
+    VIEW_COUNTS = "xem số liệu"
+    VIEW_DOSSIERS = "xem hồ sơ"
+    RECEIVE_DOSSIER = "tiếp nhận hồ sơ"
+    RESOLVE_DOSSIER = "ghi nhận kết quả"
+    RETURN_DOSSIER = "trả kết quả"
+    MANAGE_USERS = "quản lý người dùng"
+    ANY_USER = "mọi người dùng"
+
+
+READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS}
+
+ROLES: dict[str, frozenset[P]] = {
+    "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER}),
+    "officer":   frozenset(READ | {P.RESOLVE_DOSSIER}),
+    "leader":    frozenset(READ),
+    "auditor":   frozenset(READ),
+    "inspector": frozenset(READ),
+    "admin":     frozenset(READ | {P.MANAGE_USERS}),
+}
+
+OPEN = frozenset({"auth.login", "health.healthz", "static"})
+
+ENDPOINTS: dict[str, P] = {
+    "dashboard.index": P.VIEW_COUNTS,
+    "dashboard.counts": P.VIEW_COUNTS,
+    "dossiers.index": P.VIEW_DOSSIERS,
+    "dossiers.show": P.VIEW_DOSSIERS,
+    "dossiers.receive": P.RECEIVE_DOSSIER,
+    "dossiers.resolve": P.RESOLVE_DOSSIER,
+    "dossiers.return_result": P.RETURN_DOSSIER,
+    "admin.users": P.MANAGE_USERS,
+    "admin.create_user": P.MANAGE_USERS,
+    "admin.disable": P.MANAGE_USERS,
+    "admin.enable": P.MANAGE_USERS,
+    "admin.grant": P.MANAGE_USERS,
+    "admin.revoke": P.MANAGE_USERS,
+    "admin.reset_password": P.MANAGE_USERS,
+    "admin.assign_scope": P.MANAGE_USERS,
+    "auth.logout": P.ANY_USER,
+    "account.password": P.ANY_USER,
+}
+
+
+def permissions(roles: Iterable[str]) -> frozenset[P]:
+    granted: set[P] = {P.ANY_USER}
+    for role in roles:
+        granted |= ROLES.get(role, frozenset())
+    return frozenset(granted)
+
+
+def may(roles: Iterable[str], endpoint: str | None) -> bool:
+    needed = ENDPOINTS.get(endpoint or "")
+    return needed is not None and needed in permissions(roles)

@@ -1,0 +1,244 @@
+"""The procedure catalogue (danh mục thủ tục hành chính) of a commune.
+
+A procedure is listed once under its national code, amended as the
+catalogue changes over time, and abolished when it no longer applies; its
+events stay in the log, so what the catalogue said at any moment can be
+replayed. Its online service address is what the counter's QR codes encode.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from events.domain import LedgerAggregate, stable_id
+from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+
+AUTHORITIES = ("xa", "quan_su", "cong_an")
+TERMS = ("name", "field", "authority", "inter_agency", "working_days", "fee", "online_address")
+
+# The bounds keep every value inside the projection's columns, so no listed
+# procedure can stop the projection on PostgreSQL.
+CODE = re.compile(r"[0-9A-Za-z._-]{1,64}")
+MAX_NAME, MAX_FIELD, MAX_ADDRESS, MAX_REASON = 1000, 255, 1000, 1000
+MAX_WORKING_DAYS, MAX_FEE = 1000, 10**12
+
+
+class Procedure(LedgerAggregate):
+    """One administrative procedure (thủ tục hành chính) in a commune's catalogue."""
+
+    @staticmethod
+    def id_for(commune: str, code: str) -> UUID:
+        return stable_id("procedure", commune, code)
+
+    class Listed(LedgerAggregate.Event, Aggregate.Created):
+        code: str
+        name: str
+        field: str
+        authority: str
+        inter_agency: bool
+        working_days: int
+        fee: int
+        online_address: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.commune = self.commune
+            aggregate.code = self.code
+            aggregate.abolished = False
+            _take_terms(aggregate, self)
+
+    class Amended(LedgerAggregate.Event):
+        name: str
+        field: str
+        authority: str
+        inter_agency: bool
+        working_days: int
+        fee: int
+        online_address: str
+
+        def apply(self, aggregate: Any) -> None:
+            _take_terms(aggregate, self)
+
+    class Abolished(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.abolished = True
+
+    @classmethod
+    def catalogue(cls, commune: str, code: str, name: str, field: str, authority: str,
+                  inter_agency: bool, working_days: int, fee: int,
+                  online_address: str) -> Procedure:
+        """List a new procedure under ``code``."""
+        code = checked_code(code)
+        terms = checked_terms(name, field, authority, inter_agency, working_days, fee,
+                              online_address)
+        return cls._start(cls.Listed, cls.id_for(commune, code), commune, None,
+                          code=code, **terms)
+
+    @property
+    def terms(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in TERMS}
+
+    def amend(self, name: str, field: str, authority: str, inter_agency: bool,
+              working_days: int, fee: int, online_address: str) -> None:
+        self._check_in_force("sửa")
+        terms = checked_terms(name, field, authority, inter_agency, working_days, fee,
+                              online_address)
+        if terms == self.terms:
+            raise InvalidValue("Thông tin mới giống hệt thông tin đang có; không có gì để sửa.")
+        self._record(self.Amended, **terms)
+
+    def abolish(self, reason: str) -> None:
+        self._check_in_force("bãi bỏ")
+        reason = _text(reason)
+        if not reason:
+            raise InvalidValue("Hãy nêu lý do bãi bỏ.", "reason")
+        if len(reason) > MAX_REASON:
+            raise InvalidValue(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).", "reason")
+        self._record(self.Abolished, reason=reason)
+
+    def _check_in_force(self, action: str) -> None:
+        if self.abolished:
+            raise InvalidTransition(
+                f"Thủ tục {self.code} đã bị bãi bỏ nên không thể {action}.", "code")
+
+
+def _take_terms(aggregate: Any, event: Any) -> None:
+    for name in TERMS:
+        setattr(aggregate, name, getattr(event, name))
+
+
+# -- the rules ----------------------------------------------------------------
+
+def checked_code(code: str) -> str:
+    code = code.strip()
+    if not code:
+        raise InvalidValue("Cần mã thủ tục.", "code")
+    if not CODE.fullmatch(code):
+        raise InvalidValue("Mã thủ tục chỉ gồm chữ cái không dấu, chữ số và các dấu . - _ "
+                           "(tối đa 64 ký tự).", "code")
+    return code
+
+
+def checked_terms(name: str, field: str, authority: str, inter_agency: bool,
+                  working_days: int, fee: int, online_address: str) -> dict[str, Any]:
+    """The terms of a procedure, normalised, or the first rule they break."""
+    return {"name": _required(name, "Cần tên thủ tục.", "name", MAX_NAME),
+            "field": _required(field, "Cần lĩnh vực của thủ tục.", "field", MAX_FIELD),
+            "authority": _authority(authority),
+            "inter_agency": _flag(inter_agency),
+            "working_days": _whole(working_days, "Thời hạn giải quyết", "working_days",
+                                   MAX_WORKING_DAYS),
+            "fee": _whole(fee, "Lệ phí", "fee", MAX_FEE),
+            "online_address": checked_address(online_address)}
+
+
+def checked_address(address: str) -> str:
+    address = address.strip()
+    if address and not _is_web_address(address):
+        raise InvalidValue("Địa chỉ trực tuyến phải để trống hoặc là địa chỉ web bắt đầu "
+                           "bằng http:// hoặc https://.", "online_address")
+    return address
+
+
+def _is_web_address(address: str) -> bool:
+    if len(address) > MAX_ADDRESS or any(c.isspace() or not c.isprintable() for c in address):
+        return False
+    try:
+        parts = urlsplit(address)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _text(value: str) -> str:
+    """NFC, with runs of white space collapsed: "Hộ tịch" typed twice, or
+    pasted from a decomposed source, is one field, not two."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def _required(value: str, message: str, field: str, longest: int) -> str:
+    value = _text(value)
+    if not value:
+        raise InvalidValue(message, field)
+    if len(value) > longest:
+        raise InvalidValue(f"Quá dài (tối đa {longest} ký tự).", field)
+    return value
+
+
+def _authority(authority: str) -> str:
+    if authority not in AUTHORITIES:
+        raise InvalidValue("Cơ quan giải quyết phải là xa, quan_su hoặc cong_an.", "authority")
+    return authority
+
+
+def _flag(value: bool) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue("Liên thông phải là có hoặc không.", "inter_agency")
+    return value
+
+
+def _whole(value: int, label: str, field: str, largest: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValue(f"{label} phải là số nguyên.", field)
+    if value < 0:
+        raise InvalidValue(f"{label} không được âm.", field)
+    if value > largest:
+        raise InvalidValue(f"{label} quá lớn (tối đa {largest:,}).".replace(",", "."), field)
+    return value
+
+
+# -- the commands -------------------------------------------------------------
+
+class CatalogueCommands:
+    """The catalogue's commands, mixed into ``events.application.Ledger``."""
+
+    if TYPE_CHECKING:
+        def _create(self, aggregate: LedgerAggregate, taken: Exception) -> None: ...
+        def _get(self, aggregate_id: Any, error: Exception) -> Any: ...
+        def require_commune(self, code: str) -> Any: ...
+        def save(self, *objs: Any, **kwargs: Any) -> Any: ...
+
+    def list_procedure(self, commune: str, code: str, name: str, field: str, authority: str,
+                       inter_agency: bool, working_days: int, fee: int,
+                       online_address: str) -> None:
+        self.require_commune(commune)
+        procedure = Procedure.catalogue(commune, code, name, field, authority, inter_agency,
+                                        working_days, fee, online_address)
+        self._create(procedure, AlreadyExists(
+            f"Mã thủ tục {procedure.code} đã có trong danh mục.", "code"))
+
+    def amend_procedure(self, commune: str, code: str, name: str, field: str, authority: str,
+                        inter_agency: bool, working_days: int, fee: int,
+                        online_address: str) -> None:
+        procedure = self.procedure(commune, code)
+        procedure.amend(name, field, authority, inter_agency, working_days, fee,
+                        online_address)
+        self._save_change(procedure)
+
+    def abolish_procedure(self, commune: str, code: str, reason: str) -> None:
+        procedure = self.procedure(commune, code)
+        procedure.abolish(reason)
+        self._save_change(procedure)
+
+    def procedure(self, commune: str, code: str) -> Procedure:
+        code = code.strip()
+        return self._get(Procedure.id_for(commune, code), NotFound(
+            f"Không có thủ tục mã {code} trong danh mục.", "code"))
+
+    def _save_change(self, procedure: Procedure) -> None:
+        """Two people changing one procedure at once: the second to save
+        collides on the version and records nothing."""
+        try:
+            self.save(procedure)
+        except IntegrityError:
+            raise InvalidTransition(f"Thủ tục {procedure.code} vừa được người khác thay đổi; "
+                                    "hãy tải lại trang rồi thử lại.") from None
