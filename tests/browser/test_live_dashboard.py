@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.browser.conftest import PASSWORD, TAB_HEADER, USER, LiveServer, wait_until
+from tests.browser.conftest import TAB_HEADER
+from tests.live import PASSWORD, USER, LiveServer, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,130 @@
+"""The real app served as ``make run`` serves it, for tests that need real
+processes: a fresh SQLite ledger set up through ``flask --app wsgi``, then
+gunicorn with two workers, its access log written to a file so tests can see
+what the server itself answered and which worker answered it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+USER = "canbo"
+PASSWORD = "mat-khau-du-dai"
+COMMUNE = "10921"
+STARTUP_SECONDS = 20.0
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str,
+               interval: float = 0.05) -> Any:
+    """Poll ``condition`` until it returns something truthy, at most
+    ``timeout`` seconds; fail saying ``what`` was awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    access_log: Path
+    server_log: Path
+    process: subprocess.Popen  # type: ignore[type-arg]
+
+    def access_lines(self) -> list[str]:
+        return self.access_log.read_text(encoding="utf-8").splitlines()
+
+    def requests(self, path: str, tab: str, since: int = 0,
+                 until: int | None = None) -> list[tuple[str, int]]:
+        """(request target, status) of logged GETs to ``path`` from ``tab``,
+        among access-log lines ``since``..``until``."""
+        pattern = re.compile(rf'"GET ({re.escape(path)}\S*) HTTP/[\d.]+" (\d{{3}}) '
+                             rf'tab={re.escape(tab)}$')
+        found = []
+        for line in self.access_lines()[since:until]:
+            if match := pattern.search(line):
+                found.append((match.group(1), int(match.group(2))))
+        return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _flask(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed ({done.returncode}):\n"
+                    f"{done.stdout}{done.stderr}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextmanager
+def serve(tmp: Path, access_format: str, workers: int = 2) -> Iterator[LiveServer]:
+    """Set up a ledger in ``tmp`` and serve it until the block ends."""
+    if not (ROOT / "static" / "htmx.min.js").is_file():
+        pytest.fail("static/htmx.min.js is missing: run `make static/htmx.min.js` "
+                    "in the repository root (it fetches the pinned htmx and checks it).")
+    env = {**os.environ,
+           "LEDGER_DATABASE_URL": f"sqlite:///{tmp / 'ledger.sqlite3'}",
+           "LEDGER_SECRET_KEY": "browser-test-secret-key"}
+    _flask(env, "db", "upgrade")
+    _flask(env, "commune", "add", COMMUNE, "Quảng Nghiệp")
+    _flask(env, "users", "create", USER, "--role", "clerk", stdin=PASSWORD + "\n")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    access_log, server_log = tmp / "access.log", tmp / "gunicorn.log"
+    access_log.touch()
+    with server_log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+             "--no-control-socket", "--access-logfile", str(access_log),
+             "--access-logformat", access_format, "wsgi:app"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    server = LiveServer(url, access_log, server_log, process)
+    try:
+        def up() -> bool:
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited with {process.returncode}:\n"
+                            f"{server_log.read_text(errors='replace')}")
+            return _healthy(url)
+        wait_until(up, STARTUP_SECONDS, f"{url}/healthz to answer 200", interval=0.1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
