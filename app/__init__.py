@@ -69,6 +69,8 @@ def _register(app: Flask) -> None:
         account,
         admin,
         auth,
+        catalogue,
+        catalogue_cli,
         cli,
         dashboard,
         dossiers,
@@ -78,13 +80,14 @@ def _register(app: Flask) -> None:
         security,
     )
 
-    for module in (auth, account, admin, dashboard, dossiers, health):
+    for module in (auth, account, admin, catalogue, dashboard, dossiers, health):
         app.register_blueprint(module.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(catalogue_cli.import_cli)
 
 
 def service() -> LedgerService:

@@ -20,7 +20,15 @@ from events.workdays import add_working_days, is_working_day
 COMMUNE = ("DEMO-QN", "Xã Quảng Nghiệp (dữ liệu mẫu)")
 USERS = (("admin", "admin"), ("motcua", "clerk"), ("chuyenmon", "officer"),
          ("chutich", "leader"), ("kiemtoan", "auditor"), ("thanhtra", "inspector"))
-PROCEDURES = (("TT-KS", 3), ("TT-KH", 5), ("TT-CT", 1), ("TT-XN", 3), ("TT-DD", 7))
+# Demo procedures: (code, name, field, authority, working days, fee). Made up
+# for the demo; a commune imports its real catalogue with `import procedures`.
+PROCEDURES = (("DEMO.01", "Đăng ký khai sinh", "Hộ tịch", "xa", 3, 0),
+              ("DEMO.02", "Đăng ký kết hôn", "Hộ tịch", "xa", 5, 0),
+              ("DEMO.03", "Chứng thực bản sao từ bản chính", "Chứng thực", "xa", 1, 2000),
+              ("DEMO.04", "Xác nhận tình trạng hôn nhân", "Hộ tịch", "xa", 3, 0),
+              ("DEMO.05", "Đăng ký nghĩa vụ quân sự lần đầu", "Nghĩa vụ quân sự", "quan_su",
+               7, 0))
+ONLINE = "https://dichvucong.example/thu-tuc/"
 SURNAMES = ("Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Hoàng", "Bùi", "Đặng")
 GIVEN = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy")
 RECEIVED, IN_PERSON, RESOLVED, NOT_DIGITISED, E_CERTIFIED = 1049, 8, 1047, 8, 369
@@ -32,6 +40,9 @@ def load(service: LedgerService, instance: str) -> str:
     ledger, zone = service.ledger, ZoneInfo(service.timezone)
     with acting_as("system"):
         ledger.register_commune(*COMMUNE)
+        for code, name, field, authority, days, fee in PROCEDURES:
+            ledger.list_procedure(COMMUNE[0], code, name, field, authority, False, days, fee,
+                                  ONLINE + code)
     logins = _create_users(service, rng)
     days = [d for d in _days(date(2023, 1, 3), date(2023, 6, 15)) if is_working_day(d)]
     certified = set(rng.sample(range(RESOLVED), E_CERTIFIED))
@@ -69,7 +80,7 @@ def _days(start: date, end: date) -> list[date]:
 def _dossier(ledger, zone: ZoneInfo, rng: random.Random, n: int, day: date,  # type: ignore[no-untyped-def]
              certified: bool) -> None:
     code = f"000.00.12.H23-{day:%y%m%d}-{n % 10000:04d}"
-    procedure, working_days = PROCEDURES[n % len(PROCEDURES)]
+    procedure, *_, working_days, _fee = PROCEDURES[n % len(PROCEDURES)]
     received = datetime.combine(day, time(8 + n % 8, (n * 7) % 60), zone)
     online = n >= IN_PERSON
     if n >= RESOLVED:  # the last two stay open at the end of June

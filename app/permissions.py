@@ -18,10 +18,12 @@ class P(StrEnum):
     RESOLVE_DOSSIER = "ghi nhận kết quả"
     RETURN_DOSSIER = "trả kết quả"
     MANAGE_USERS = "quản lý người dùng"
+    VIEW_CATALOGUE = "xem danh mục thủ tục"
+    MANAGE_CATALOGUE = "quản lý danh mục thủ tục"
     ANY_USER = "mọi người dùng"
 
 
-READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS}
+READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
 
 ROLES: dict[str, frozenset[P]] = {
     "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER}),
@@ -29,7 +31,7 @@ ROLES: dict[str, frozenset[P]] = {
     "leader":    frozenset(READ),
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
-    "admin":     frozenset(READ | {P.MANAGE_USERS}),
+    "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE}),
 }
 
 OPEN = frozenset({"auth.login", "health.healthz", "static"})
@@ -50,6 +52,14 @@ ENDPOINTS: dict[str, P] = {
     "admin.revoke": P.MANAGE_USERS,
     "admin.reset_password": P.MANAGE_USERS,
     "admin.assign_scope": P.MANAGE_USERS,
+    "catalogue.index": P.VIEW_CATALOGUE,
+    "catalogue.counts": P.VIEW_CATALOGUE,
+    "catalogue.show": P.VIEW_CATALOGUE,
+    "catalogue.qr": P.VIEW_CATALOGUE,
+    "catalogue.board": P.VIEW_CATALOGUE,
+    "catalogue.list_procedure": P.MANAGE_CATALOGUE,
+    "catalogue.amend": P.MANAGE_CATALOGUE,
+    "catalogue.abolish": P.MANAGE_CATALOGUE,
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
 }

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from events.application import Ledger
 from events.store import DatabaseURL
 from projections.access import AccessProjection
+from projections.catalogue import ProcedureProjection
 from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.dossiers import DossierProjection
@@ -35,7 +36,7 @@ class LedgerService:
         self.ledger = Ledger(env, timezone)
         self.db = make_engine(self.url)
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),
-                       DossierProjection(timezone)]
+                       ProcedureProjection(), DossierProjection(timezone)]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
 
     def record(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:

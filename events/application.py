@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from events.domain import Access, Commune, Dossier, LedgerAggregate, User
-from events.errors import AlreadyExists, InvalidValue, NotFound
+from events.catalogue import CatalogueCommands, Procedure
+from events.domain import Access, Calendar, Commune, Dossier, LedgerAggregate, User
+from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from events.workdays import add_working_days
 
 ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin")
 
@@ -30,7 +32,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(Application):
+class Ledger(CatalogueCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):
@@ -112,34 +114,126 @@ class Ledger(Application):
         except AggregateNotFoundError:
             return Access.open(name, commune)
 
+    # -- calendar -------------------------------------------------------
+    def calendar(self, commune: str) -> Calendar:
+        try:
+            return self.repository.get(Calendar.id_for(commune))
+        except AggregateNotFoundError:
+            return Calendar.open(commune)
+
+    def declare_day_off(self, commune: str, day: date, reason: str) -> None:
+        self.require_commune(commune)
+        calendar = self.calendar(commune)
+        calendar.declare_day_off(day, reason)
+        self.save(calendar)
+
+    def declare_make_up_day(self, commune: str, day: date, reason: str) -> None:
+        self.require_commune(commune)
+        calendar = self.calendar(commune)
+        calendar.declare_make_up_day(day, reason)
+        self.save(calendar)
+
+    def due_after(self, commune: str, day: date, working_days: int) -> date:
+        """The date ``working_days`` working days after ``day``, with the
+        commune's declared days off and make-up days."""
+        calendar = self.calendar(commune)
+        return add_working_days(day, working_days, calendar.days_off, calendar.make_up_days)
+
     # -- dossiers -------------------------------------------------------
     def receive_dossier(self, commune: str, code: str, procedure_code: str, applicant: str,
                         channel: str, online_mode: str, received_at: datetime,
-                        due_date: date) -> None:
+                        due_date: date | None = None, *, source: str = "") -> None:
+        """Receive a dossier. Its procedure must be in the catalogue; without
+        a due date, the procedure's working days give it."""
         self.require_commune(commune)
         code, procedure_code, applicant = code.strip(), procedure_code.strip(), applicant.strip()
         _require(code, "Cần mã hồ sơ.", "code")
         _require(procedure_code, "Cần mã thủ tục hành chính.", "procedure_code")
         _require(applicant, "Cần tên người nộp.", "applicant")
-        local_day = received_at.astimezone(self.zone).date()
+        procedure = self._procedure_in_force(commune, procedure_code)
+        local_day = self.local_day(received_at)
+        due = due_date or self.due_after(commune, local_day, procedure.working_days)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,
-                                  online_mode, received_at, due_date, local_day)
+                                  online_mode, received_at, due, local_day,
+                                  procedure.inter_agency, procedure.fee, source)
         self._create(dossier, AlreadyExists(f"Mã hồ sơ {code} đã được sử dụng.", "code"))
+
+    def _procedure_in_force(self, commune: str, code: str) -> Procedure:
+        procedure = self._get(Procedure.id_for(commune, code), NotFound(
+            f"Thủ tục mã {code} chưa có trong danh mục.", "procedure_code"))
+        if procedure.abolished:
+            raise InvalidValue(f"Thủ tục mã {code} đã bị bãi bỏ.", "procedure_code")
+        return procedure
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    def hand_over(self, commune: str, code: str, at: datetime, to_user: str, step: str,
+                  step_due: date) -> None:
+        self._on_dossier(commune, code, lambda d: d.hand_over(at, to_user, step, step_due))
+
+    def request_supplement(self, commune: str, code: str, at: datetime, reason: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.request_supplement(at, reason))
+
+    def receive_supplement(self, commune: str, code: str, at: datetime,
+                           new_due_date: date | None = None) -> None:
+        """The complete supplement restarts the clock: the procedure's full
+        processing time counts again from the day it arrived."""
+        def act(dossier: Dossier) -> None:
+            due = new_due_date or self.due_after(
+                commune, self.local_day(at),
+                self._procedure_in_force(commune, dossier.procedure_code).working_days)
+            dossier.receive_supplement(at, due)
+        self._on_dossier(commune, code, act)
+
+    def refuse_dossier(self, commune: str, code: str, at: datetime, reason: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.refuse(at, reason))
+
+    def withdraw_dossier(self, commune: str, code: str, at: datetime, reason: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.withdraw(at, reason))
+
+    def stop_dossier(self, commune: str, code: str, at: datetime, reason: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.stop(at, reason))
 
     def resolve_dossier(self, commune: str, code: str, at: datetime, digitised: bool,
                         e_certified: bool) -> None:
-        dossier = self.dossier(commune, code)
-        dossier.resolve(at, digitised, e_certified)
-        self.save(dossier)
+        self._on_dossier(commune, code, lambda d: d.resolve(at, digitised, e_certified))
 
     def return_dossier(self, commune: str, code: str, at: datetime) -> None:
-        dossier = self.dossier(commune, code)
-        dossier.return_result(at)
-        self.save(dossier)
+        self._on_dossier(commune, code, lambda d: d.return_result(at))
+
+    def apologise(self, commune: str, code: str, at: datetime, new_appointment: date,
+                  reason: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.apologise(at, new_appointment, reason))
+
+    def pay_fee(self, commune: str, code: str, at: datetime, amount: int, method: str) -> None:
+        self._on_dossier(commune, code, lambda d: d.pay_fee(at, amount, method))
+
+    def correct_dossier(self, commune: str, code: str, at: datetime, version: int,
+                        reason: str, changes: dict[str, Any]) -> None:
+        """Record a correction of the dossier's event number ``version``; the
+        corrected event stays in the log as it was."""
+        def act(dossier: Dossier) -> None:
+            events = {e.originator_version: e for e in self.events.get(dossier.id)}
+            if version not in events:
+                raise NotFound(f"Hồ sơ {code} không có sự kiện số {version}.", "version")
+            dossier.correct(at, events[version], reason, changes)
+        self._on_dossier(commune, code, act)
 
     def dossier(self, commune: str, code: str) -> Dossier:
         return self._get(Dossier.id_for(commune, code.strip()), NotFound(
             f"Không có hồ sơ mã {code.strip()}.", "code"))
+
+    def _on_dossier(self, commune: str, code: str, action: Callable[[Dossier], None]) -> None:
+        """Load, act, save. Two people acting on one dossier at once: the
+        second collides on the version and records nothing."""
+        dossier = self.dossier(commune, code)
+        action(dossier)
+        try:
+            self.save(dossier)
+        except IntegrityError:
+            raise InvalidTransition(f"Hồ sơ {code} vừa được người khác cập nhật; hãy tải lại "
+                                    "trang rồi thử lại.") from None
 
     # -- helpers --------------------------------------------------------
     def _get(self, aggregate_id: Any, error: Exception) -> Any:

@@ -251,10 +251,31 @@ class Access(LedgerAggregate):
 
 CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
 ONLINE_MODES = ("", "mot_phan", "toan_trinh")
+PAYMENT_METHODS = ("tien_mat", "truc_tuyen")
+MAX_REASON = 1000
+
+# Where a dossier stands. Only "open" dossiers (in progress or waiting for a
+# supplement) can move on; the others have left the counter's hands.
+IN_PROGRESS, AWAITING_SUPPLEMENT, RESOLVED, RETURNED = (
+    "dang_xu_ly", "cho_bo_sung", "da_co_ket_qua", "da_tra")
+REFUSED, WITHDRAWN, STOPPED = "tu_choi", "rut", "dung"
+OPEN = (IN_PROGRESS, AWAITING_SUPPLEMENT)
+# What a correction may change, per corrected event.
+CORRECTABLE = {
+    "Received": ("applicant", "channel", "online_mode", "procedure_code", "occurred_at"),
+    "Resolved": ("occurred_at", "digitised", "e_certified"),
+    "Returned": ("occurred_at",),
+    "FeePaid": ("amount", "method"),
+}
 
 
 class Dossier(LedgerAggregate):
-    """A dossier of an administrative procedure at the one-stop counter."""
+    """A dossier of an administrative procedure at the one-stop counter.
+
+    ``due_date`` is the legal deadline: a complete supplement moves it on.
+    ``original_due_date`` never moves. An apology sets ``appointment_date``,
+    which a citizen is told, but timeliness is still judged by ``due_date``.
+    """
 
     @staticmethod
     def id_for(commune: str, code: str) -> UUID:
@@ -267,54 +288,248 @@ class Dossier(LedgerAggregate):
         channel: str
         online_mode: str
         due_date: date
+        inter_agency: bool = False
+        fee: int = 0
+        source: str = ""
 
         def apply(self, aggregate: Any) -> None:
             aggregate.commune = self.commune
             aggregate.code = self.code
+            aggregate.procedure_code = self.procedure_code
             aggregate.received_at = self.occurred_at
             aggregate.due_date = self.due_date
+            aggregate.original_due_date = self.due_date
+            aggregate.status = IN_PROGRESS
             aggregate.resolved_at = None
             aggregate.returned_at = None
+            aggregate.holder = self.actor
+            aggregate.step_started_at = self.occurred_at
+            aggregate.paid = False
+            aggregate.appointment_date = None
+
+    class HandedOver(LedgerAggregate.Event):
+        """One step of the control slip: from one person to the next, with
+        the date the receiving step must finish by."""
+        from_user: str
+        to_user: str
+        step: str
+        step_due: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.holder = self.to_user
+            aggregate.step_started_at = self.occurred_at
+
+    class SupplementRequested(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = AWAITING_SUPPLEMENT
+
+    class SupplementReceived(LedgerAggregate.Event):
+        new_due_date: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = IN_PROGRESS
+            aggregate.due_date = self.new_due_date
+
+    class Refused(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = REFUSED
+
+    class Withdrawn(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = WITHDRAWN
+
+    class Stopped(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = STOPPED
 
     class Resolved(LedgerAggregate.Event):
         digitised: bool
         e_certified: bool
 
         def apply(self, aggregate: Any) -> None:
+            aggregate.status = RESOLVED
             aggregate.resolved_at = self.occurred_at
 
     class Returned(LedgerAggregate.Event):
         def apply(self, aggregate: Any) -> None:
+            aggregate.status = RETURNED
             aggregate.returned_at = self.occurred_at
+
+    class Apologised(LedgerAggregate.Event):
+        new_appointment: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.appointment_date = self.new_appointment
+
+    class FeePaid(LedgerAggregate.Event):
+        amount: int
+        method: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.paid = True
+
+    class Corrected(LedgerAggregate.Event):
+        """Names the event it corrects (by version) and why; both stay in the
+        log. ``changes`` holds the corrected fields' new values."""
+        corrects: int
+        corrected_kind: str
+        reason: str
+        changes: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            moment = self.changes.get("occurred_at")
+            when = datetime.fromisoformat(moment) if moment else None
+            if self.corrected_kind == "Received" and when:
+                aggregate.received_at = when
+            if self.corrected_kind == "Resolved" and when:
+                aggregate.resolved_at = when
+            if self.corrected_kind == "Returned" and when:
+                aggregate.returned_at = when
+            if "procedure_code" in self.changes:
+                aggregate.procedure_code = self.changes["procedure_code"]
 
     @classmethod
     def receive(cls, commune: str, code: str, procedure_code: str, applicant: str,
                 channel: str, online_mode: str, received_at: datetime,
-                due_date: date, local_day: date) -> Dossier:
+                due_date: date, local_day: date, inter_agency: bool = False, fee: int = 0,
+                source: str = "") -> Dossier:
         _check_receipt(channel, online_mode, due_date, local_day)
         return cls._start(cls.Received, cls.id_for(commune, code), commune, received_at,
                           code=code, procedure_code=procedure_code, applicant=applicant,
-                          channel=channel, online_mode=online_mode, due_date=due_date)
+                          channel=channel, online_mode=online_mode, due_date=due_date,
+                          inter_agency=inter_agency, fee=fee, source=source)
+
+    # -- the steps ------------------------------------------------------
+    def hand_over(self, at: datetime, to_user: str, step: str, step_due: date) -> None:
+        self._require_open("chuyển hồ sơ")
+        self._check_not_before_receipt(at)
+        if not to_user.strip() or not step.strip():
+            raise InvalidValue("Cần người nhận và tên bước xử lý.", "to_user")
+        if step_due < at.date():
+            raise InvalidValue("Hạn của bước không được trước ngày chuyển.", "step_due")
+        self._record(self.HandedOver, at, from_user=self.holder, to_user=to_user.strip(),
+                     step=step.strip(), step_due=step_due)
+
+    def request_supplement(self, at: datetime, reason: str) -> None:
+        if self.status != IN_PROGRESS:
+            raise self._not_now("yêu cầu bổ sung")
+        self._check_not_before_receipt(at)
+        self._record(self.SupplementRequested, at, reason=_reason(reason))
+
+    def receive_supplement(self, at: datetime, new_due_date: date) -> None:
+        if self.status != AWAITING_SUPPLEMENT:
+            raise InvalidTransition("Hồ sơ không đang chờ bổ sung.")
+        self._check_not_before_receipt(at)
+        if new_due_date < at.date():
+            raise InvalidValue("Hạn mới không được trước ngày nhận bổ sung.", "due_date")
+        self._record(self.SupplementReceived, at, new_due_date=new_due_date)
+
+    def refuse(self, at: datetime, reason: str) -> None:
+        self._require_open("từ chối tiếp nhận")
+        self._check_not_before_receipt(at)
+        self._record(self.Refused, at, reason=_reason(reason))
+
+    def withdraw(self, at: datetime, reason: str) -> None:
+        self._require_open("rút hồ sơ")
+        self._check_not_before_receipt(at)
+        self._record(self.Withdrawn, at, reason=_reason(reason, required=False))
+
+    def stop(self, at: datetime, reason: str) -> None:
+        self._require_open("dừng giải quyết")
+        self._check_not_before_receipt(at)
+        self._record(self.Stopped, at, reason=_reason(reason))
 
     def resolve(self, at: datetime, digitised: bool, e_certified: bool) -> None:
-        if self.resolved_at is not None:
+        if self.status == RESOLVED or self.status == RETURNED:
             raise InvalidTransition("Hồ sơ này đã có kết quả.")
+        if self.status == AWAITING_SUPPLEMENT:
+            raise InvalidTransition("Hồ sơ đang chờ bổ sung: hãy ghi nhận bổ sung trước.")
+        self._require_open("ghi nhận kết quả")
         self._check_not_before_receipt(at)
         self._record(self.Resolved, at, digitised=digitised, e_certified=e_certified)
 
     def return_result(self, at: datetime) -> None:
-        if self.resolved_at is None:
-            raise InvalidTransition("Hồ sơ chưa có kết quả nên chưa thể trả.")
-        if self.returned_at is not None:
+        if self.status == RETURNED:
             raise InvalidTransition("Hồ sơ này đã được trả kết quả.")
+        if self.status != RESOLVED:
+            raise InvalidTransition("Hồ sơ chưa có kết quả nên chưa thể trả.")
         if at < self.resolved_at:
             raise InvalidValue("Ngày trả không được trước ngày có kết quả.", "occurred_at")
         self._record(self.Returned, at)
+
+    def apologise(self, at: datetime, new_appointment: date, reason: str) -> None:
+        self._require_open("xin lỗi và hẹn lại")
+        if new_appointment <= self.due_date:
+            raise InvalidValue("Ngày hẹn mới phải sau hạn trả hiện tại.", "new_appointment")
+        self._record(self.Apologised, at, new_appointment=new_appointment,
+                     reason=_reason(reason))
+
+    def pay_fee(self, at: datetime, amount: int, method: str) -> None:
+        if self.paid:
+            raise InvalidTransition("Hồ sơ này đã nộp phí, lệ phí.")
+        if method not in PAYMENT_METHODS:
+            raise InvalidValue("Hình thức nộp không hợp lệ.", "method")
+        if amount < 0:
+            raise InvalidValue("Số tiền không được âm.", "amount")
+        self._record(self.FeePaid, at, amount=amount, method=method)
+
+    def correct(self, at: datetime, corrected: Any, reason: str,
+                changes: dict[str, Any]) -> None:
+        """Correct a recorded event of this dossier: ``corrected`` is that
+        event, as read from the log."""
+        kind = type(corrected).__name__
+        allowed = CORRECTABLE.get(kind, ())
+        if not changes or not set(changes) <= set(allowed):
+            raise InvalidValue(f"Sự kiện «{kind}» chỉ sửa được: {', '.join(allowed) or 'không'}.",
+                               "changes")
+        self._check_correction(changes)
+        self._record(self.Corrected, at, corrects=corrected.originator_version,
+                     corrected_kind=kind, reason=_reason(reason), changes=changes)
+
+    # -- rules ------------------------------------------------------------
+    def _check_correction(self, changes: dict[str, Any]) -> None:
+        if "channel" in changes and changes["channel"] not in CHANNELS:
+            raise InvalidValue("Kênh tiếp nhận không hợp lệ.", "channel")
+        if "online_mode" in changes and changes["online_mode"] not in ONLINE_MODES:
+            raise InvalidValue("Mức độ trực tuyến không hợp lệ.", "online_mode")
+        if "occurred_at" in changes:
+            datetime.fromisoformat(changes["occurred_at"])
+
+    def _require_open(self, action: str) -> None:
+        if self.status not in OPEN:
+            raise self._not_now(action)
+
+    def _not_now(self, action: str) -> InvalidTransition:
+        return InvalidTransition(
+            f"Không thể {action}: hồ sơ đang ở trạng thái «{STATUS_NAMES[self.status]}».")
 
     def _check_not_before_receipt(self, at: datetime) -> None:
         if aware(at) < self.received_at:
             raise InvalidValue("Thời điểm này không được trước lúc tiếp nhận hồ sơ.",
                                "occurred_at")
+
+
+STATUS_NAMES = {IN_PROGRESS: "đang giải quyết", AWAITING_SUPPLEMENT: "chờ bổ sung",
+                RESOLVED: "đã có kết quả", RETURNED: "đã trả kết quả",
+                REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút", STOPPED: "dừng giải quyết"}
+
+
+def _reason(reason: str, required: bool = True) -> str:
+    reason = " ".join(reason.split())
+    if required and not reason:
+        raise InvalidValue("Hãy nêu lý do.", "reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidValue(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).", "reason")
+    return reason
 
 
 def _check_receipt(channel: str, online_mode: str, due_date: date, local_day: date) -> None:
@@ -326,3 +541,48 @@ def _check_receipt(channel: str, online_mode: str, due_date: date, local_day: da
         raise InvalidValue("Chỉ hồ sơ trực tuyến mới có mức độ trực tuyến.", "online_mode")
     if due_date < local_day:
         raise InvalidValue("Hạn trả không được trước ngày tiếp nhận.", "due_date")
+
+
+class Calendar(LedgerAggregate):
+    """A commune's exceptions to the working-day rules: extra days off and
+    make-up working days, as an admin declares them."""
+
+    @staticmethod
+    def id_for(commune: str) -> UUID:
+        return stable_id("calendar", commune)
+
+    class Opened(LedgerAggregate.Event, Aggregate.Created):
+        def apply(self, aggregate: Any) -> None:
+            aggregate.commune = self.commune
+            aggregate.days_off = set()
+            aggregate.make_up_days = set()
+
+    class DayOffDeclared(LedgerAggregate.Event):
+        day: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.days_off = aggregate.days_off | {self.day}
+            aggregate.make_up_days = aggregate.make_up_days - {self.day}
+
+    class MakeUpDayDeclared(LedgerAggregate.Event):
+        day: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.make_up_days = aggregate.make_up_days | {self.day}
+            aggregate.days_off = aggregate.days_off - {self.day}
+
+    @classmethod
+    def open(cls, commune: str) -> Calendar:
+        return cls._start(cls.Opened, cls.id_for(commune), commune, None)
+
+    def declare_day_off(self, day: date, reason: str) -> None:
+        if day in self.days_off:
+            raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ.", "day")
+        self._record(self.DayOffDeclared, reason=_reason(reason), day=day)
+
+    def declare_make_up_day(self, day: date, reason: str) -> None:
+        if day in self.make_up_days:
+            raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày làm bù.", "day")
+        self._record(self.MakeUpDayDeclared, reason=_reason(reason), day=day)

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import app.credentials  # noqa: F401  (registers its table)
 import app.sessions  # noqa: F401
 import projections.access  # noqa: F401
+import projections.catalogue  # noqa: F401
 import projections.directory  # noqa: F401
 import projections.dossiers  # noqa: F401
 import projections.engine  # noqa: F401

@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Index, Table
 from sqlmodel import Field, SQLModel
 
-from events.domain import Dossier
+from events.domain import (
+    AWAITING_SUPPLEMENT,
+    IN_PROGRESS,
+    REFUSED,
+    RESOLVED,
+    RETURNED,
+    STOPPED,
+    WITHDRAWN,
+    Dossier,
+)
 from projections.engine import Projection, Rows, handles
 
 
@@ -18,6 +27,7 @@ class DossierRow(SQLModel, table=True):
     __tablename__ = "dossier"
     __table_args__ = (Index("ix_dossier_commune_received", "commune", "received_on"),
                       Index("ix_dossier_commune_resolved", "commune", "resolved_on"),
+                      Index("ix_dossier_commune_status", "commune", "status", "due_date"),
                       Index("ix_dossier_commune_code", "commune", "code", unique=True))
 
     id: str = Field(primary_key=True, max_length=36)
@@ -27,14 +37,30 @@ class DossierRow(SQLModel, table=True):
     applicant: str = Field(max_length=255)
     channel: str = Field(max_length=16)
     online_mode: str = Field(max_length=16)
+    inter_agency: bool = False
+    status: str = Field(max_length=16)
     received_at: datetime
     received_on: date
-    due_date: date
+    due_date: date  # moves on with a complete supplement
+    original_due_date: date
+    appointment_date: date | None = None  # set by an apology; timeliness ignores it
+    first_apology_on: date | None = None
+    supplements: int = 0
+    handovers: int = 0
+    holder: str = Field(max_length=64)
     resolved_on: date | None = None
     digitised: bool = False
     e_certified: bool = False
     returned_on: date | None = None
+    refused_on: date | None = None
+    withdrawn_on: date | None = None
+    stopped_on: date | None = None
+    fee: int = 0
+    fee_paid: int | None = None
+    paid_online: bool = False
+    corrections: int = 0
     recorded_by: str = Field(max_length=64)
+    source: str = Field(default="", max_length=255)
 
 
 class DossierProjection(Projection):
@@ -51,16 +77,82 @@ class DossierProjection(Projection):
     def received(self, rows: Rows, e: Any) -> None:
         rows.insert(str(e.originator_id), commune=e.commune, code=e.code,
                     procedure_code=e.procedure_code, applicant=e.applicant, channel=e.channel,
-                    online_mode=e.online_mode, received_at=e.occurred_at,
-                    received_on=self.day(e.occurred_at), due_date=e.due_date,
+                    online_mode=e.online_mode, inter_agency=e.inter_agency, status=IN_PROGRESS,
+                    received_at=e.occurred_at, received_on=self.day(e.occurred_at),
+                    due_date=e.due_date, original_due_date=e.due_date, appointment_date=None,
+                    first_apology_on=None, supplements=0, handovers=0, holder=e.actor,
                     resolved_on=None, digitised=False, e_certified=False, returned_on=None,
-                    recorded_by=e.actor)
+                    refused_on=None, withdrawn_on=None, stopped_on=None, fee=e.fee,
+                    fee_paid=None, paid_online=False, corrections=0, recorded_by=e.actor,
+                    source=e.source[:255])
+
+    @handles(Dossier.HandedOver)
+    def handed_over(self, rows: Rows, e: Any) -> None:
+        row = rows.get(str(e.originator_id))
+        rows.update(row["id"], holder=e.to_user[:64], handovers=row["handovers"] + 1)
+
+    @handles(Dossier.SupplementRequested)
+    def supplement_requested(self, rows: Rows, e: Any) -> None:
+        row = rows.get(str(e.originator_id))
+        rows.update(row["id"], status=AWAITING_SUPPLEMENT, supplements=row["supplements"] + 1)
+
+    @handles(Dossier.SupplementReceived)
+    def supplement_received(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), status=IN_PROGRESS, due_date=e.new_due_date)
+
+    @handles(Dossier.Refused)
+    def refused(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), status=REFUSED, refused_on=self.day(e.occurred_at))
+
+    @handles(Dossier.Withdrawn)
+    def withdrawn(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), status=WITHDRAWN,
+                    withdrawn_on=self.day(e.occurred_at))
+
+    @handles(Dossier.Stopped)
+    def stopped(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), status=STOPPED, stopped_on=self.day(e.occurred_at))
 
     @handles(Dossier.Resolved)
     def resolved(self, rows: Rows, e: Any) -> None:
-        rows.update(str(e.originator_id), resolved_on=self.day(e.occurred_at),
+        rows.update(str(e.originator_id), status=RESOLVED, resolved_on=self.day(e.occurred_at),
                     digitised=e.digitised, e_certified=e.e_certified)
 
     @handles(Dossier.Returned)
     def returned(self, rows: Rows, e: Any) -> None:
-        rows.update(str(e.originator_id), returned_on=self.day(e.occurred_at))
+        rows.update(str(e.originator_id), status=RETURNED, returned_on=self.day(e.occurred_at))
+
+    @handles(Dossier.Apologised)
+    def apologised(self, rows: Rows, e: Any) -> None:
+        row = rows.get(str(e.originator_id))
+        rows.update(row["id"], appointment_date=e.new_appointment,
+                    first_apology_on=row["first_apology_on"] or self.day(e.occurred_at))
+
+    @handles(Dossier.FeePaid)
+    def fee_paid(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), fee_paid=e.amount,
+                    paid_online=e.method == "truc_tuyen")
+
+    @handles(Dossier.Corrected)
+    def corrected(self, rows: Rows, e: Any) -> None:
+        row = rows.get(str(e.originator_id))
+        values = _corrected_values(e.corrected_kind, dict(e.changes), self.day)
+        rows.update(row["id"], corrections=row["corrections"] + 1, **values)
+
+
+def _corrected_values(kind: str, changes: dict[str, Any], day: Any) -> dict[str, Any]:
+    """Turn a correction's changes into the row's columns."""
+    moment = changes.pop("occurred_at", None)
+    when = datetime.fromisoformat(moment) if moment else None
+    if kind == "Received" and when:
+        changes |= {"received_at": when, "received_on": day(when)}
+    if kind == "Resolved" and when:
+        changes["resolved_on"] = day(when)
+    if kind == "Returned" and when:
+        changes["returned_on"] = day(when)
+    if kind == "FeePaid":
+        paid = {"fee_paid": changes["amount"]} if "amount" in changes else {}
+        if "method" in changes:
+            paid["paid_online"] = changes["method"] == "truc_tuyen"
+        return paid
+    return changes

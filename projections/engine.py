@@ -21,16 +21,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
-from sqlalchemy import (
-    BigInteger,
-    Connection,
-    Table,
-    Text,
-    bindparam,
-    delete,
-    select,
-    update,
-)
+from sqlalchemy import BigInteger, Connection, Table, Text, bindparam, delete, select, update
 from sqlalchemy import Engine as Database
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert

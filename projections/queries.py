@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from events.domain import CHANNELS
+from events.domain import AWAITING_SUPPLEMENT, CHANNELS
+from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
 from projections.periods import Period
 
 D = DossierRow.__table__.c  # type: ignore[attr-defined]
+PR = ProcedureRow.__table__.c  # type: ignore[attr-defined]
+ONE_DAY = timedelta(days=1)
 U = UserRow.__table__.c  # type: ignore[attr-defined]
 C = CommuneRow.__table__.c  # type: ignore[attr-defined]
 
@@ -24,15 +27,24 @@ def rate(part: int, whole: int) -> float | None:
 
 @dataclass(frozen=True)
 class DossierCounts:
+    """The counter's tallies for one period, as DOMAIN.md defines them."""
+
     carried_over: int
     received: int
     by_channel: dict[str, int]
     resolved: int
+    early: int
+    on_time: int
+    late: int
     digitised: int
     e_certified: int
     returned: int
     in_progress: int
     in_progress_overdue: int
+    refused: int
+    withdrawn: int
+    stopped: int
+    apologies: int
     online_modes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -47,29 +59,66 @@ class DossierCounts:
     def digitised_rate(self) -> float | None:
         return rate(self.digitised, self.resolved)
 
+    @property
+    def in_progress_on_time(self) -> int:
+        return self.in_progress - self.in_progress_overdue
 
-def dossier_counts(conn: Connection, commune: str, period: Period, today: date) -> DossierCounts:
-    """The counter's tallies for one commune and period, as DOMAIN.md
-    defines them; open dossiers are judged at the period's end, or today if
-    the period has not ended."""
-    start, end, mine = period.start, period.end, D.commune == commune
-    judged_on = min(end, today)
-    in_period = and_(mine, D.received_on.between(start, end))
-    resolved = and_(mine, D.resolved_on.between(start, end))
-    open_at_end = and_(mine, D.received_on <= end,
-                       or_(D.resolved_on.is_(None), D.resolved_on > end))
-    carried = and_(mine, D.received_on < start,
-                   or_(D.resolved_on.is_(None), D.resolved_on >= start))
+    def as_json(self) -> dict[str, object]:
+        """The ``dossiers`` section of the report (CONTRACT.md)."""
+        return {"carried_over": self.carried_over, "received": self.received,
+                "by_channel": self.by_channel, "online_rate": self.online_rate,
+                "resolved": self.resolved, "early": self.early, "on_time": self.on_time,
+                "late": self.late, "in_progress": self.in_progress,
+                "in_progress_overdue": self.in_progress_overdue, "refused": self.refused,
+                "withdrawn": self.withdrawn, "stopped": self.stopped,
+                "returned": self.returned, "digitised_rate": self.digitised_rate,
+                "e_certified": self.e_certified, "apologies": self.apologies,
+                "online_modes": self.online_modes}
+
+
+def _between(column, period: Period):  # type: ignore[no-untyped-def]
+    return column.between(period.start, period.end)
+
+
+def _open_on(day: date):  # type: ignore[no-untyped-def]
+    """Received by ``day`` (not refused) and neither resolved nor ended by it."""
+    return and_(D.received_on <= day, D.refused_on.is_(None),
+                *[or_(c.is_(None), c > day) for c in (D.resolved_on, D.withdrawn_on,
+                                                      D.stopped_on)])
+
+
+def _scope(communes: Sequence[str], procedure: str | None = None):  # type: ignore[no-untyped-def]
+    mine = D.commune.in_(communes)
+    return and_(mine, D.procedure_code == procedure) if procedure else mine
+
+
+def dossier_counts(conn: Connection, commune: str | Sequence[str], period: Period,
+                   today: date, procedure: str | None = None) -> DossierCounts:
+    """Open dossiers are judged at the period's end, or today if it has not
+    ended; one waiting for a supplement has its clock stopped."""
+    communes = [commune] if isinstance(commune, str) else list(commune)
+    mine = _scope(communes, procedure)
+    judged_on = min(period.end, today)
+    received = and_(mine, _between(D.received_on, period), D.refused_on.is_(None))
+    resolved = and_(mine, _between(D.resolved_on, period))
+    open_at_end = and_(mine, _open_on(period.end))
+    overdue = and_(open_at_end, D.due_date < judged_on, D.status != AWAITING_SUPPLEMENT)
+    carried = and_(mine, D.received_on < period.start, _open_on(period.start - ONE_DAY))
     row = conn.execute(select(
-        _count(carried), _count(in_period), _count(resolved),
+        _count(carried), _count(received), _count(resolved),
+        _count(and_(resolved, D.resolved_on < D.due_date)),
+        _count(and_(resolved, D.resolved_on == D.due_date)),
+        _count(and_(resolved, D.resolved_on > D.due_date)),
         _count(and_(resolved, D.digitised)), _count(and_(resolved, D.e_certified)),
-        _count(and_(mine, D.returned_on.between(start, end))), _count(open_at_end),
-        _count(and_(open_at_end, D.due_date < judged_on)),
+        _count(and_(mine, _between(D.returned_on, period))), _count(open_at_end),
+        _count(overdue), _count(and_(mine, _between(D.refused_on, period))),
+        _count(and_(mine, _between(D.withdrawn_on, period))),
+        _count(and_(mine, _between(D.stopped_on, period))),
+        _count(and_(mine, _between(D.first_apology_on, period))),
     )).one()
-    channels = dict.fromkeys(CHANNELS, 0) | _grouped(conn, D.channel, in_period)
-    modes = _grouped(conn, D.online_mode, and_(in_period, D.channel == "truc_tuyen"))
-    return DossierCounts(row[0], row[1], channels, row[2], row[3], row[4], row[5], row[6],
-                         row[7], modes)
+    channels = dict.fromkeys(CHANNELS, 0) | _grouped(conn, D.channel, received)
+    modes = _grouped(conn, D.online_mode, and_(received, D.channel == "truc_tuyen"))
+    return DossierCounts(*row[:2], channels, *row[2:], online_modes=modes)  # type: ignore[misc]
 
 
 def _count(condition):  # type: ignore[no-untyped-def]
@@ -79,6 +128,44 @@ def _count(condition):  # type: ignore[no-untyped-def]
 def _grouped(conn: Connection, column, condition) -> dict[str, int]:  # type: ignore[no-untyped-def]
     query = select(column, func.count()).where(condition).group_by(column)
     return {key: count for key, count in conn.execute(query)}
+
+
+@dataclass(frozen=True)
+class ProcedureTally:
+    procedure_code: str
+    name: str
+    field: str
+    received: int
+    resolved: int
+    late: int
+    in_progress: int
+
+
+def tallies_by_procedure(conn: Connection, commune: str, period: Period) -> list[ProcedureTally]:
+    """Received, resolved, late and open per procedure (with its field, from
+    the catalogue), for the breakdowns by procedure and by field."""
+    mine = D.commune == commune
+    received = and_(_between(D.received_on, period), D.refused_on.is_(None))
+    resolved = _between(D.resolved_on, period)
+    query = (select(D.procedure_code, func.coalesce(PR.name, ""), func.coalesce(PR.field, ""),
+                    _count(received), _count(resolved),
+                    _count(and_(resolved, D.resolved_on > D.due_date)),
+                    _count(_open_on(period.end)))
+             .select_from(D.table.outerjoin(PR.table, and_(PR.commune == D.commune,
+                                                           PR.code == D.procedure_code)))
+             .where(mine).group_by(D.procedure_code, PR.name, PR.field)
+             .order_by(func.coalesce(PR.field, ""), D.procedure_code))
+    return [ProcedureTally(*r) for r in conn.execute(query) if any(r[3:])]
+
+
+def tallies_by_field(tallies: Sequence[ProcedureTally]) -> dict[str, dict[str, int]]:
+    fields: dict[str, dict[str, int]] = {}
+    for t in tallies:
+        into = fields.setdefault(t.field or "(chưa rõ lĩnh vực)", dict.fromkeys(
+            ("received", "resolved", "late", "in_progress"), 0))
+        for key in into:
+            into[key] += getattr(t, key)
+    return fields
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def counter(service: LedgerService) -> LedgerService:
+    """A service whose commune lists the test procedures, for dossier tests."""
+    with acting_as("system"):
+        list_procedures(service, COMMUNE)
+    return service
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+
+
+# Two procedures every test commune lists: (code, name, field, working days).
+PROCEDURES = (("1.0", "Chứng thực bản sao từ bản chính", "Chứng thực", 1),
+              ("2.000894", "Đăng ký khai sinh", "Hộ tịch", 3))
+
+
+def list_procedures(svc: LedgerService, commune: str) -> None:
+    for code, name, field, days in PROCEDURES:
+        svc.record(svc.ledger.list_procedure, commune, code, name, field, "xa", False, days,
+                   0, f"https://dichvucong.example/{code}")
 
 
 def open_service(url: str, page_size: int = 1000) -> LedgerService:
@@ -84,11 +103,9 @@ def service(database_url: str) -> Iterator[LedgerService]:
 
 # -- the web application ------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with a commune and one user per role, built once: hashing
-    passwords with argon2 is slow on purpose, so tests copy this file."""
-    path = tmp_path_factory.mktemp("template") / "ledger.sqlite3"
+def _template(path: Path, with_procedures: bool) -> Path:
+    """A database with two communes and one user per role, built once per
+    run: hashing passwords with argon2 is slow on purpose, so tests copy it."""
     url = f"sqlite:///{path}"
     upgrade(url)
     flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
@@ -97,6 +114,9 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with acting_as("system"):
             svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
             svc.record(svc.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
+            if with_procedures:
+                list_procedures(svc, COMMUNE)
+                list_procedures(svc, OTHER_COMMUNE)
         create_user("canbo", "clerk", COMMUNE, PASSWORD)
         for role in ROLES:
             create_user(role, role, COMMUNE, PASSWORD)
@@ -105,12 +125,28 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Communes, users, and the test procedures in both communes' catalogues."""
+    return _template(tmp_path_factory.mktemp("template") / "ledger.sqlite3", True)
+
+
+@pytest.fixture(scope="session")
+def bare_template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Communes and users, with empty catalogues."""
+    return _template(tmp_path_factory.mktemp("bare") / "ledger.sqlite3", False)
+
+
+def app_on(template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "app.sqlite3"
+    shutil.copyfile(template, path)
+    return create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
+                       "TESTING": True})
+
+
 @pytest.fixture
 def app(template_database: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    path = tmp_path / "app.sqlite3"
-    shutil.copyfile(template_database, path)
-    flask_app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
-                            "TESTING": True})
+    flask_app = app_on(template_database, tmp_path)
     yield flask_app
     flask_app.extensions["ledger"].close()
 

@@ -28,6 +28,8 @@ USER = "canbo"
 PASSWORD = "mat-khau-du-dai"
 COMMUNE = "10921"
 STARTUP_SECONDS = 20.0
+CATALOGUE = ("ma_thu_tuc,ten_thu_tuc,linh_vuc,co_quan,lien_thong,so_ngay_giai_quyet,le_phi,"
+             "dia_chi_truc_tuyen\n1.001234,Đăng ký khai sinh,Hộ tịch,xa,0,3,0,\n")
 
 
 def wait_until(condition: Callable[[], Any], timeout: float, what: str,
@@ -101,6 +103,9 @@ def serve(tmp: Path, access_format: str, workers: int = 2) -> Iterator[LiveServe
     _flask(env, "db", "upgrade")
     _flask(env, "commune", "add", COMMUNE, "Quảng Nghiệp")
     _flask(env, "users", "create", USER, "--role", "clerk", stdin=PASSWORD + "\n")
+    catalogue = tmp / "thu-tuc.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    _flask(env, "import", "procedures", str(catalogue), "--commune", COMMUNE)
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -13,7 +13,7 @@ from tests.conftest import COMMUNE, vn
 
 
 def receive(svc, code="H-1", **overrides):  # type: ignore[no-untyped-def]
-    fields = dict(commune=COMMUNE, code=code, procedure_code="1.000894", applicant="Trần Thị Bình",
+    fields = dict(commune=COMMUNE, code=code, procedure_code="2.000894", applicant="Trần Thị Bình",
                   channel="truc_tuyen", online_mode="toan_trinh", received_at=vn(2023, 1, 19, 9),
                   due_date=date(2023, 1, 31)) | overrides
     with acting_as("canbo"):

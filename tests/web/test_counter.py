@@ -17,7 +17,7 @@ def count(html: str, key: str) -> str:
 
 
 def receive_form(**overrides: str) -> dict[str, str]:
-    return {"code": "000.00.12.H23-260105-0001", "procedure_code": "1.000894",
+    return {"code": "000.00.12.H23-260105-0001", "procedure_code": "2.000894",
             "applicant": "Nguyễn Văn An", "channel": "truc_tuyen", "online_mode": "toan_trinh",
             "received_at": "2026-01-05T09:30", "due_date": "2026-01-08"} | overrides
 

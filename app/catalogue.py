@@ -1,0 +1,282 @@
+"""The procedure catalogue: list, amend and abolish procedures, their QR
+codes, and the printable wall board of QR codes by field."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, URLField
+from wtforms.validators import DataRequired, InputRequired
+
+from app import htmx, service
+from app.auth import record
+from app.forms import LedgerForm
+from events.catalogue import AUTHORITIES, TERMS, Procedure
+from events.errors import DomainError
+from projections import catalogue_queries as catalogue
+from projections import queries
+
+bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
+CHANGED = "ledger-changed"
+AUTHORITY_NAMES = {"xa": "UBND xã", "quan_su": "Ban Chỉ huy Quân sự xã",
+                   "cong_an": "Công an xã"}
+TERM_NAMES = {"name": "Tên", "field": "Lĩnh vực", "authority": "Cơ quan giải quyết",
+              "inter_agency": "Liên thông", "working_days": "Thời hạn giải quyết",
+              "fee": "Lệ phí", "online_address": "Địa chỉ trực tuyến"}
+EVENT_NAMES = {"Listed": "Đưa vào danh mục", "Amended": "Sửa đổi", "Abolished": "Bãi bỏ"}
+
+
+class TermsForm(LedgerForm):
+    name = StringField("Tên thủ tục", validators=[DataRequired("Hãy nhập tên thủ tục.")])
+    field = StringField("Lĩnh vực", validators=[DataRequired("Hãy nhập lĩnh vực.")],
+                        render_kw={"list": "known-fields", "autocomplete": "off"})
+    authority = SelectField("Cơ quan giải quyết", validate_choice=True,
+                            choices=[SelectChoice(a, AUTHORITY_NAMES[a]) for a in AUTHORITIES],
+                            validators=[InputRequired("Hãy chọn cơ quan giải quyết.")])
+    inter_agency = BooleanField("Thủ tục liên thông")
+    working_days = IntegerField("Thời hạn giải quyết (ngày làm việc)",
+                                validators=[InputRequired("Hãy nhập thời hạn giải quyết.")],
+                                render_kw={"min": 0, "inputmode": "numeric"})
+    fee = IntegerField("Lệ phí (đồng)", default=0,
+                       validators=[InputRequired("Hãy nhập lệ phí (0 nếu không thu).")],
+                       render_kw={"min": 0, "inputmode": "numeric"})
+    online_address = URLField("Địa chỉ dịch vụ công trực tuyến (để trống nếu không có)",
+                              render_kw={"placeholder": "https://…"})
+
+    def terms(self) -> list[Any]:
+        return [self.name.data, self.field.data, self.authority.data, self.inter_agency.data,
+                self.working_days.data, self.fee.data, self.online_address.data or ""]
+
+
+class ListForm(TermsForm):
+    code = StringField("Mã thủ tục", validators=[DataRequired("Hãy nhập mã thủ tục.")],
+                       render_kw={"placeholder": "1.000894"})
+
+
+class AbolishForm(LedgerForm):
+    reason = StringField("Lý do bãi bỏ (số, ngày văn bản bãi bỏ…)",
+                         validators=[DataRequired("Hãy nêu lý do bãi bỏ.")])
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    return {"AUTHORITY_NAMES": AUTHORITY_NAMES, "can_manage": _may_manage()}
+
+
+def _may_manage() -> bool:
+    """Show the forms only to those whose posts would be let through."""
+    from app.permissions import may
+    return current_user.is_authenticated and may(current_user.roles, "catalogue.list_procedure")
+
+
+def _wants_fragment() -> bool:
+    return bool(htmx) and not htmx.boosted
+
+
+# -- the list ------------------------------------------------------------------
+
+@bp.get("")
+def index():  # type: ignore[no-untyped-def]
+    search = request.args.get("q", "")[:100]
+    with service().read() as conn:
+        groups = catalogue.procedures_by_field(conn, current_user.commune, search)
+        if _wants_fragment():
+            return render_template("catalogue/_rows.html", groups=groups, q=search)
+        return render_template("catalogue/index.html", groups=groups, q=search,
+                               counts=catalogue.procedure_counts(conn, current_user.commune),
+                               **_list_form(ListForm(formdata=None), conn))
+
+
+@bp.get("/counts")
+def counts():  # type: ignore[no-untyped-def]
+    with service().read() as conn:
+        figures = catalogue.procedure_counts(conn, current_user.commune)
+    return render_template("catalogue/_counts.html", counts=figures)
+
+
+@bp.post("")
+def list_procedure():  # type: ignore[no-untyped-def]
+    form = ListForm()
+    if form.validate_on_submit():
+        try:
+            record(service().ledger.list_procedure, current_user.commune, form.code.data,
+                   *form.terms())
+        except DomainError as error:
+            _attach(form, error)
+        else:
+            code = form.code.data.strip()
+            if not _wants_fragment():
+                return redirect(url_for("catalogue.show", code=code), 303)
+            with service().read() as conn:
+                context = _list_form(ListForm(formdata=None), conn)
+            return _changed("catalogue/_list_form.html", listed=code, **context)
+    with service().read() as conn:
+        return _form_errors("catalogue/_list_form.html", **_list_form(form, conn))
+
+
+def _list_form(form: ListForm, conn: Any) -> dict[str, Any]:
+    return {"form": form, "fields": catalogue.known_fields(conn, current_user.commune)}
+
+
+# -- one procedure ---------------------------------------------------------------
+
+@bp.get("/<code>")
+def show(code: str):  # type: ignore[no-untyped-def]
+    return render_template("catalogue/show.html", **_procedure_page(code))
+
+
+@bp.post("/<code>/amend")
+def amend(code: str):  # type: ignore[no-untyped-def]
+    form = TermsForm(prefix="amend")
+    return _step(code, form, "amend_form", lambda: record(
+        service().ledger.amend_procedure, current_user.commune, code, *form.terms()))
+
+
+@bp.post("/<code>/abolish")
+def abolish(code: str):  # type: ignore[no-untyped-def]
+    form = AbolishForm(prefix="abolish")
+    return _step(code, form, "abolish_form", lambda: record(
+        service().ledger.abolish_procedure, current_user.commune, code, form.reason.data))
+
+
+def _step(code: str, form: LedgerForm, name: str, command: Callable[[], None]) -> Any:
+    page = _procedure_page(code)
+    if form.validate_on_submit():
+        try:
+            command()
+        except DomainError as error:
+            _attach(form, error)
+        else:
+            if not _wants_fragment():
+                return redirect(url_for("catalogue.show", code=code), 303)
+            return _changed("catalogue/_procedure.html", **_procedure_page(code))
+    page[name] = form
+    return _form_errors("catalogue/_procedure.html", **page)
+
+
+def _procedure_page(code: str) -> dict[str, Any]:
+    with service().read() as conn:
+        found = catalogue.procedure(conn, current_user.commune, code)
+        fields = catalogue.known_fields(conn, current_user.commune)
+    if found is None:
+        abort(404)
+    events = service().ledger.events.get(Procedure.id_for(current_user.commune, found.code))
+    return {"procedure": found, "history": history(events), "fields": fields,
+            "amend_form": TermsForm(prefix="amend", formdata=None, data=found.terms),
+            "abolish_form": AbolishForm(prefix="abolish", formdata=None)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a procedure's history, with what it changed."""
+
+    label: str
+    actor: str
+    occurred_at: datetime
+    recorded_at: datetime
+    changes: list[str]
+
+
+def history(events: Iterable[Any]) -> list[Entry]:
+    entries, before = [], {}
+    for event in events:
+        kind = type(event).__name__
+        now = {t: getattr(event, t) for t in TERMS if hasattr(event, t)}
+        changes = [f"{TERM_NAMES[t]}: {show_term(t, v)}" for t, v in now.items()
+                   if before.get(t) != v]
+        if kind == "Abolished":
+            changes = [f"Lý do: {event.reason}"]
+        before |= now
+        entries.append(Entry(EVENT_NAMES.get(kind, kind), event.actor, event.occurred_at,
+                             event.recorded_at, changes))
+    return entries
+
+
+def show_term(term: str, value: Any) -> str:
+    if term == "authority":
+        return AUTHORITY_NAMES.get(value, value)
+    if term == "inter_agency":
+        return "có" if value else "không"
+    if term == "working_days":
+        return f"{value} ngày làm việc"
+    if term == "fee":
+        return f"{value:,} đồng".replace(",", ".")
+    if term == "online_address":
+        return value or "(không có)"
+    return str(value)
+
+
+# -- QR codes ---------------------------------------------------------------------
+
+def qr_code(address: str) -> segno.QRCode:
+    """Always a full QR code, never a Micro QR (which phone cameras do not
+    read), at error level M: sturdier on a printed wall than the default L."""
+    return segno.make_qr(address, error="m")
+
+
+def qr_inline(address: str, title: str) -> Markup:
+    """The QR code as an ``<svg>`` element to place in a page; its size is
+    set by CSS (``omitsize``), its markup has no style attribute."""
+    svg = qr_code(address).svg_inline(omitsize=True, svgclass="qr", lineclass="qr-dark",
+                                      title=title)
+    return Markup(svg)  # segno escapes the title and writes fixed markup otherwise
+
+
+@bp.get("/<code>/qr.svg")
+def qr(code: str):  # type: ignore[no-untyped-def]
+    with service().read() as conn:
+        found = catalogue.procedure(conn, current_user.commune, code)
+    if found is None or found.abolished or not found.online_address:
+        abort(404)
+    out = io.BytesIO()
+    qr_code(found.online_address).save(out, kind="svg", scale=8, light="#fff",
+                                       title=f"{found.code} {found.name}")
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.set_etag(hashlib.sha256(out.getvalue()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
+
+
+@bp.get("/board")
+def board():  # type: ignore[no-untyped-def]
+    with service().read() as conn:
+        groups = catalogue.procedures_by_field(conn, current_user.commune, with_qr=True)
+        commune = queries.commune_name(conn, current_user.commune) or current_user.commune
+    sheets = [(field, [(p, qr_inline(p.online_address, f"Mã QR thủ tục {p.code}"))
+                       for p in items])
+              for field, items in groups]
+    return render_template("catalogue/board.html", sheets=sheets, commune=commune)
+
+
+# -- answers --------------------------------------------------------------------
+
+def _attach(form: LedgerForm, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _changed(template: str, **context: Any) -> Response:
+    """A command succeeded: the fragment, and a trigger that refreshes the
+    page's live parts (the list, the counts)."""
+    response = Response(render_template(template, **context))
+    response.headers["HX-Trigger"] = CHANGED
+    return response
+
+
+def _form_errors(template: str, **context: Any) -> tuple[str, int]:
+    if not _wants_fragment():
+        return render_template("catalogue/form_page.html", template=template, **context), 422
+    return render_template(template, **context), 422

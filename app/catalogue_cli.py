@@ -1,0 +1,264 @@
+"""``import procedures FILE.csv``: the procedure catalogue from a CSV file.
+
+The whole file is checked before anything is recorded (CONTRACT.md): every
+bad row is reported as ``line N: reason``, N being the row's first physical
+line (the header is line 1), and one bad row means nothing is recorded.
+A row already recorded with the same values is skipped, so importing the same
+file again records nothing; a row whose values changed records an amendment,
+because the catalogue changes over time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from eventsourcing.persistence import IntegrityError
+from flask.cli import AppGroup
+
+from app import service
+from app.cli import fail, resolve_commune
+from app.formatting import number
+from app.service import LedgerService
+from events.catalogue import Procedure, checked_code, checked_terms
+from events.domain import acting_as
+from events.errors import DomainError, InvalidTransition
+from projections import catalogue_queries
+
+COLUMNS = ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "co_quan", "lien_thong",
+           "so_ngay_giai_quyet", "le_phi", "dia_chi_truc_tuyen")
+# The domain names a rule's field; a file's reader knows its column.
+COLUMN_OF = {"code": "ma_thu_tuc", "name": "ten_thu_tuc", "field": "linh_vuc",
+             "authority": "co_quan", "inter_agency": "lien_thong",
+             "working_days": "so_ngay_giai_quyet", "fee": "le_phi",
+             "online_address": "dia_chi_truc_tuyen"}
+BATCH = 500
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+import_cli = AppGroup("import", help="Import CSV files (CONTRACT.md formats).")
+
+
+class ImportInterrupted(Exception):
+    """A batch collided with a concurrent write; earlier batches stay recorded."""
+
+
+class BadRow(Exception):
+    def __init__(self, reason: str, column: str | None = None) -> None:
+        super().__init__(f"cột {column}: {reason}" if column else reason)
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    code: str
+    terms: dict[str, Any]
+
+
+@dataclass
+class ImportResult:
+    problems: list[str] = field(default_factory=list)
+    listed: int = 0
+    amended: int = 0
+    unchanged: int = 0
+
+
+@import_cli.command("procedures")
+@click.argument("path", metavar="FILE.csv")
+@click.option("--commune", "commune_code", default=None,
+              help="Administrative unit code; may be left out while only one exists.")
+def import_procedures(path: str, commune_code: str | None) -> None:
+    """Import the procedure catalogue from a UTF-8 CSV file."""
+    file = Path(path)
+    if not file.is_file():
+        fail(f"Không tìm thấy tệp {path}.")
+    try:
+        result = import_procedure_file(service(), resolve_commune(commune_code), file)
+    except ImportInterrupted as interrupted:
+        fail(str(interrupted))
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if result.problems:
+        fail(f"{file.name}: có {number(len(result.problems))} dòng lỗi; chưa ghi nhận gì.")
+    click.echo(f"Đã nhập {file.name}: {number(result.listed)} thủ tục mới, "
+               f"{number(result.amended)} thủ tục sửa đổi, "
+               f"{number(result.unchanged)} thủ tục không đổi.")
+
+
+def import_procedure_file(svc: LedgerService, commune: str, path: Path,
+                          batch_size: int = BATCH) -> ImportResult:
+    """Check the whole file, then record what is new or changed; with any
+    problem, record nothing and return the problems."""
+    rows, problems = read_rows(path.read_bytes())
+    if problems:
+        return ImportResult(problems)
+    with acting_as(f"import:{path.name}"):
+        result, changed = _plan(svc, commune, rows)
+        if not result.problems:
+            try:
+                _save(svc, changed, batch_size)
+            finally:
+                svc.catch_up()
+    return result
+
+
+# -- reading and checking the file ---------------------------------------------
+
+def read_rows(data: bytes) -> tuple[list[Row], list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return [], [f"line {line}: tệp không ở mã UTF-8."]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader, [])]
+    if problem := _header_problem(header):
+        return [], [f"line 1: {problem}"]
+    return _rows(reader, {column: header.index(column) for column in COLUMNS}, len(header))
+
+
+def _header_problem(header: list[str]) -> str | None:
+    if not any(header):
+        return "tệp trống hoặc thiếu dòng tiêu đề (" + ",".join(COLUMNS) + ")."
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c and c not in COLUMNS]
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if missing or unknown or repeated:
+        parts = [f"thiếu cột {', '.join(missing)}" if missing else "",
+                 f"cột không xác định {', '.join(unknown)}" if unknown else "",
+                 f"cột lặp lại {', '.join(repeated)}" if repeated else ""]
+        return "dòng tiêu đề sai: " + "; ".join(p for p in parts if p) + "."
+    return None
+
+
+def _rows(reader: Any, index: dict[str, int],
+          width: int) -> tuple[list[Row], list[str]]:
+    rows, problems, first_seen = [], [], {}
+    for line, record in _records(reader):
+        try:
+            row = _row(line, record, index, width)
+        except (BadRow, DomainError) as error:
+            problems.append(f"line {line}: {_reason(error)}")
+            continue
+        if row.code in first_seen:
+            problems.append(f"line {line}: mã thủ tục {row.code} trùng với dòng "
+                            f"{first_seen[row.code]}.")
+            continue
+        first_seen[row.code] = line
+        rows.append(row)
+    return rows, problems
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each record not blank, with the physical line it starts on: a quoted
+    cell may span lines, so the reader's count is taken before each record."""
+    start = reader.line_num + 1
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            yield start, record
+        start = reader.line_num + 1
+
+
+def _row(line: int, record: Sequence[str], index: dict[str, int], width: int) -> Row:
+    if len(record) < width or any(cell.strip() for cell in record[width:]):
+        raise BadRow(f"có {len(record)} cột, cần đúng {width} cột như dòng tiêu đề.")
+
+    def cell(column: str) -> str:
+        return record[index[column]].strip()
+
+    code = checked_code(cell("ma_thu_tuc"))
+    terms = checked_terms(cell("ten_thu_tuc"), cell("linh_vuc"), cell("co_quan"),
+                          _flag(cell("lien_thong")), _whole(cell("so_ngay_giai_quyet"),
+                                                            "so_ngay_giai_quyet"),
+                          _whole(cell("le_phi"), "le_phi"), cell("dia_chi_truc_tuyen"))
+    return Row(line, code, terms)
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise BadRow(f"phải là 0 hoặc 1, không phải «{text}».", "lien_thong")
+    return text == "1"
+
+
+def _whole(text: str, column: str) -> int:
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise BadRow(f"phải là số nguyên (không dấu chấm, dấu phẩy), không phải «{text}».",
+                     column)
+    return int(text)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        column = COLUMN_OF.get(error.field or "")
+        return f"cột {column}: {error.message}" if column else error.message
+    return str(error)
+
+
+# -- recording ---------------------------------------------------------------------
+
+def _plan(svc: LedgerService, commune: str,
+          rows: list[Row]) -> tuple[ImportResult, list[Procedure]]:
+    """What each row records, judged against the catalogue as recorded."""
+    result, changed = ImportResult(), []
+    if problem := _catalogue_not_current(svc):
+        result.problems.append(problem)
+        return result, changed
+    with svc.read() as conn:
+        known = catalogue_queries.catalogue(conn, commune)
+    for row in rows:
+        try:
+            procedure = _change(svc, commune, row, known.get(row.code), result)
+        except DomainError as error:
+            result.problems.append(f"line {row.line}: {_reason(error)}")
+            continue
+        if procedure is not None:
+            changed.append(procedure)
+    return result, changed
+
+
+def _change(svc: LedgerService, commune: str, row: Row,
+            known: catalogue_queries.ProcedureListing | None,
+            result: ImportResult) -> Procedure | None:
+    if known is None:
+        result.listed += 1
+        return Procedure.catalogue(commune, row.code, **row.terms)
+    if known.abolished:
+        raise InvalidTransition(f"thủ tục {row.code} đã bị bãi bỏ trong danh mục; không nhập lại "
+                          "thủ tục đã bãi bỏ.")
+    if known.terms == row.terms:
+        result.unchanged += 1
+        return None
+    procedure = svc.ledger.procedure(commune, row.code)
+    procedure.amend(**row.terms)
+    result.amended += 1
+    return procedure
+
+
+def _catalogue_not_current(svc: LedgerService) -> str | None:
+    """Rows are compared with the catalogue's projection, so it must have
+    caught up with the log first."""
+    svc.catch_up()
+    status = next(s for s in svc.engine.status() if s.name == "procedures")
+    if status.behind or status.error:
+        return ("Danh mục thủ tục (projection procedures) chưa cập nhật kịp sổ cái"
+                f"{': ' + status.error if status.error else ''}; chưa ghi nhận gì. "
+                "Hãy xem `projections status`.")
+    return None
+
+
+def _save(svc: LedgerService, procedures: list[Procedure], batch_size: int) -> None:
+    saved = 0
+    for start in range(0, len(procedures), batch_size):
+        batch = procedures[start:start + batch_size]
+        try:
+            svc.ledger.save(*batch)
+        except IntegrityError:
+            raise ImportInterrupted(
+                f"Một thủ tục trong tệp vừa được người khác ghi trong lúc nhập; đã ghi {saved} "
+                "thủ tục. Hãy chạy lại lệnh nhập để ghi phần còn lại.") from None
+        saved += len(batch)
