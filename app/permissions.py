@@ -20,18 +20,19 @@ class P(StrEnum):
     MANAGE_USERS = "quản lý người dùng"
     VIEW_CATALOGUE = "xem danh mục thủ tục"
     MANAGE_CATALOGUE = "quản lý danh mục thủ tục"
+    IMPORT_DATA = "nhập dữ liệu từ tệp"
     ANY_USER = "mọi người dùng"
 
 
 READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
 
 ROLES: dict[str, frozenset[P]] = {
-    "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER}),
+    "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.IMPORT_DATA}),
     "officer":   frozenset(READ | {P.RESOLVE_DOSSIER}),
     "leader":    frozenset(READ),
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
-    "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE}),
+    "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA}),
 }
 
 OPEN = frozenset({"auth.login", "health.healthz", "static"})
@@ -60,6 +61,12 @@ ENDPOINTS: dict[str, P] = {
     "catalogue.list_procedure": P.MANAGE_CATALOGUE,
     "catalogue.amend": P.MANAGE_CATALOGUE,
     "catalogue.abolish": P.MANAGE_CATALOGUE,
+    "printing.receipt": P.VIEW_DOSSIERS,
+    "printing.control_slip": P.VIEW_DOSSIERS,
+    "printing.book": P.VIEW_DOSSIERS,
+    "imports.index": P.IMPORT_DATA,
+    "imports.upload": P.IMPORT_DATA,
+    "imports.progress": P.IMPORT_DATA,
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
 }
