@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app import service
 from app.credentials import password_problem, set_password
@@ -24,11 +26,13 @@ commune_cli = AppGroup("commune", help="Communes (administrative units).")
 users_cli = AppGroup("users", help="User accounts.")
 projections_cli = AppGroup("projections", help="Read models built from the log.")
 demo_cli = AppGroup("demo", help="The demo commune.")
+calendar_cli = AppGroup("calendar", help="Declared days off and make-up working days.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, commune_cli, users_cli, projections_cli, demo_cli):
+    for group in (db_cli, commune_cli, users_cli, projections_cli, demo_cli, calendar_cli):
         app.cli.add_command(group)
+    app.cli.add_command(report_command)
 
 
 def fail(message: str) -> None:
@@ -147,3 +151,61 @@ def demo_load(if_empty: bool) -> None:
         fail("Sổ cái đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
     logins = demo.load(service(), current_app.instance_path)
     click.echo(logins)
+
+
+@click.command("report")
+@with_appcontext
+@click.argument("period_text", metavar="PERIOD")
+@click.option("--commune", "commune_code", default=None)
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "docx"]), default="json")
+@click.option("-o", "output", type=click.Path(dir_okay=False, writable=True), default=None)
+def report_command(period_text: str, commune_code: str | None, fmt: str,
+                   output: str | None) -> None:
+    """The period report: PERIOD is 2023-H1, 2023-Q2, 2023-06, 2023 or FROM..TO."""
+    from app.dashboard import today
+    from app.report import period_report
+    from projections.periods import BadPeriod, Period
+
+    try:
+        period = Period.parse(period_text)
+    except BadPeriod as error:
+        fail(str(error))
+    if fmt != "json":
+        fail(f"Định dạng {fmt} chưa được hỗ trợ; hãy dùng --format json.")
+    commune = resolve_commune(commune_code)
+    service().catch_up()
+    with service().read() as conn:
+        text = json.dumps(period_report(conn, commune, period, today()), ensure_ascii=False,
+                          indent=2)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@calendar_cli.command("day-off")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("reason")
+@click.option("--commune", "commune_code", default=None)
+def calendar_day_off(day, reason: str, commune_code: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Declare an extra day off (not a working day)."""
+    _declare("declare_day_off", day.date(), reason, commune_code)
+
+
+@calendar_cli.command("make-up-day")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("reason")
+@click.option("--commune", "commune_code", default=None)
+def calendar_make_up_day(day, reason: str, commune_code: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Declare a make-up working day (a Saturday or Sunday that counts)."""
+    _declare("declare_make_up_day", day.date(), reason, commune_code)
+
+
+def _declare(command: str, day, reason: str, commune_code: str | None) -> None:  # type: ignore[no-untyped-def]
+    commune = resolve_commune(commune_code)
+    try:
+        with acting_as(SYSTEM_ACTOR):
+            service().record(getattr(service().ledger, command), commune, day, reason)
+    except DomainError as error:
+        fail(error.message)
+    click.echo(f"Đã ghi nhận ngày {day:%d/%m/%Y} cho {commune}.")

@@ -151,8 +151,9 @@ def tallies_by_procedure(conn: Connection, commune: str, period: Period) -> list
                     _count(received), _count(resolved),
                     _count(and_(resolved, D.resolved_on > D.due_date)),
                     _count(_open_on(period.end)))
-             .select_from(D.table.outerjoin(PR.table, and_(PR.commune == D.commune,
-                                                           PR.code == D.procedure_code)))
+             .select_from(DossierRow.__table__.outerjoin(  # type: ignore[attr-defined]
+                 ProcedureRow.__table__,  # type: ignore[attr-defined]
+                 and_(PR.commune == D.commune, PR.code == D.procedure_code)))
              .where(mine).group_by(D.procedure_code, PR.name, PR.field)
              .order_by(func.coalesce(PR.field, ""), D.procedure_code))
     return [ProcedureTally(*r) for r in conn.execute(query) if any(r[3:])]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+from app import create_app
 from app.credentials import check_password
+from app.service import upgrade
 from projections import queries
 from tests.conftest import COMMUNE
 
@@ -59,3 +63,23 @@ def test_projections_status_and_rebuild(runner):
 def test_demo_load_refuses_a_log_that_is_not_empty(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 1 and "đã có dữ liệu" in result.output
+
+
+def test_the_demo_commune_reports_the_seed_figures(tmp_path):
+    """Report 52/BC-UBND's first-half figures, from the demo's events."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    upgrade(url)
+    runner = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}).test_cli_runner()
+    loaded = runner.invoke(args=["demo", "load"])
+    assert loaded.exit_code == 0 and "motcua" in loaded.output
+    out = tmp_path / "bao-cao.json"
+    result = runner.invoke(args=["report", "2023-H1", "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    d = report["dossiers"]
+    assert report["period"] == {"from": "2023-01-01", "to": "2023-06-30"}
+    assert (d["received"], d["by_channel"]["truc_tuyen"], d["resolved"], d["in_progress"]) == (
+        1049, 1041, 1047, 2)
+    assert (d["late"], d["returned"], d["e_certified"]) == (0, 1047, 369)
+    assert (round(d["online_rate"] * 100, 1), round(d["digitised_rate"] * 100, 1)) == (99.2, 99.2)
+    assert runner.invoke(args=["report", "2023-H3"]).exit_code == 1

@@ -1,0 +1,31 @@
+"""The period report (CONTRACT.md's JSON), built from the projections.
+
+Sections come with their capabilities: today ``dossiers`` and ``procedures``;
+documents, households, violations and targets follow with theirs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from projections import catalogue_queries, queries
+from projections.periods import Period
+
+
+def period_report(conn: Connection, commune: str, period: Period, today: date) -> dict[str, Any]:
+    counts = queries.dossier_counts(conn, commune, period, today)
+    by_procedure = queries.tallies_by_procedure(conn, commune, period)
+    return {
+        "commune": {"code": commune, "name": queries.commune_name(conn, commune)},
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "dossiers": counts.as_json() | {
+            "by_field": queries.tallies_by_field(by_procedure),
+            "by_procedure": {t.procedure_code: {"name": t.name, "field": t.field,
+                                                "received": t.received, "resolved": t.resolved,
+                                                "late": t.late, "in_progress": t.in_progress}
+                             for t in by_procedure},
+        },
+        "procedures": catalogue_queries.procedure_counts(conn, commune),
+    }
