@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -16,23 +16,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    SelectChoice,
-    SelectField,
-    StringField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import htmx, service
 from app.auth import record
+from app.dossier_steps import STEPS, Step, blank, offered
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm
+from app.permissions import may
 from app.scope import selected_commune
-from events.domain import CHANNELS, ONLINE_MODES
+from events.domain import CHANNELS, ONLINE_MODES, OPEN
 from events.errors import DomainError
+from events.workdays import working_days_between
 from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
@@ -57,25 +53,14 @@ class ReceiveForm(LedgerForm):
                               choices=[SelectChoice(m, ONLINE_MODE_NAMES[m]) for m in ONLINE_MODES])
     received_at = DateTimeLocalField("Thời điểm tiếp nhận", format=DATETIME_FORMATS,
                                      validators=[InputRequired("Hãy nhập thời điểm tiếp nhận.")])
-    due_date = DateField("Hạn trả kết quả", validators=[InputRequired("Hãy nhập hạn trả kết quả.")])
+    due_date = DateField("Hạn trả kết quả (để trống: tính theo thủ tục)",
+                         validators=[Optional()])
 
     @classmethod
     def fresh(cls, today: date) -> ReceiveForm:
         zone = ZoneInfo(current_app.config["TIMEZONE"])
         now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
-        return cls(formdata=None, received_at=now, due_date=today + timedelta(days=3))
-
-
-class ResolveForm(LedgerForm):
-    occurred_at = DateTimeLocalField("Thời điểm có kết quả", format=DATETIME_FORMATS,
-                                     validators=[InputRequired("Hãy nhập thời điểm có kết quả.")])
-    digitised = BooleanField("Kết quả đã số hóa")
-    e_certified = BooleanField("Bản sao chứng thực điện tử")
-
-
-class ReturnForm(LedgerForm):
-    occurred_at = DateTimeLocalField("Thời điểm trả kết quả", format=DATETIME_FORMATS,
-                                     validators=[InputRequired("Hãy nhập thời điểm trả.")])
+        return cls(formdata=None, received_at=now)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -119,34 +104,39 @@ def show(code: str):  # type: ignore[no-untyped-def]
                            **_dossier_page(code, current_user.communes))
 
 
-@bp.post("/<path:code>/resolve")
-def resolve(code: str):  # type: ignore[no-untyped-def]
-    form = ResolveForm(prefix="resolve")
-    return _step(code, form, "resolve_form", lambda: record(
-        service().ledger.resolve_dossier, current_user.commune, code,
-        _aware(form.occurred_at.data), form.digitised.data, form.e_certified.data))
-
-
-@bp.post("/<path:code>/return")
-def return_result(code: str):  # type: ignore[no-untyped-def]
-    form = ReturnForm(prefix="return")
-    return _step(code, form, "return_form", lambda: record(
-        service().ledger.return_dossier, current_user.commune, code,
-        _aware(form.occurred_at.data)))
-
-
-def _step(code: str, form: LedgerForm, name: str, command) -> Response:  # type: ignore[no-untyped-def]
-    page = _dossier_page(code, [current_user.commune])  # writes: own commune only
+def _take_step(code: str, step: Step) -> Response:
+    """Record one step on a dossier of the user's own commune: writes never
+    reach another commune's dossier, whatever the URL says."""
+    page = _dossier_page(code, [current_user.commune])
+    form = step.form(prefix=step.name)
     if form.validate_on_submit():
+        moment = form.occurred_at.data if "occurred_at" in form else None
+        at = _aware(moment) if moment else _now()
         try:
-            command()
+            record(step.command, service().ledger, current_user.commune, code, form, at)
         except DomainError as error:
             _attach(form, error)
         else:
             return _changed(code, "dossiers/_dossier.html",
                             **_dossier_page(code, [current_user.commune]))
-    page[name] = form
+    page["forms"][step.name] = form
+    page["open_step"] = step.name
     return _form_errors("dossiers/_dossier.html", **page)
+
+
+def _step_view(step: Step):  # type: ignore[no-untyped-def]
+    def view(code: str):  # type: ignore[no-untyped-def]
+        return _take_step(code, step)
+    return view
+
+
+for _step in STEPS:
+    bp.add_url_rule(f"/<path:code>/{_step.name.replace('_', '-')}", endpoint=_step.name,
+                    view_func=_step_view(_step), methods=["POST"])
+
+
+def _now() -> datetime:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -158,12 +148,22 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     if commune is None:
         abort(404)
     dossier = ledger.dossier(commune, code)
-    history = list(ledger.events.get(dossier.id))
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
-    return {"dossier": dossier, "history": history, "today": now.date(),
-            "resolve_form": ResolveForm(prefix="resolve", formdata=None, occurred_at=now),
-            "return_form": ReturnForm(prefix="return", formdata=None, occurred_at=now)}
+    now = _now().replace(second=0, microsecond=0, tzinfo=None)
+    mine = dossier.commune == current_user.commune
+    steps = [s for s in STEPS if mine and offered(s, dossier)
+             and may(current_user.roles, f"dossiers.{s.name}")]
+    return {"dossier": dossier, "history": list(ledger.events.get(dossier.id)),
+            "today": now.date(), "steps": steps, "open_step": None,
+            "forms": {s.name: blank(s, now) for s in steps},
+            "days": working_days_left(ledger, dossier, now.date())}
+
+
+def working_days_left(ledger, dossier, today):  # type: ignore[no-untyped-def]
+    """Working days until the due date (negative: days late), for an open
+    dossier; None once it has left the counter's hands."""
+    if dossier.status not in OPEN:
+        return None
+    return working_days_between(today, dossier.due_date, *ledger.exceptions(dossier.commune))
 
 
 def _attach(form: LedgerForm, error: DomainError) -> None:

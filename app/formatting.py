@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, current_app
 
+from app.dossier_steps import PAYMENT_NAMES
 from app.permissions import P
+from events.domain import STATUS_NAMES
 
 
 def number(value: int | None) -> str:
@@ -32,10 +34,22 @@ def day(value: date | None) -> str:
 
 CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến",
                  "buu_chinh": "Bưu chính công ích"}
+EVENT_NAMES = {
+    "Received": "Tiếp nhận", "HandedOver": "Chuyển xử lý",
+    "SupplementRequested": "Yêu cầu bổ sung", "SupplementReceived": "Nhận đủ bổ sung",
+    "Refused": "Từ chối tiếp nhận", "Withdrawn": "Rút hồ sơ", "Stopped": "Dừng giải quyết",
+    "Resolved": "Có kết quả", "Returned": "Trả kết quả", "Apologised": "Xin lỗi, hẹn lại",
+    "FeePaid": "Nộp phí, lệ phí", "Corrected": "Sửa sự kiện",
+}
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day)
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
-                                 P=P)
+                                 P=P, STATUS_NAMES=STATUS_NAMES, EVENT_NAMES=EVENT_NAMES,
+                                 PAYMENT_NAMES=PAYMENT_NAMES)
+
+    @app.context_processor
+    def _rules() -> dict[str, object]:
+        return {"url_rules": app.view_functions}

@@ -16,6 +16,8 @@ class P(StrEnum):
     VIEW_DOSSIERS = "xem hồ sơ"
     RECEIVE_DOSSIER = "tiếp nhận hồ sơ"
     RESOLVE_DOSSIER = "ghi nhận kết quả"
+    PROCESS_DOSSIER = "xử lý hồ sơ"
+    CORRECT_DOSSIER = "sửa sự kiện đã ghi"
     RETURN_DOSSIER = "trả kết quả"
     MANAGE_USERS = "quản lý người dùng"
     VIEW_CATALOGUE = "xem danh mục thủ tục"
@@ -27,9 +29,10 @@ class P(StrEnum):
 READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
 
 ROLES: dict[str, frozenset[P]] = {
-    "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.IMPORT_DATA}),
-    "officer":   frozenset(READ | {P.RESOLVE_DOSSIER}),
-    "leader":    frozenset(READ),
+    "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.PROCESS_DOSSIER,
+                                   P.CORRECT_DOSSIER, P.IMPORT_DATA}),
+    "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER}),
+    "leader":    frozenset(READ | {P.PROCESS_DOSSIER}),
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA}),
@@ -43,8 +46,17 @@ ENDPOINTS: dict[str, P] = {
     "dossiers.index": P.VIEW_DOSSIERS,
     "dossiers.show": P.VIEW_DOSSIERS,
     "dossiers.receive": P.RECEIVE_DOSSIER,
-    "dossiers.resolve": P.RESOLVE_DOSSIER,
+    "dossiers.refuse": P.RECEIVE_DOSSIER,
+    "dossiers.withdraw": P.RECEIVE_DOSSIER,
+    "dossiers.receive_supplement": P.RECEIVE_DOSSIER,
+    "dossiers.pay_fee": P.RECEIVE_DOSSIER,
     "dossiers.return_result": P.RETURN_DOSSIER,
+    "dossiers.hand_over": P.PROCESS_DOSSIER,
+    "dossiers.request_supplement": P.PROCESS_DOSSIER,
+    "dossiers.apologise": P.PROCESS_DOSSIER,
+    "dossiers.resolve": P.RESOLVE_DOSSIER,
+    "dossiers.stop": P.RESOLVE_DOSSIER,
+    "dossiers.correct": P.CORRECT_DOSSIER,
     "admin.users": P.MANAGE_USERS,
     "admin.create_user": P.MANAGE_USERS,
     "admin.disable": P.MANAGE_USERS,

@@ -115,29 +115,33 @@ class Ledger(CatalogueCommands, Application):
             return Access.open(name, commune)
 
     # -- calendar -------------------------------------------------------
-    def calendar(self, commune: str) -> Calendar:
+    def calendar(self, commune: str) -> Calendar | None:
         try:
             return self.repository.get(Calendar.id_for(commune))
         except AggregateNotFoundError:
-            return Calendar.open(commune)
+            return None
+
+    def exceptions(self, commune: str) -> tuple[set[date], set[date]]:
+        """The commune's declared days off and make-up working days."""
+        calendar = self.calendar(commune)
+        return (calendar.days_off, calendar.make_up_days) if calendar else (set(), set())
 
     def declare_day_off(self, commune: str, day: date, reason: str) -> None:
-        self.require_commune(commune)
-        calendar = self.calendar(commune)
-        calendar.declare_day_off(day, reason)
-        self.save(calendar)
+        self._on_calendar(commune, lambda c: c.declare_day_off(day, reason))
 
     def declare_make_up_day(self, commune: str, day: date, reason: str) -> None:
+        self._on_calendar(commune, lambda c: c.declare_make_up_day(day, reason))
+
+    def _on_calendar(self, commune: str, action: Callable[[Calendar], None]) -> None:
         self.require_commune(commune)
-        calendar = self.calendar(commune)
-        calendar.declare_make_up_day(day, reason)
+        calendar = self.calendar(commune) or Calendar.open(commune)
+        action(calendar)
         self.save(calendar)
 
     def due_after(self, commune: str, day: date, working_days: int) -> date:
         """The date ``working_days`` working days after ``day``, with the
         commune's declared days off and make-up days."""
-        calendar = self.calendar(commune)
-        return add_working_days(day, working_days, calendar.days_off, calendar.make_up_days)
+        return add_working_days(day, working_days, *self.exceptions(commune))
 
     # -- dossiers -------------------------------------------------------
     def receive_dossier(self, commune: str, code: str, procedure_code: str, applicant: str,

@@ -34,3 +34,15 @@ def add_working_days(received: date, count: int, days_off: Collection[date] = ()
         if is_working_day(day, days_off, make_up_days):
             left -= 1
     return day
+
+
+def working_days_between(today: date, due: date, days_off: Collection[date] = (),
+                         make_up_days: Collection[date] = ()) -> int:
+    """Working days left from ``today`` until ``due`` (0 on the due date);
+    negative when ``due`` has passed: the working days late."""
+    sign, start, end = (1, today, due) if due >= today else (-1, due, today)
+    day, count = start, 0
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day, days_off, make_up_days)
+    return sign * count

@@ -119,8 +119,8 @@ def test_resolution_and_return_from_the_dossier_page(logged_in, app):
     page = logged_in.get(f"/dossiers/{code}")
     assert "Trả kết quả" in page.text
     token = csrf_token(page.text)
-    returned = logged_in.post(f"/dossiers/{code}/return", data={
-        "csrf_token": token, "return-occurred_at": "2026-01-07T11:00"})
+    returned = logged_in.post(f"/dossiers/{code}/return-result", data={
+        "csrf_token": token, "return_result-occurred_at": "2026-01-07T11:00"})
     assert returned.status_code == 303
     counts = logged_in.get("/dashboard/counts?period=2026-01", headers=HX).text
     assert count(counts, "resolved") == "1" and count(counts, "returned") == "1"
