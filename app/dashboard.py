@@ -20,6 +20,7 @@ from projections.periods import BadPeriod, Period
 
 bp = Blueprint("dashboard", __name__)
 CHANGED = "ledger-changed"
+DUE_SOON_WORKING_DAYS = 2
 
 
 def today() -> date:
@@ -40,7 +41,8 @@ def index():  # type: ignore[no-untyped-def]
     text, period, error = chosen_period()
     return render_template("dashboard/index.html", period_text=text, period=period,
                            period_error=error, counts=_counts(period),
-                           commune=selected_commune(), form=ReceiveForm.fresh(today()))
+                           deadlines=_deadlines(), commune=selected_commune(),
+                           form=ReceiveForm.fresh(today()))
 
 
 @bp.get("/dashboard/counts")
@@ -52,7 +54,7 @@ def counts():  # type: ignore[no-untyped-def]
         return _revalidated(Response(status=304), tag)
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
-                           period_error=None, commune=selected_commune(),
+                           period_error=None, commune=selected_commune(), deadlines=_deadlines(),
                            form=ReceiveForm.fresh(today()))
     return _revalidated(Response(body), tag)
 
@@ -60,6 +62,15 @@ def counts():  # type: ignore[no-untyped-def]
 def _counts(period: Period) -> queries.DossierCounts:
     with service().read() as conn:
         return queries.dossier_counts(conn, selected_commune(), period, today())
+
+
+def _deadlines() -> tuple[list[queries.DossierListing], list[queries.DossierListing]]:
+    """Open dossiers past their due date, and those due within the next two
+    working days."""
+    commune, ledger = selected_commune(), service().ledger
+    soon = ledger.due_after(commune, today(), DUE_SOON_WORKING_DAYS)
+    with service().read() as conn:
+        return queries.overdue_and_due_soon(conn, commune, today(), soon)
 
 
 def _etag(period: Period) -> str:

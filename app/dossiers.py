@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -26,10 +26,10 @@ from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm
 from app.permissions import may
 from app.scope import selected_commune
-from events.domain import CHANNELS, ONLINE_MODES, OPEN
+from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
 from events.errors import DomainError
 from events.workdays import working_days_between
-from projections import queries
+from projections import catalogue_queries, queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 CHANGED = "ledger-changed"
@@ -73,11 +73,26 @@ def _wants_fragment() -> bool:
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
-    search = request.args.get("q", "")[:100]
+    commune, wanted = selected_commune(), _filter()
     with service().read() as conn:
-        rows = queries.recent_dossiers(conn, selected_commune(), search)
+        rows = queries.find_dossiers(conn, commune, wanted, _now().date())
+        fields = catalogue_queries.known_fields(conn, commune)
     template = "dossiers/_rows.html" if _wants_fragment() else "dossiers/index.html"
-    return render_template(template, rows=rows, q=search)
+    return render_template(template, rows=rows, wanted=wanted, fields=fields,
+                           q=wanted.search, statuses=STATUS_NAMES)
+
+
+def _filter() -> queries.DossierFilter:
+    """The list's criteria from the query string; unknown values are ignored."""
+    args, today = request.args, _now().date()
+    week_end = today + timedelta(days=6 - today.weekday())
+    return queries.DossierFilter(
+        search=args.get("q", "")[:100],
+        status=args.get("status", "") if args.get("status") in STATUS_NAMES else "",
+        channel=args.get("channel", "") if args.get("channel") in CHANNELS else "",
+        field=args.get("field", "")[:255],
+        overdue=args.get("overdue") == "1",
+        due_by=week_end if args.get("due") == "week" else None)
 
 
 @bp.post("")

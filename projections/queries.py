@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from events.domain import AWAITING_SUPPLEMENT, CHANNELS
+from events.domain import AWAITING_SUPPLEMENT, CHANNELS, IN_PROGRESS
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
@@ -175,21 +175,65 @@ class DossierListing:
     procedure_code: str
     applicant: str
     channel: str
+    status: str
     received_at: object
     due_date: date
     resolved_on: date | None
     returned_on: date | None
 
 
+@dataclass(frozen=True)
+class DossierFilter:
+    """What the dossier list shows: every criterion optional."""
+
+    search: str = ""
+    status: str = ""
+    channel: str = ""
+    field: str = ""
+    overdue: bool = False
+    due_by: date | None = None  # open and due on or before this day
+
+
+def find_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: date,
+                  limit: int = 200) -> Sequence[DossierListing]:
+    query = (select(D.code, D.procedure_code, D.applicant, D.channel, D.status, D.received_at,
+                    D.due_date, D.resolved_on, D.returned_on)
+             .where(D.commune == commune, *_conditions(wanted, today))
+             .order_by(D.received_at.desc(), D.code.desc()).limit(limit))
+    if wanted.field:
+        query = query.where(D.procedure_code.in_(
+            select(PR.code).where(PR.commune == commune, PR.field == wanted.field)))
+    return [DossierListing(*row) for row in conn.execute(query)]
+
+
+def _conditions(wanted: DossierFilter, today: date) -> list:  # type: ignore[type-arg]
+    found = []
+    if text := wanted.search.strip():
+        pattern = f"%{text}%"
+        found.append(or_(D.code.like(pattern), D.applicant.like(pattern)))
+    if wanted.status:
+        found.append(D.status == wanted.status)
+    if wanted.channel:
+        found.append(D.channel == wanted.channel)
+    if wanted.overdue:
+        found += [D.status == IN_PROGRESS, D.due_date < today]
+    if wanted.due_by:
+        found += [D.status == IN_PROGRESS, D.due_date.between(today, wanted.due_by)]
+    return found
+
+
 def recent_dossiers(conn: Connection, commune: str, search: str = "",
                     limit: int = 50) -> Sequence[DossierListing]:
-    query = select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at,
-                   D.due_date, D.resolved_on, D.returned_on).where(D.commune == commune)
-    if search.strip():
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(D.code.like(pattern), D.applicant.like(pattern)))
-    query = query.order_by(D.received_at.desc(), D.code.desc()).limit(limit)
-    return [DossierListing(*row) for row in conn.execute(query)]
+    return find_dossiers(conn, commune, DossierFilter(search=search), date.today(), limit)
+
+
+def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date,
+                         limit: int = 20) -> tuple[list[DossierListing], list[DossierListing]]:
+    """The dashboard's panel: open dossiers past their due date, and those
+    due from today up to ``soon``."""
+    late = find_dossiers(conn, commune, DossierFilter(overdue=True), today, limit)
+    coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, limit)
+    return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
 
 
 def dossier_commune(conn: Connection, communes: Sequence[str], code: str) -> str | None:
