@@ -1,0 +1,125 @@
+"""The dossier page: each lifecycle step through its form, the list's filters
+and the dashboard's deadline panel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from events.domain import acting_as
+from tests.conftest import COMMUNE, csrf_token, log_in, vn
+
+HX = {"HX-Request": "true"}
+CODE = "000.00.12.H23-230109-0001"
+
+
+def receive(app, code: str = CODE, at=vn(2023, 1, 9, 9)) -> None:  # type: ignore[no-untyped-def]
+    svc = app.extensions["ledger"]
+    with acting_as("canbo"):
+        svc.record(svc.ledger.receive_dossier, COMMUNE, code, "2.000894", "Vũ Văn Nam",
+                   "truc_tuyen", "toan_trinh", at)
+
+
+def client_for(app, name: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    assert log_in(client, name).status_code == 302
+    return client
+
+
+def step(client, name: str, **fields: str):  # type: ignore[no-untyped-def]
+    page = client.get(f"/dossiers/{CODE}")
+    data = {"csrf_token": csrf_token(page.text)} | {f"{name}-{k}": v for k, v in fields.items()}
+    return client.post(f"/dossiers/{CODE}/{name.replace('_', '-')}", data=data, headers=HX)
+
+
+def test_the_page_shows_due_date_and_days_late(app):
+    receive(app)
+    page = client_for(app, "canbo").get(f"/dossiers/{CODE}")
+    assert page.status_code == 200 and "12/01/2023" in page.text
+    assert "trễ" in page.text and "ngày làm việc" in page.text  # long past, still open
+
+
+def test_a_clerk_sees_only_the_steps_a_clerk_may_take(app):
+    receive(app)
+    page = client_for(app, "canbo").get(f"/dossiers/{CODE}").text
+    for label in ("Chuyển xử lý", "Yêu cầu bổ sung", "Từ chối tiếp nhận", "Nộp phí, lệ phí",
+                  "Sửa một sự kiện đã ghi"):
+        assert label in page, label
+    assert "Ghi nhận có kết quả" not in page and "Dừng giải quyết" not in page
+    officer = client_for(app, "officer").get(f"/dossiers/{CODE}").text
+    assert "Ghi nhận có kết quả" in officer and "Từ chối tiếp nhận" not in officer
+
+
+def test_a_supplement_round_trip_through_the_forms(app):
+    receive(app)
+    clerk = client_for(app, "canbo")
+    empty = step(clerk, "request_supplement", occurred_at="2023-01-10T09:00", reason="")
+    assert empty.status_code == 422 and "Hãy nêu lý do." in empty.text
+    asked = step(clerk, "request_supplement", occurred_at="2023-01-10T09:00",
+                 reason="Thiếu giấy chứng sinh")
+    assert asked.status_code == 200 and asked.headers["HX-Trigger"] == "ledger-changed"
+    assert "chờ bổ sung" in asked.text and "Nhận đủ bổ sung" in asked.text
+    done = step(clerk, "receive_supplement", occurred_at="2023-01-16T09:00")
+    assert done.status_code == 200 and "19/01/2023" in done.text  # 3 working days again
+    assert "hạn ban đầu 12/01/2023" in done.text
+
+
+def test_a_hand_over_and_a_correction_appear_in_the_timeline(app):
+    receive(app)
+    clerk = client_for(app, "canbo")
+    handed = step(clerk, "hand_over", occurred_at="2023-01-09T10:00", to_user="chuyenvien",
+                  step="Thẩm định", step_due="2023-01-10")
+    assert handed.status_code == 200 and "canbo → chuyenvien: Thẩm định" in handed.text
+    wrong = step(clerk, "correct", version="1", field="digitised", value="1", reason="Nhầm")
+    assert wrong.status_code == 422 and "chỉ sửa được" in wrong.text
+    fixed = step(clerk, "correct", version="1", field="applicant", value="Vũ Văn Nam Anh",
+                 reason="Gõ thiếu tên")
+    assert fixed.status_code == 200 and "sửa sự kiện #1: applicant = Vũ Văn Nam Anh" in fixed.text
+
+
+def test_impossible_steps_are_refused_with_a_message(app):
+    receive(app)
+    officer, clerk = client_for(app, "officer"), client_for(app, "canbo")
+    step(clerk, "refuse", occurred_at="2023-01-09T09:30", reason="Không thuộc thẩm quyền")
+    late = step(officer, "resolve", occurred_at="2023-01-10T09:00")
+    assert late.status_code == 422 and "từ chối tiếp nhận" in late.text
+    assert "Ghi nhận có kết quả" not in officer.get(f"/dossiers/{CODE}").text
+
+
+def test_the_list_filters_by_status_channel_and_overdue(app):
+    receive(app)
+    receive(app, "OTHER-1", vn(2023, 1, 9, 10))
+    svc = app.extensions["ledger"]
+    with acting_as("officer"):
+        svc.record(svc.ledger.resolve_dossier, COMMUNE, "OTHER-1", vn(2023, 1, 10, 9), True,
+                   False)
+    clerk = client_for(app, "canbo")
+    overdue = clerk.get("/dossiers?overdue=1", headers=HX).text
+    assert CODE in overdue and "OTHER-1" not in overdue
+    resolved = clerk.get("/dossiers?status=da_co_ket_qua", headers=HX).text
+    assert "OTHER-1" in resolved and CODE not in resolved
+    assert "Chưa có hồ sơ" in clerk.get("/dossiers?channel=buu_chinh", headers=HX).text
+    assert CODE in clerk.get("/dossiers?field=Hộ tịch", headers=HX).text
+    assert "Chưa có hồ sơ" in clerk.get("/dossiers?field=Chứng thực", headers=HX).text
+
+
+def test_the_dashboard_lists_overdue_dossiers(app):
+    receive(app)
+    page = client_for(app, "canbo").get("/")
+    assert "Quá hạn (1)" in page.text and CODE in page.text
+
+
+def test_the_receipt_form_computes_the_due_date_from_the_procedure(app):
+    clerk = client_for(app, "canbo")
+    token = csrf_token(clerk.get("/").text)
+    response = clerk.post("/dossiers", headers=HX, data={
+        "csrf_token": token, "code": "NEW-1", "procedure_code": "2.000894",
+        "applicant": "Hà Văn Sơn", "channel": "truc_tiep", "online_mode": "",
+        "received_at": "2023-01-19T10:00", "due_date": ""})
+    assert response.status_code == 200, response.text
+    dossier = app.extensions["ledger"].ledger.dossier(COMMUNE, "NEW-1")
+    assert dossier.due_date == date(2023, 1, 31)
+    unknown = clerk.post("/dossiers", headers=HX, data={
+        "csrf_token": token, "code": "NEW-2", "procedure_code": "9.999",
+        "applicant": "Hà Văn Sơn", "channel": "truc_tiep", "online_mode": "",
+        "received_at": "2023-01-19T10:00", "due_date": ""})
+    assert unknown.status_code == 422 and "chưa có trong danh mục" in unknown.text
