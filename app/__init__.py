@@ -77,10 +77,12 @@ def _register(app: Flask) -> None:
         errors,
         formatting,
         health,
+        imports,
+        printing,
         security,
     )
 
-    for module in (auth, account, admin, catalogue, dashboard, dossiers, health):
+    for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports):
         app.register_blueprint(module.bp)
     auth.init_app(app)
     security.init_app(app)

@@ -4,8 +4,9 @@ The whole file is checked before anything is recorded (CONTRACT.md): every
 bad row is reported as ``line N: reason``, N being the row's first physical
 line (the header is line 1), and one bad row means nothing is recorded.
 A row already recorded with the same values is skipped, so importing the same
-file again records nothing; a row whose values changed records an amendment,
-because the catalogue changes over time.
+file again records nothing; a row that contradicts the recorded procedure is
+reported as a conflict and not recorded (CONTRACT.md): a change to the
+catalogue is an amendment an admin makes on the procedure's page.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ class Row:
 @dataclass
 class ImportResult:
     problems: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     listed: int = 0
-    amended: int = 0
     unchanged: int = 0
 
 
@@ -85,9 +86,11 @@ def import_procedures(path: str, commune_code: str | None) -> None:
         click.echo(problem, err=True)
     if result.problems:
         fail(f"{file.name}: có {number(len(result.problems))} dòng lỗi; chưa ghi nhận gì.")
+    for conflict in result.conflicts:
+        click.echo(conflict, err=True)
     click.echo(f"Đã nhập {file.name}: {number(result.listed)} thủ tục mới, "
-               f"{number(result.amended)} thủ tục sửa đổi, "
-               f"{number(result.unchanged)} thủ tục không đổi.")
+               f"{number(result.unchanged)} thủ tục không đổi, "
+               f"{number(len(result.conflicts))} xung đột không ghi.")
 
 
 def import_procedure_file(svc: LedgerService, commune: str, path: Path,
@@ -233,10 +236,10 @@ def _change(svc: LedgerService, commune: str, row: Row,
     if known.terms == row.terms:
         result.unchanged += 1
         return None
-    procedure = svc.ledger.procedure(commune, row.code)
-    procedure.amend(**row.terms)
-    result.amended += 1
-    return procedure
+    differ = ", ".join(key for key in row.terms if row.terms[key] != known.terms.get(key))
+    result.conflicts.append(f"line {row.line}: xung đột: thủ tục {row.code} đã ghi với giá "
+                            f"trị khác ({differ}); giữ nguyên bản đã ghi.")
+    return None
 
 
 def _catalogue_not_current(svc: LedgerService) -> str | None:
@@ -262,3 +265,6 @@ def _save(svc: LedgerService, procedures: list[Procedure], batch_size: int) -> N
                 f"Một thủ tục trong tệp vừa được người khác ghi trong lúc nhập; đã ghi {saved} "
                 "thủ tục. Hãy chạy lại lệnh nhập để ghi phần còn lại.") from None
         saved += len(batch)
+
+
+from app import dossier_import  # noqa: E402, F401  (registers "import dossiers")

@@ -20,8 +20,9 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
+from eventsourcing.domain import CanInitAggregate
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Connection, Table, Text, bindparam, delete, select, update
+from sqlalchemy import BigInteger, Connection, Table, Text, delete, select, update
 from sqlalchemy import Engine as Database
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -67,9 +68,12 @@ class DuplicateRow(LookupError):
 
 
 def handles(event_class: type) -> Callable[[Handler], Handler]:
-    """Marks a projection method as the handler of one event type."""
+    """Marks a projection method as the handler of one event type. The
+    handler of an aggregate's creation event inserts its row: no row exists
+    to fetch for it (and if one did, the insert fails loudly)."""
     def mark(method: Handler) -> Handler:
         method.handled_topic = get_topic(event_class)  # type: ignore[attr-defined]
+        method.creates = issubclass(event_class, CanInitAggregate)  # type: ignore[attr-defined]
         return method
     return mark
 
@@ -80,10 +84,12 @@ class Projection:
     name: ClassVar[str]
     table: ClassVar[Table]
     handlers: ClassVar[dict[str, Handler]]
+    creating: ClassVar[frozenset[str]]
 
     def __init_subclass__(cls) -> None:
         cls.handlers = {m.handled_topic: m for m in vars(cls).values()
                         if hasattr(m, "handled_topic")}
+        cls.creating = frozenset(t for t, m in cls.handlers.items() if m.creates)
 
     def apply(self, rows: Rows, event: Any, topic: str) -> None:
         self.handlers[topic](self, rows, event)
@@ -97,7 +103,7 @@ class Rows:
         self.table = table
         self.loaded: dict[str, dict[str, Any]] = {}
         self.new: dict[str, dict[str, Any]] = {}
-        self.dirty: set[str] = set()
+        self.dirty: dict[str, set[str]] = {}  # key → the columns changed
 
     def load(self, conn: Connection, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -114,7 +120,7 @@ class Rows:
     def update(self, key: str, **values: Any) -> None:
         self.get(key).update(values)
         if key in self.loaded:
-            self.dirty.add(key)
+            self.dirty.setdefault(key, set()).update(values)
 
     def get(self, key: str) -> dict[str, Any]:
         row = self.new.get(key) or self.loaded.get(key)
@@ -123,13 +129,47 @@ class Rows:
         return row
 
     def flush(self, conn: Connection) -> None:
+        """New rows in one INSERT, changed rows in one UPDATE per set of
+        changed columns; both sent straight to the driver's executemany with
+        the columns' own conversions, which is what makes a rebuild fast."""
+        writer = _Writer(conn, self.table)
         if self.new:
-            conn.execute(self.table.insert(), list(self.new.values()))
-        if self.dirty:
-            columns = [c.name for c in self.table.columns if c.name != "id"]
-            statement = (update(self.table).where(self.table.c.id == bindparam("_id"))
-                         .values({c: bindparam(c) for c in columns}))
-            conn.execute(statement, [{**self.loaded[k], "_id": k} for k in self.dirty])
+            writer.insert(list(self.new.values()))
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for key, changed in self.dirty.items():
+            by_columns.setdefault(tuple(sorted(changed)), []).append(self.loaded[key])
+        for columns, rows in by_columns.items():
+            writer.update(columns, rows)
+
+
+class _Writer:
+    """Batched writes through the DB-API, converting values as SQLAlchemy's
+    column types would (dates, times, booleans) but without its per-row
+    statement machinery."""
+
+    def __init__(self, conn: Connection, table: Table) -> None:
+        self.conn, self.table = conn, table
+        dialect = conn.dialect
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.convert = {c.name: c.type.bind_processor(dialect) for c in table.columns}
+        self.quote = dialect.identifier_preparer.quote
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        names = [c.name for c in self.table.columns]
+        sql = (f"INSERT INTO {self.quote(self.table.name)} "
+               f"({', '.join(map(self.quote, names))}) "
+               f"VALUES ({', '.join([self.mark] * len(names))})")
+        self.conn.exec_driver_sql(sql, self._values(rows, names))
+
+    def update(self, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+        sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
+        sql = f"UPDATE {self.quote(self.table.name)} SET {sets} WHERE id = {self.mark}"
+        self.conn.exec_driver_sql(sql, self._values(rows, [*columns, "id"]))
+
+    def _values(self, rows: list[dict[str, Any]], names: list[str]) -> list[tuple[Any, ...]]:
+        converters = [(name, self.convert[name]) for name in names]
+        return [tuple(row[n] if convert is None or row[n] is None else convert(row[n])
+                      for n, convert in converters) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -150,8 +190,11 @@ Progress = Callable[[int], None]
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
-                 page_size: int = 1000) -> None:
+                 page_size: int = 1000, rebuild_page_size: int = 5000) -> None:
         self.ledger, self.db, self.page_size = ledger, db, page_size
+        # A rebuild holds the write lock for longer pages: fewer commits and
+        # queries per event; catching up keeps pages short so writers wait less.
+        self.rebuild_page_size = max(rebuild_page_size, page_size)
         self.projections = {p.name: p for p in projections}
         self._positions_ready = False
 
@@ -197,29 +240,29 @@ class Engine:
             conn.execute(delete(projection.table))
             conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
                          .values(position=0, events_applied=0, error=None, updated_at=_now()))
-        return self._run(projection, progress)
+        return self._run(projection, progress, self.rebuild_page_size)
 
-    def _run(self, projection: Projection, progress: Progress | None) -> int:
+    def _run(self, projection: Projection, progress: Progress | None,
+             page_size: int | None = None) -> int:
         total = 0
-        while count := self._page(projection):
+        while count := self._page(projection, page_size or self.page_size):
             total += count
             if progress:
                 progress(count)
         return total
 
-    def _page(self, projection: Projection) -> int:
+    def _page(self, projection: Projection, page_size: int) -> int:
         try:
-            return self._try_page(projection)
+            return self._try_page(projection, page_size)
         except _PageFailed as failed:
             failure = ProjectionFailed(projection.name, failed.position, failed.cause)
             self._record_failure(projection.name, failure, failed.cause)
             raise failure from failed.cause
 
-    def _try_page(self, projection: Projection) -> int:
+    def _try_page(self, projection: Projection, page_size: int) -> int:
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             position = self._lock(conn, projection.name)
-            notifications = self.ledger.recorder.select_notifications(
-                position + 1, self.page_size)
+            notifications = self.ledger.recorder.select_notifications(position + 1, page_size)
             if not notifications:
                 return 0
             applied = self._apply(conn, projection, notifications)
@@ -236,7 +279,8 @@ class Engine:
         try:
             handled = [n for n in notifications if n.topic in projection.handlers]
             events = [to_event(n) for n in handled]
-            rows.load(conn, {str(e.originator_id) for e in events})
+            rows.load(conn, {str(e.originator_id) for n, e in zip(handled, events, strict=True)
+                             if n.topic not in projection.creating})
             for notification, event in zip(handled, events, strict=True):
                 current = notification.id
                 projection.apply(rows, event, notification.topic)

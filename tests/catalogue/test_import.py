@@ -42,7 +42,7 @@ def counts(service) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 def test_a_good_file_lists_every_row_in_batches(service, tmp_path):
     result = import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS), batch_size=2)
-    assert (result.problems, result.listed, result.amended, result.unchanged) == ([], 5, 0, 0)
+    assert (result.problems, result.listed, result.conflicts, result.unchanged) == ([], 5, [], 0)
     assert counts(service) == {"commune": 3, "military": 1, "police": 1, "inter_agency": 2,
                                "with_qr": 4, "fields": 4}
     procedure = service.ledger.procedure(COMMUNE, "1.001193")
@@ -51,22 +51,21 @@ def test_a_good_file_lists_every_row_in_batches(service, tmp_path):
     assert first.actor == "import:thu-tuc.csv"
 
 
-def test_reimporting_records_nothing_and_a_changed_row_records_one_amendment(service,
-                                                                             tmp_path):
+def test_reimporting_records_nothing_and_a_changed_row_is_a_conflict(service, tmp_path):
     import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS))
     head = service.engine.head()
     again = import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS))
-    assert (again.problems, again.listed, again.amended, again.unchanged) == ([], 0, 0, 5)
+    assert (again.problems, again.listed, again.conflicts, again.unchanged) == ([], 0, [], 5)
     assert service.engine.head() == head
     changed = [*GOOD_ROWS[:2], GOOD_ROWS[2].replace(",2000,", ",5000,"), *GOOD_ROWS[3:]]
     newer = import_procedure_file(service, COMMUNE, write(tmp_path, *changed, name="moi.csv"))
-    assert (newer.listed, newer.amended, newer.unchanged) == (0, 1, 4)
-    assert service.engine.head() == head + 1
-    assert events_of(service, "1.004222") == ["Listed", "Amended"]
-    amended = list(service.ledger.events.get(Procedure.id_for(COMMUNE, "1.004222")))[-1]
-    assert (amended.fee, amended.actor) == (5000, "import:moi.csv")
+    assert (newer.listed, newer.unchanged) == (0, 4)
+    assert newer.conflicts == ["line 4: xung đột: thủ tục 1.004222 đã ghi với giá trị khác "
+                               "(fee); giữ nguyên bản đã ghi."]
+    assert service.engine.head() == head
+    assert events_of(service, "1.004222") == ["Listed"]
     with service.read() as conn:
-        assert catalogue.procedure(conn, COMMUNE, "1.004222").fee == 5000  # type: ignore[union-attr]
+        assert catalogue.procedure(conn, COMMUNE, "1.004222").fee == 2000  # type: ignore[union-attr]
 
 
 def test_a_row_for_an_abolished_procedure_is_a_bad_row(service, tmp_path):
@@ -114,11 +113,11 @@ def test_the_command_imports_and_summarises_in_vietnamese(runner, app, tmp_path)
     path = write(tmp_path, *GOOD_ROWS)
     first = run(runner, str(path))
     assert first.exit_code == 0, first.output
-    assert "Đã nhập thu-tuc.csv: 5 thủ tục mới, 0 thủ tục sửa đổi, 0 thủ tục không đổi." \
+    assert "Đã nhập thu-tuc.csv: 5 thủ tục mới, 0 thủ tục không đổi, 0 xung đột không ghi." \
         in first.output
     head = svc.engine.head()
     again = run(runner, str(path))
-    assert again.exit_code == 0 and "0 thủ tục mới, 0 thủ tục sửa đổi, 5 thủ tục không đổi" \
+    assert again.exit_code == 0 and "0 thủ tục mới, 5 thủ tục không đổi, 0 xung đột không ghi" \
         in again.output
     assert svc.engine.head() == head
     assert counts(svc)["with_qr"] == 4

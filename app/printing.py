@@ -1,0 +1,374 @@
+"""The one-stop counter's printed forms, on A4: the receipt with its
+appointment (Mẫu số 01), the control slip of a dossier's steps (Mẫu số 06)
+and the tracking book of a period (Mẫu số 07).
+
+A dossier's forms are read from its own event stream, never typed in: the
+slip is the hand-overs as they were recorded, judged against their own
+deadlines. The book lists the dossier projection's rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import Connection, select
+
+from app import service
+from app.catalogue import qr_inline
+from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES, number
+from app.scope import selected_commune
+from events.domain import (
+    AWAITING_SUPPLEMENT,
+    IN_PROGRESS,
+    REFUSED,
+    RESOLVED,
+    RETURNED,
+    STATUS_NAMES,
+    STOPPED,
+    WITHDRAWN,
+    Dossier,
+)
+from projections import catalogue_queries as catalogue
+from projections import queries
+from projections.dossiers import DossierRow
+from projections.periods import BadPeriod, Period
+
+bp = Blueprint("printing", __name__, url_prefix="/print")
+D = DossierRow.__table__.c  # type: ignore[attr-defined]
+
+EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Trễ hạn"
+WORKING, OVERDUE = "Đang xử lý", "Đang xử lý, quá hạn"
+OPEN_ON_TIME, OPEN_LATE = "Chưa có kết quả, trong hạn", "Chưa có kết quả, quá hạn"
+PAUSED = "Chờ bổ sung, tạm dừng tính hạn"
+PAYMENT_NAMES = {"tien_mat": "tiền mặt", "truc_tuyen": "trực tuyến"}
+EXITS = {"Refused": ("Từ chối tiếp nhận", REFUSED), "Withdrawn": ("Rút hồ sơ", WITHDRAWN),
+         "Stopped": ("Dừng giải quyết", STOPPED)}
+
+
+def judge(done: date, due: date) -> str:
+    """Early, on time or late: the day the work ended against its deadline."""
+    return EARLY if done < due else ON_TIME if done == due else LATE
+
+
+# -- a dossier, as its events tell it --------------------------------------------
+
+@dataclass
+class Step:
+    """One row of the control slip."""
+
+    label: str
+    giver: str
+    taker: str
+    at: datetime
+    due: date | None = None
+    ended: date | None = None
+    outcome: str = ""
+    notes: list[str] = field(default_factory=list)
+    version: int = 0
+
+
+@dataclass
+class Story:
+    """What a dossier's own events say, corrections applied."""
+
+    commune: str
+    code: str
+    procedure_code: str
+    applicant: str
+    channel: str
+    online_mode: str
+    inter_agency: bool
+    fee: int
+    received_at: datetime
+    received_on: date
+    clerk: str
+    due_date: date
+    original_due_date: date
+    status: str = IN_PROGRESS
+    appointment: date | None = None
+    apology_on: date | None = None
+    resolved: Step | None = None
+    events: int = 0
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def channel_text(self) -> str:
+        mode = ONLINE_MODE_NAMES.get(self.online_mode, "") if self.online_mode else ""
+        name = CHANNEL_NAMES.get(self.channel, self.channel)
+        return f"{name} ({mode.lower()})" if mode else name
+
+
+class Reader:
+    """Folds a dossier's event stream into a ``Story``. Corrections are read
+    first, so that each event is shown with its corrected values."""
+
+    def __init__(self, events: Iterable[Any], zone: ZoneInfo, today: date) -> None:
+        self.events, self.zone, self.today = list(events), zone, today
+        self.fixes: dict[int, dict[str, Any]] = {}
+        for e in self.events:
+            if type(e).__name__ == "Corrected":
+                self.fixes.setdefault(e.corrects, {}).update(e.changes)
+        self.story: Story | None = None
+        self.open: Step | None = None  # the hand-over whose step is still running
+
+    def read(self) -> Story:
+        for e in self.events:
+            getattr(self, f"on_{type(e).__name__}", self.on_other)(e)
+        assert self.story is not None, "a dossier's stream starts with Received"
+        if self.open is not None:
+            self._judge_open()
+        self.story.events = len(self.events)
+        return self.story
+
+    # -- values, corrected ---------------------------------------------------
+    def value(self, e: Any, name: str) -> Any:
+        return self.fixes.get(e.originator_version, {}).get(name, getattr(e, name))
+
+    def moment(self, e: Any) -> datetime:
+        at = self.value(e, "occurred_at")
+        return datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    def day(self, e: Any) -> date:
+        return self.moment(e).astimezone(self.zone).date()
+
+    def note(self, text: str) -> None:
+        self.s.steps[-1].notes.append(text)
+
+    @property
+    def s(self) -> Story:
+        assert self.story is not None
+        return self.story
+
+    # -- one handler per event -------------------------------------------------
+    def on_Received(self, e: Any) -> None:  # noqa: N802
+        v = {k: self.value(e, k) for k in ("procedure_code", "applicant", "channel",
+                                           "online_mode")}
+        self.story = Story(e.commune, e.code, inter_agency=e.inter_agency, fee=e.fee,
+                           received_at=self.moment(e), received_on=self.day(e),
+                           clerk=e.actor, due_date=e.due_date, original_due_date=e.due_date,
+                           **v)
+        self.s.steps.append(Step("Tiếp nhận hồ sơ", self.s.applicant, e.actor, self.moment(e),
+                                 notes=[f"Kênh: {self.s.channel_text}"],
+                                 version=e.originator_version))
+
+    def on_HandedOver(self, e: Any) -> None:  # noqa: N802
+        self._close(self.day(e))
+        self.open = Step(f"Chuyển xử lý: {e.step}", e.from_user, e.to_user, self.moment(e),
+                         due=e.step_due, version=e.originator_version)
+        self.s.steps.append(self.open)
+
+    def on_SupplementRequested(self, e: Any) -> None:  # noqa: N802
+        self.s.status = AWAITING_SUPPLEMENT
+        self.note(f"Yêu cầu bổ sung ngày {self.day(e):%d/%m/%Y}: {e.reason}")
+
+    def on_SupplementReceived(self, e: Any) -> None:  # noqa: N802
+        self.s.status, self.s.due_date = IN_PROGRESS, e.new_due_date
+        self.note(f"Nhận đủ bổ sung ngày {self.day(e):%d/%m/%Y}; "
+                  f"hạn trả mới {e.new_due_date:%d/%m/%Y}")
+
+    def on_Apologised(self, e: Any) -> None:  # noqa: N802
+        self.s.appointment, self.s.apology_on = e.new_appointment, self.day(e)
+        self.note(f"Xin lỗi ngày {self.day(e):%d/%m/%Y}, hẹn lại ngày "
+                  f"{e.new_appointment:%d/%m/%Y}: {e.reason}")
+
+    def on_FeePaid(self, e: Any) -> None:  # noqa: N802
+        method = PAYMENT_NAMES.get(self.value(e, "method"), self.value(e, "method"))
+        self.note(f"Nộp phí, lệ phí {number(self.value(e, 'amount'))} đồng ({method})")
+
+    def on_Resolved(self, e: Any) -> None:  # noqa: N802
+        done = self.day(e)
+        self._close(done)
+        self.s.status = RESOLVED
+        notes = [text for flag, text in ((self.value(e, "digitised"), "Kết quả đã số hóa"),
+                                         (self.value(e, "e_certified"),
+                                          "Bản sao chứng thực điện tử")) if flag]
+        if self.s.appointment:
+            notes.append(f"Đã hẹn lại ngày {self.s.appointment:%d/%m/%Y}; vẫn tính theo "
+                         f"hạn trả {self.s.due_date:%d/%m/%Y}")
+        self.s.resolved = Step("Có kết quả giải quyết", e.actor, "",
+                               self.moment(e), self.s.due_date, done,
+                               judge(done, self.s.due_date), notes, e.originator_version)
+        self.s.steps.append(self.s.resolved)
+
+    def on_Returned(self, e: Any) -> None:  # noqa: N802
+        self.s.status = RETURNED
+        self.s.steps.append(Step("Trả kết quả cho người nộp", e.actor, self.s.applicant,
+                                 self.moment(e), version=e.originator_version))
+
+    def on_Corrected(self, e: Any) -> None:  # noqa: N802
+        row = next((s for s in self.s.steps if s.version == e.corrects), self.s.steps[-1])
+        row.notes.append(f"Đính chính ngày {self.day(e):%d/%m/%Y} ({e.actor}): {e.reason}")
+
+    def on_Refused(self, e: Any) -> None:  # noqa: N802
+        self._exit(e)
+
+    def on_Withdrawn(self, e: Any) -> None:  # noqa: N802
+        self._exit(e)
+
+    def on_Stopped(self, e: Any) -> None:  # noqa: N802
+        self._exit(e)
+
+    def on_other(self, e: Any) -> None:
+        """An event the forms do not print."""
+
+    def _exit(self, e: Any) -> None:
+        """The dossier left the counter's hands: refused, withdrawn, stopped."""
+        label, status = EXITS[type(e).__name__]
+        self._close(None)
+        self.s.status = status
+        self.s.steps.append(Step(label, e.actor, "", self.moment(e), notes=[e.reason] if
+                                 e.reason else [], version=e.originator_version))
+
+    # -- steps ------------------------------------------------------------------
+    def _close(self, done: date | None) -> None:
+        """The running step ended: judged on the day it ended, unless the
+        dossier left the counter's hands (refused, withdrawn, stopped)."""
+        step, self.open = self.open, None
+        if step is None:
+            return
+        step.ended = done
+        step.outcome = judge(done, step.due) if done and step.due else "—"
+
+    def _judge_open(self) -> None:
+        step = self.open
+        assert step is not None and step.due is not None
+        running_late = self.s.status == IN_PROGRESS and self.today > step.due
+        step.outcome = OVERDUE if running_late else WORKING
+
+
+# -- the tracking book ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BookLine:
+    number: int
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant: str
+    channel: str
+    received_at: datetime
+    due_date: date
+    appointment_date: date | None
+    resolved_on: date | None
+    returned_on: date | None
+    ended_on: date | None
+    status: str
+    note: str
+
+
+def book_lines(conn: Connection, commune: str, period: Period, today: date) -> list[BookLine]:
+    """Dossiers received in the period, in the order they were received."""
+    names = {code: p.name for code, p in catalogue.catalogue(conn, commune).items()}
+    rows = conn.execute(
+        select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at, D.due_date,
+               D.appointment_date, D.resolved_on, D.returned_on, D.refused_on,
+               D.withdrawn_on, D.stopped_on, D.status)
+        .where(D.commune == commune, D.received_on.between(period.start, period.end))
+        .order_by(D.received_at, D.code))
+    return [BookLine(n, r.code, r.procedure_code, names.get(r.procedure_code, ""),
+                     r.applicant, r.channel, r.received_at, r.due_date, r.appointment_date,
+                     r.resolved_on, r.returned_on,
+                     r.refused_on or r.withdrawn_on or r.stopped_on, r.status,
+                     book_note(r, today))
+            for n, r in enumerate(rows, start=1)]
+
+
+def book_note(row: Any, today: date) -> str:
+    """Timeliness as DOMAIN.md counts it: the result day against the due
+    date (an apology does not move it); an open dossier against today."""
+    if row.resolved_on:
+        return judge(row.resolved_on, row.due_date)
+    if row.status == AWAITING_SUPPLEMENT:
+        return PAUSED
+    if row.status != IN_PROGRESS:
+        return "—"
+    return OPEN_LATE if today > row.due_date else OPEN_ON_TIME
+
+
+# -- pages -------------------------------------------------------------------------
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def _now() -> datetime:
+    return datetime.now(_zone())
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
+            "printed_at": _now()}
+
+
+def long_time(moment: datetime) -> str:
+    """As the forms write it: 09 giờ 30 phút, ngày 05 tháng 01 năm 2026."""
+    local = moment.astimezone(_zone())
+    return f"{local:%H} giờ {local:%M} phút, {long_day(local.date())}"
+
+
+def long_day(day: date) -> str:
+    return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def _story(code: str) -> tuple[Story, str]:
+    """The dossier with this code in the user's communes, and the commune's
+    name; another commune's dossier is not found, whatever the URL says."""
+    with service().read() as conn:
+        commune = queries.dossier_commune(conn, list(current_user.communes), code)
+        name = queries.commune_name(conn, commune) if commune else None
+    if commune is None:
+        abort(404)
+    events = service().ledger.events.get(Dossier.id_for(commune, code))
+    return Reader(events, _zone(), _now().date()).read(), name or commune
+
+
+def _procedure(story: Story) -> catalogue.ProcedureListing | None:
+    with service().read() as conn:
+        return catalogue.procedure(conn, story.commune, story.procedure_code)
+
+
+@bp.get("/dossiers/<path:code>/receipt")
+def receipt(code: str):  # type: ignore[no-untyped-def]
+    story, commune = _story(code)
+    return render_template("printing/receipt.html", story=story, commune=commune,
+                           procedure=_procedure(story),
+                           qr=qr_inline(story.code, f"Mã QR của hồ sơ {story.code}"))
+
+
+@bp.get("/dossiers/<path:code>/control")
+def control_slip(code: str):  # type: ignore[no-untyped-def]
+    story, commune = _story(code)
+    return render_template("printing/control.html", story=story, commune=commune,
+                           procedure=_procedure(story))
+
+
+@bp.get("/book")
+def book():  # type: ignore[no-untyped-def]
+    text = request.args.get("period", "").strip() or str(_now().year)
+    try:
+        period = Period.parse(text)
+    except BadPeriod as error:
+        return render_template("error.html", status=400, message=str(error)), 400
+    commune, today = selected_commune(), _now().date()
+    service().catch_up()
+    with service().read() as conn:
+        lines = book_lines(conn, commune, period, today)
+        name = queries.commune_name(conn, commune) or commune
+    return render_template("printing/book.html", lines=lines, period=period, commune=name,
+                           period_text=text, tally=tally(lines))
+
+
+def tally(lines: list[BookLine]) -> list[tuple[str, int]]:
+    """How many lines of the book say what, in the order a reader expects."""
+    counts = Counter(line.note if line.note != "—" else STATUS_NAMES[line.status].capitalize()
+                     for line in lines)
+    order = [EARLY, ON_TIME, LATE, OPEN_ON_TIME, OPEN_LATE, PAUSED,
+             *(STATUS_NAMES[s].capitalize() for s in (REFUSED, WITHDRAWN, STOPPED))]
+    return [(label, counts[label]) for label in order if counts[label]]
