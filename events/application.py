@@ -38,6 +38,9 @@ class Ledger(CatalogueCommands, Application):
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):
         super().__init__(env)
         self.zone = ZoneInfo(timezone)
+        # A registered commune stays registered (nothing is ever deleted), so
+        # once seen it need not be read from the log again by this process.
+        self._known_communes: set[str] = set()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -51,9 +54,12 @@ class Ledger(CatalogueCommands, Application):
         self._create(Commune.register(code, name), AlreadyExists(
             f"Đơn vị hành chính mã {code} đã được đăng ký.", "code"))
 
-    def require_commune(self, code: str) -> Commune:
-        return self._get(Commune.id_for(code), NotFound(
+    def require_commune(self, code: str) -> None:
+        if code in self._known_communes:
+            return
+        self._get(Commune.id_for(code), NotFound(
             f"Chưa đăng ký đơn vị hành chính mã {code}.", "commune"))
+        self._known_communes.add(code)
 
     # -- users ----------------------------------------------------------
     def register_user(self, name: str, role: str, commune: str) -> None:
