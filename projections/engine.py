@@ -107,6 +107,10 @@ class Rows:
 
     def load(self, conn: Connection, keys: Iterable[str]) -> None:
         keys = list(keys)
+        if keys and conn.dialect.name == "postgresql":
+            # Lookups by primary key: while a rebuild fills an emptied table its
+            # statistics still say "empty", and the planner would scan it whole.
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             result = conn.execute(select(self.table).where(self.table.c.id.in_(chunk)))
