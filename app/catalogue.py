@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from app import htmx, service
 from app.auth import record
-from app.forms import LedgerForm
+from app.forms import LedgerForm, without_controls
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
 from projections import catalogue_queries as catalogue
@@ -86,7 +86,7 @@ def _wants_fragment() -> bool:
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
-    search = request.args.get("q", "")[:100]
+    search = without_controls(request.args.get("q", ""))[:100]
     with service().read() as conn:
         groups = catalogue.procedures_by_field(conn, current_user.commune, search)
         if _wants_fragment():

@@ -23,7 +23,7 @@ from app import htmx, service
 from app.auth import record
 from app.dossier_steps import STEPS, Step, blank, offered
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
-from app.forms import LedgerForm
+from app.forms import LedgerForm, without_controls
 from app.permissions import may
 from app.scope import selected_commune
 from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
@@ -87,10 +87,10 @@ def _filter() -> queries.DossierFilter:
     args, today = request.args, _now().date()
     week_end = today + timedelta(days=6 - today.weekday())
     return queries.DossierFilter(
-        search=args.get("q", "")[:100],
+        search=without_controls(args.get("q", ""))[:100],
         status=args.get("status", "") if args.get("status") in STATUS_NAMES else "",
         channel=args.get("channel", "") if args.get("channel") in CHANNELS else "",
-        field=args.get("field", "")[:255],
+        field=without_controls(args.get("field", ""))[:255],
         overdue=args.get("overdue") == "1",
         due_by=week_end if args.get("due") == "week" else None)
 
@@ -134,8 +134,12 @@ def _take_step(code: str, step: Step) -> Response:
         else:
             return _changed(code, "dossiers/_dossier.html",
                             **_dossier_page(code, [current_user.commune]))
-    page["forms"][step.name] = form
-    page["open_step"] = step.name
+    if step in page["steps"]:
+        page["forms"][step.name] = form
+        page["open_step"] = step.name
+    else:  # not offered in this state: say why above the page, not in a hidden form
+        page["message"] = " ".join(form.form_errors) or (
+            f"Không thể «{step.label}» với hồ sơ ở trạng thái này.")
     return _form_errors("dossiers/_dossier.html", **page)
 
 
@@ -168,7 +172,7 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     steps = [s for s in STEPS if mine and offered(s, dossier)
              and may(current_user.roles, f"dossiers.{s.name}")]
     return {"dossier": dossier, "history": list(ledger.events.get(dossier.id)),
-            "today": now.date(), "steps": steps, "open_step": None,
+            "today": now.date(), "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: blank(s, now) for s in steps},
             "days": working_days_left(ledger, dossier, now.date())}
 

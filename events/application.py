@@ -14,7 +14,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from events.catalogue import CatalogueCommands, Procedure
-from events.domain import Access, Calendar, Commune, Dossier, LedgerAggregate, User
+from events.domain import Access, Calendar, Commune, Dossier, LedgerAggregate, User, aware
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
 from events.workdays import add_working_days
 
@@ -161,6 +161,10 @@ class Ledger(CatalogueCommands, Application):
         _require(procedure_code, "Cần mã thủ tục hành chính.", "procedure_code")
         _require(applicant, "Cần tên người nộp.", "applicant")
         procedure = self._procedure_in_force(commune, procedure_code)
+        try:
+            aware(received_at)
+        except InvalidValue as error:
+            raise InvalidValue(error.message, "received_at") from None
         local_day = self.local_day(received_at)
         due = due_date or self.due_after(commune, local_day, procedure.working_days)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,

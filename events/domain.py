@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -47,10 +47,31 @@ def stable_id(kind: str, *parts: str) -> UUID:
     return uuid5(_NAMESPACE, "/".join((kind, *parts)))
 
 
+EARLIEST_DAY = date(1990, 1, 1)  # older paper records are not entered
+LATEST_DAY = date(2100, 12, 31)
+# A business time may run a little ahead of this server's clock, no more:
+# a fact is recorded after it happens.
+CLOCK_TOLERANCE = timedelta(hours=1)
+
+
 def aware(moment: datetime) -> datetime:
+    """A business time: with a time zone, not before 1990, not in the future."""
     if moment.tzinfo is None:
-        raise InvalidValue("Thời điểm phải có múi giờ.")
+        raise InvalidValue("Thời điểm phải có múi giờ.", "occurred_at")
+    if moment.date() < EARLIEST_DAY:
+        raise InvalidValue(f"Thời điểm không được trước năm {EARLIEST_DAY.year}.",
+                           "occurred_at")
+    if moment > datetime.now(UTC) + CLOCK_TOLERANCE:
+        raise InvalidValue("Thời điểm không được ở tương lai.", "occurred_at")
     return moment
+
+
+def checked_day(day: date, field: str) -> date:
+    """A deadline or appointment: within the years a ledger can mean."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidValue(f"Ngày phải trong khoảng {EARLIEST_DAY.year}–{LATEST_DAY.year}.",
+                           field)
+    return day
 
 
 class LedgerAggregate(Aggregate):
@@ -414,7 +435,7 @@ class Dossier(LedgerAggregate):
         self._check_not_before_receipt(at)
         if not to_user.strip() or not step.strip():
             raise InvalidValue("Cần người nhận và tên bước xử lý.", "to_user")
-        if step_due < at.date():
+        if checked_day(step_due, "step_due") < at.date():
             raise InvalidValue("Hạn của bước không được trước ngày chuyển.", "step_due")
         self._record(self.HandedOver, at, from_user=self.holder, to_user=to_user.strip(),
                      step=step.strip(), step_due=step_due)
@@ -429,8 +450,8 @@ class Dossier(LedgerAggregate):
         if self.status != AWAITING_SUPPLEMENT:
             raise InvalidTransition("Hồ sơ không đang chờ bổ sung.")
         self._check_not_before_receipt(at)
-        if new_due_date < at.date():
-            raise InvalidValue("Hạn mới không được trước ngày nhận bổ sung.", "due_date")
+        if checked_day(new_due_date, "new_due_date") < at.date():
+            raise InvalidValue("Hạn mới không được trước ngày nhận bổ sung.", "new_due_date")
         self._record(self.SupplementReceived, at, new_due_date=new_due_date)
 
     def refuse(self, at: datetime, reason: str) -> None:
@@ -468,7 +489,7 @@ class Dossier(LedgerAggregate):
 
     def apologise(self, at: datetime, new_appointment: date, reason: str) -> None:
         self._require_open("xin lỗi và hẹn lại")
-        if new_appointment <= self.due_date:
+        if checked_day(new_appointment, "new_appointment") <= self.due_date:
             raise InvalidValue("Ngày hẹn mới phải sau hạn trả hiện tại.", "new_appointment")
         self._record(self.Apologised, at, new_appointment=new_appointment,
                      reason=_reason(reason))
@@ -539,7 +560,7 @@ def _check_receipt(channel: str, online_mode: str, due_date: date, local_day: da
         raise InvalidValue("Mức độ trực tuyến không hợp lệ.", "online_mode")
     if online_mode and channel != "truc_tuyen":
         raise InvalidValue("Chỉ hồ sơ trực tuyến mới có mức độ trực tuyến.", "online_mode")
-    if due_date < local_day:
+    if checked_day(due_date, "due_date") < local_day:
         raise InvalidValue("Hạn trả không được trước ngày tiếp nhận.", "due_date")
 
 
@@ -578,11 +599,11 @@ class Calendar(LedgerAggregate):
         return cls._start(cls.Opened, cls.id_for(commune), commune, None)
 
     def declare_day_off(self, day: date, reason: str) -> None:
-        if day in self.days_off:
+        if checked_day(day, "day") in self.days_off:
             raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ.", "day")
         self._record(self.DayOffDeclared, reason=_reason(reason), day=day)
 
     def declare_make_up_day(self, day: date, reason: str) -> None:
-        if day in self.make_up_days:
+        if checked_day(day, "day") in self.make_up_days:
             raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày làm bù.", "day")
         self._record(self.MakeUpDayDeclared, reason=_reason(reason), day=day)

@@ -123,3 +123,29 @@ def test_the_receipt_form_computes_the_due_date_from_the_procedure(app):
         "applicant": "Hà Văn Sơn", "channel": "truc_tiep", "online_mode": "",
         "received_at": "2023-01-19T10:00", "due_date": ""})
     assert unknown.status_code == 422 and "chưa có trong danh mục" in unknown.text
+
+
+def test_a_step_that_no_longer_applies_says_why(app):
+    receive(app)
+    clerk = client_for(app, "canbo")
+    response = step(clerk, "receive_supplement", occurred_at="2023-01-10T09:00")
+    assert response.status_code == 422
+    assert 'role="alert"' in response.text and "không đang chờ bổ sung" in response.text
+
+
+def test_impossible_dates_and_control_characters_are_refused(app):
+    clerk = client_for(app, "canbo")
+    token = csrf_token(clerk.get("/").text)
+    base = {"csrf_token": token, "code": "Y-1", "procedure_code": "2.000894",
+            "applicant": "Hà Văn Sơn", "channel": "truc_tiep", "online_mode": "",
+            "received_at": "2023-01-19T10:00", "due_date": ""}
+    head = app.extensions["ledger"].engine.head()
+    for change, message in (({"received_at": "0001-01-01T00:00"}, "trước năm 1990"),
+                            ({"received_at": "2999-01-01T00:00"}, "tương lai"),
+                            ({"applicant": "Ng\x00uyen"}, "ký tự điều khiển"),
+                            ({"due_date": "9999-01-01"}, "1990–2100")):
+        response = clerk.post("/dossiers", data=base | change, headers=HX)
+        assert response.status_code == 422 and message in response.text, change
+    assert app.extensions["ledger"].engine.head() == head
+    assert clerk.get("/dossiers?q=a%00b").status_code == 200
+    assert app.extensions["ledger"].engine.status()[0].error is None

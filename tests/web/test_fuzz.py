@@ -55,7 +55,8 @@ PATH_ARGS = {"code": [RECEIVED, RESOLVED], "name": ["canbo"]}
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]
-# Examples shared out among the endpoints: about a minute in all.
+# Examples shared out among the endpoints (three shares for the log-in, open
+# to anyone): well under a minute in all.
 EXAMPLES = int(os.environ.get("LEDGER_FUZZ_EXAMPLES", "400"))
 LONG = 100_000
 
@@ -97,11 +98,19 @@ PLAUSIBLE = [PASSWORD, "canbo", "nguoi-moi", NEW_PASSWORD, COMMUNE,
              *ROLE_NAMES]
 
 vietnamese = st.text(alphabet=VIETNAMESE, min_size=1, max_size=30)
-control = st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp"]),
-                  min_size=1, max_size=5)
+# The usual suspects (NUL, line breaks, escape, bidi override, BOM), else any
+# control, format or line-separator characters.
+control = st.one_of(
+    st.sampled_from(["\x00", "\r\n", "\t", "\x1b[31m", "\x7f", "\u202e", "\u200b", "\ufeff"]),
+    st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp"]),
+            min_size=1, max_size=5))
 piece = st.one_of(vietnamese, st.sampled_from(MARKUP), control, st.text(max_size=10))
-# Half the time markup alone, which survives fields split on spaces.
-hostile = st.one_of(st.sampled_from(MARKUP), st.lists(piece, min_size=1, max_size=4).map("".join))
+with_control = st.tuples(st.text(alphabet=VIETNAMESE, max_size=5), control,
+                         st.text(alphabet=VIETNAMESE, max_size=5)).map("".join)
+# Markup alone (which survives fields split on spaces), Vietnamese, control
+# characters among Vietnamese, or a mixture of all with any other text.
+hostile = st.one_of(st.sampled_from(MARKUP), vietnamese, with_control,
+                    st.lists(piece, min_size=1, max_size=4).map("".join))
 
 
 def repeated(text: str) -> str:
@@ -322,15 +331,18 @@ def valid(field: Field, received) -> st.SearchStrategy[str]:  # type: ignore[no-
 
 @st.composite
 def form_data(draw, fields: list[Field], known: list[str], received):  # type: ignore[no-untyped-def]
-    """The form's fields, valid but for a few of them, which are missing,
-    plausible, hostile or 100,000 characters long; and a stray field or two
-    the form does not know."""
+    """The form's fields, either all fuzzed or valid but for a few fuzzed
+    ones; a fuzzed field is hostile (twice as often as the rest), missing,
+    plausible or 100,000 characters long. Plus a stray field or two the form
+    does not know."""
     names = [field.name for field in fields]
-    fuzzed = draw(st.sets(st.sampled_from(names))) if names else set()
+    everything = draw(st.booleans())
+    fuzzed = set(names) if everything else draw(st.sets(st.sampled_from(names))) if names \
+        else set()
     data = {}
     for field in fields:
-        value = draw(st.one_of(st.none(), plausible(field, known), hostile, long_value)
-                     if field.name in fuzzed else valid(field, received))
+        value = draw(st.one_of(hostile, st.none(), plausible(field, known), hostile,
+                               long_value) if field.name in fuzzed else valid(field, received))
         if value is not None:
             data[field.name] = value
     stray = draw(st.dictionaries(hostile.filter(lambda k: k not in [*names, "csrf_token"]),
@@ -411,7 +423,9 @@ def test_every_form_takes_hostile_values_without_a_5xx_or_unescaped_markup(
     known = [*PLAUSIBLE, received.procedure_code, received.applicant]
     expected = (200, 422, 429) if user is None else (200, 422)
 
-    @settings(max_examples=max(8, EXAMPLES // len(fuzzed_endpoints())), deadline=None,
+    share = max(8, EXAMPLES // len(fuzzed_endpoints()))
+
+    @settings(max_examples=share * (3 if user is None else 1), deadline=None,
               print_blob=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                       HealthCheck.too_slow])
     @given(target=st.sampled_from(usable), data=form_data(list(fields.values()), known, received),
