@@ -10,7 +10,7 @@ from bench.import_bench import generate_rows, older_export
 from events.domain import Dossier, acting_as
 from projections import queries
 from projections.periods import Period
-from tests.conftest import COMMUNE, OTHER_COMMUNE, ZONE, list_procedures, vn
+from tests.conftest import COMMUNE, OTHER_COMMUNE, ZONE, list_procedures, open_service, vn
 from tests.imports.rows import (
     BAD,
     HEADER,
@@ -222,3 +222,24 @@ def test_a_new_dossier_of_an_abolished_procedure_is_a_bad_row(counter, tmp_path)
     assert outcome is None
     assert checked.problems == ["line 3: cột ma_thu_tuc: thủ tục 2.000894 đã bị bãi bỏ; "
                                 "không tiếp nhận hồ sơ mới của thủ tục này."]
+
+
+def test_a_10000_row_file_tallies_as_the_same_dossiers_recorded_one_by_one(sqlite_url,
+                                                                           tmp_path):
+    """The acceptance's full size, on SQLite (the test above runs both backends)."""
+    svc = open_service(sqlite_url)
+    try:
+        rows = list(generate_rows(10_000, ("1.0", "2.000894")))
+        with acting_as("system"):
+            for commune in (COMMUNE, OTHER_COMMUNE):
+                svc.record(svc.ledger.register_commune, commune, f"Xã {commune}")
+                list_procedures(svc, commune)
+            record_one_by_one(svc, OTHER_COMMUNE, rows, "ho-so.csv")
+        checked, outcome = import_dossier_file(svc, COMMUNE, write(tmp_path, rows))
+        assert checked.problems == [] and outcome is not None and outcome.received == 10_000
+        assert tallies(svc, COMMUNE) == tallies(svc, OTHER_COMMUNE)
+        head = svc.engine.head()
+        _checked, again = import_dossier_file(svc, COMMUNE, write(tmp_path, rows))
+        assert again is not None and svc.engine.head() == head
+    finally:
+        svc.close()
