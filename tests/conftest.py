@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -32,6 +33,23 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 COMMUNE = "10921"
 OTHER_COMMUNE = "10922"
 PASSWORD = "mat-khau-du-dai"
+
+
+# Real-browser tests drive Debian's Chromium; Playwright's own builds are
+# never downloaded.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
+                    "(apt-get install chromium).")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": CHROMIUM_ARGS, "headless": True}
 
 
 def vn(*parts: int) -> datetime:

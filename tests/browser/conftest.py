@@ -12,30 +12,16 @@ itself answered (the browser hides a ``304`` behind its cache).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.live import LiveServer, serve
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 TAB_HEADER = "X-Ledger-Tab"
 # Gunicorn's access-log atoms: time, request line, status, and the test-only
 # tab header, so a test can tell which page a logged request came from.
 ACCESS_FORMAT = '%(t)s "%(r)s" %(s)s tab=%({x-ledger-tab}i)s'
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(apt-get install chromium).")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": CHROMIUM_ARGS, "headless": True}
 
 
 @pytest.fixture(scope="module")

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from bench.import_bench import generate_rows, write_file
-from tests.browser.conftest import ACCESS_FORMAT, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import ACCESS_FORMAT
 from tests.live import PASSWORD, USER, LiveServer, serve
 
 pytestmark = pytest.mark.browser
 ROWS = 3000
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(apt-get install chromium).")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": CHROMIUM_ARGS, "headless": True}
 
 
 @pytest.fixture(scope="module")
