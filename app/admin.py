@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app import htmx, service
 from app.auth import record
@@ -160,3 +160,49 @@ def assign_scope(name: str):  # type: ignore[no-untyped-def]
     codes = (form.communes.data or "").split()
     return _act(name, lambda: record(service().ledger.assign_scope, name, codes),
                 f"Đã giao phạm vi {' '.join(codes) or '(trống)'} cho {name}.")
+
+
+class CalendarForm(LedgerForm):
+    day = DateField("Ngày", validators=[InputRequired("Hãy nhập ngày.")])
+    reason = StringField("Lý do (văn bản quyết định)", validators=[
+        DataRequired("Hãy nêu lý do."), Length(max=1000, message="Tối đa 1000 ký tự.")])
+
+
+@bp.get("/calendar")
+def calendar():  # type: ignore[no-untyped-def]
+    return _calendar_page()
+
+
+def _calendar_page(off: CalendarForm | None = None, make_up: CalendarForm | None = None,
+                   status: int = 200):  # type: ignore[no-untyped-def]
+    days_off, make_up_days = service().ledger.exceptions(current_user.commune)
+    return render_template("admin/calendar.html", days_off=sorted(days_off),
+                           make_up_days=sorted(make_up_days),
+                           off_form=off or CalendarForm(prefix="off", formdata=None),
+                           make_up_form=make_up or CalendarForm(prefix="make_up", formdata=None)
+                           ), status
+
+
+@bp.post("/calendar/day-off")
+def declare_day_off():  # type: ignore[no-untyped-def]
+    return _declare("off", service().ledger.declare_day_off)
+
+
+@bp.post("/calendar/make-up-day")
+def declare_make_up_day():  # type: ignore[no-untyped-def]
+    return _declare("make_up", service().ledger.declare_make_up_day)
+
+
+def _declare(prefix: str, command: Callable[..., None]):  # type: ignore[no-untyped-def]
+    form = CalendarForm(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            record(command, current_user.commune, form.day.data, form.reason.data)
+        except DomainError as error:
+            (getattr(form, error.field or "", None) or form.day).errors.append(error.message)
+        else:
+            flash(f"Đã ghi nhận ngày {form.day.data:%d/%m/%Y}; hạn trả của hồ sơ tiếp nhận từ "
+                  "nay tính theo lịch mới.")
+            return redirect(url_for("admin.calendar"), 303)
+    forms = {"off": form} if prefix == "off" else {"make_up": form}
+    return _calendar_page(**forms, status=422)

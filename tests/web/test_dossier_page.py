@@ -149,3 +149,21 @@ def test_impossible_dates_and_control_characters_are_refused(app):
     assert app.extensions["ledger"].engine.head() == head
     assert clerk.get("/dossiers?q=a%00b").status_code == 200
     assert app.extensions["ledger"].engine.status()[0].error is None
+
+
+def test_an_admin_declares_a_make_up_day_and_due_dates_follow(app):
+    admin = client_for(app, "admin")
+    token = csrf_token(admin.get("/admin/calendar").text)
+    empty = admin.post("/admin/calendar/make-up-day", data={
+        "csrf_token": token, "make_up-day": "2024-05-04", "make_up-reason": ""})
+    assert empty.status_code == 422 and "Hãy nêu lý do." in empty.text
+    done = admin.post("/admin/calendar/make-up-day", data={
+        "csrf_token": token, "make_up-day": "2024-05-04",
+        "make_up-reason": "Làm bù ngày 29/4 theo thông báo của tỉnh"})
+    assert done.status_code == 303 and "04/05/2024" in admin.get("/admin/calendar").text
+    again = admin.post("/admin/calendar/make-up-day", data={
+        "csrf_token": token, "make_up-day": "2024-05-04", "make_up-reason": "Lần nữa"})
+    assert again.status_code == 422 and "đã là ngày làm bù" in again.text
+    receive(app, "MAY-1", vn(2024, 4, 26, 9))  # Friday, 3 working days
+    assert app.extensions["ledger"].ledger.dossier(COMMUNE, "MAY-1").due_date == date(2024, 5, 4)
+    assert client_for(app, "canbo").get("/admin/calendar").status_code == 403
