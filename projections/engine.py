@@ -208,7 +208,7 @@ Progress = Callable[[int], None]
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
-                 page_size: int = 1000, rebuild_page_size: int = 20_000) -> None:
+                 page_size: int = 1000, rebuild_page_size: int = 5000) -> None:
         self.ledger, self.db, self.page_size = ledger, db, page_size
         # A rebuild holds the write lock for longer pages: fewer commits and
         # queries per event; catching up keeps pages short so writers wait less.
