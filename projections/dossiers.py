@@ -75,16 +75,18 @@ class DossierProjection(Projection):
 
     @handles(Dossier.Received)
     def received(self, rows: Rows, e: Any) -> None:
-        rows.insert(str(e.originator_id), commune=e.commune, code=e.code,
-                    procedure_code=e.procedure_code, applicant=e.applicant, channel=e.channel,
-                    online_mode=e.online_mode, inter_agency=e.inter_agency, status=IN_PROGRESS,
-                    received_at=e.occurred_at, received_on=self.day(e.occurred_at),
-                    due_date=e.due_date, original_due_date=e.due_date, appointment_date=None,
-                    first_apology_on=None, supplements=0, handovers=0, holder=e.actor,
-                    resolved_on=None, digitised=False, e_certified=False, returned_on=None,
-                    refused_on=None, withdrawn_on=None, stopped_on=None, fee=e.fee,
-                    fee_paid=None, paid_online=False, corrections=0, recorded_by=e.actor,
-                    source=e.source[:255])
+        # A dict literal, not keywords: this runs for every dossier in a rebuild.
+        rows.insert_row(str(e.originator_id), {
+            "commune": e.commune, "code": e.code, "procedure_code": e.procedure_code,
+            "applicant": e.applicant, "channel": e.channel, "online_mode": e.online_mode,
+            "inter_agency": e.inter_agency, "status": IN_PROGRESS,
+            "received_at": e.occurred_at, "received_on": self.day(e.occurred_at),
+            "due_date": e.due_date, "original_due_date": e.due_date, "appointment_date": None,
+            "first_apology_on": None, "supplements": 0, "handovers": 0, "holder": e.actor,
+            "resolved_on": None, "digitised": False, "e_certified": False, "returned_on": None,
+            "refused_on": None, "withdrawn_on": None, "stopped_on": None, "fee": e.fee,
+            "fee_paid": None, "paid_online": False, "corrections": 0, "recorded_by": e.actor,
+            "source": e.source[:255]})
 
     @handles(Dossier.HandedOver)
     def handed_over(self, rows: Rows, e: Any) -> None:

@@ -92,9 +92,6 @@ class Projection:
                         if hasattr(m, "handled_topic")}
         cls.creating = frozenset(t for t, m in cls.handlers.items() if m.creates)
 
-    def apply(self, rows: Rows, event: Any, topic: str) -> None:
-        self.handlers[topic](self, rows, event)
-
 
 class Rows:
     """The rows of one table that one page of events touches: fetched in one
@@ -118,9 +115,14 @@ class Rows:
             self.loaded.update({row["id"]: dict(row) for row in result.mappings()})
 
     def insert(self, key: str, **values: Any) -> None:
+        self.insert_row(key, values)
+
+    def insert_row(self, key: str, row: dict[str, Any]) -> None:
+        """Insert a row given as a dict, which the page then owns."""
         if key in self.loaded or key in self.new:
             raise DuplicateRow(f"{self.table.name}: {key} exists")
-        self.new[key] = {"id": key, **values}
+        row["id"] = key
+        self.new[key] = row
 
     def update(self, key: str, **values: Any) -> None:
         self.get(key).update(values)
@@ -299,9 +301,10 @@ class Engine:
             events = [to_event(n) for n in handled]
             rows.load(conn, {str(e.originator_id) for n, e in zip(handled, events, strict=True)
                              if n.topic not in projection.creating})
+            handlers = projection.handlers
             for notification, event in zip(handled, events, strict=True):
                 current = notification.id
-                projection.apply(rows, event, notification.topic)
+                handlers[notification.topic](projection, rows, event)
                 applied += 1
             current = notifications[0].id
             rows.flush(conn)
