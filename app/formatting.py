@@ -49,7 +49,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
                                  P=P, STATUS_NAMES=STATUS_NAMES, EVENT_NAMES=EVENT_NAMES,
                                  PAYMENT_NAMES=PAYMENT_NAMES)
-
-    @app.context_processor
-    def _rules() -> dict[str, object]:
-        return {"url_rules": app.view_functions}
