@@ -79,7 +79,6 @@ def _days(start: date, end: date) -> list[date]:
 
 def _dossier(ledger, zone: ZoneInfo, rng: random.Random, n: int, day: date,  # type: ignore[no-untyped-def]
              certified: bool) -> None:
-    code = f"000.00.12.H23-{day:%y%m%d}-{n % 10000:04d}"
     procedure, *_, working_days, _fee = PROCEDURES[n % len(PROCEDURES)]
     received = datetime.combine(day, time(8 + n % 8, (n * 7) % 60), zone)
     online = n >= IN_PERSON
@@ -87,6 +86,7 @@ def _dossier(ledger, zone: ZoneInfo, rng: random.Random, n: int, day: date,  # t
         received = datetime.combine(date(2023, 6, 27), time(9, n % 60), zone)
         working_days = 7
     due = add_working_days(received.date(), working_days)
+    code = f"000.00.12.H23-{received:%y%m%d}-{n % 10000:04d}"
     with acting_as("motcua"):
         ledger.receive_dossier(COMMUNE[0], code, procedure, _name(rng),
                                "truc_tuyen" if online else "truc_tiep",
