@@ -22,7 +22,6 @@ from app.auth import record
 from app.forms import LedgerForm, without_controls
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
-from projections import catalogue_queries as catalogue
 from projections import queries
 
 bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
@@ -88,18 +87,18 @@ def _wants_fragment() -> bool:
 def index():  # type: ignore[no-untyped-def]
     search = without_controls(request.args.get("q", ""))[:100]
     with service().read() as conn:
-        groups = catalogue.procedures_by_field(conn, current_user.commune, search)
+        groups = queries.procedures_by_field(conn, current_user.commune, search)
         if _wants_fragment():
             return render_template("catalogue/_rows.html", groups=groups, q=search)
         return render_template("catalogue/index.html", groups=groups, q=search,
-                               counts=catalogue.procedure_counts(conn, current_user.commune),
+                               counts=queries.procedure_counts(conn, current_user.commune),
                                **_list_form(ListForm(formdata=None), conn))
 
 
 @bp.get("/counts")
 def counts():  # type: ignore[no-untyped-def]
     with service().read() as conn:
-        figures = catalogue.procedure_counts(conn, current_user.commune)
+        figures = queries.procedure_counts(conn, current_user.commune)
     return render_template("catalogue/_counts.html", counts=figures)
 
 
@@ -124,7 +123,7 @@ def list_procedure():  # type: ignore[no-untyped-def]
 
 
 def _list_form(form: ListForm, conn: Any) -> dict[str, Any]:
-    return {"form": form, "fields": catalogue.known_fields(conn, current_user.commune)}
+    return {"form": form, "fields": queries.known_fields(conn, current_user.commune)}
 
 
 # -- one procedure ---------------------------------------------------------------
@@ -165,8 +164,8 @@ def _step(code: str, form: LedgerForm, name: str, command: Callable[[], None]) -
 
 def _procedure_page(code: str) -> dict[str, Any]:
     with service().read() as conn:
-        found = catalogue.procedure(conn, current_user.commune, code)
-        fields = catalogue.known_fields(conn, current_user.commune)
+        found = queries.procedure(conn, current_user.commune, code)
+        fields = queries.known_fields(conn, current_user.commune)
     if found is None:
         abort(404)
     events = service().ledger.events.get(Procedure.id_for(current_user.commune, found.code))
@@ -234,7 +233,7 @@ def qr_inline(address: str, title: str) -> Markup:
 @bp.get("/<code>/qr.svg")
 def qr(code: str):  # type: ignore[no-untyped-def]
     with service().read() as conn:
-        found = catalogue.procedure(conn, current_user.commune, code)
+        found = queries.procedure(conn, current_user.commune, code)
     if found is None or found.abolished or not found.online_address:
         abort(404)
     out = io.BytesIO()
@@ -250,7 +249,7 @@ def qr(code: str):  # type: ignore[no-untyped-def]
 @bp.get("/board")
 def board():  # type: ignore[no-untyped-def]
     with service().read() as conn:
-        groups = catalogue.procedures_by_field(conn, current_user.commune, with_qr=True)
+        groups = queries.procedures_by_field(conn, current_user.commune, with_qr=True)
         commune = queries.commune_name(conn, current_user.commune) or current_user.commune
     sheets = [(field, [(p, qr_inline(p.online_address, f"Mã QR thủ tục {p.code}"))
                        for p in items])

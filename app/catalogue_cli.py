@@ -30,7 +30,7 @@ from app.service import LedgerService
 from events.catalogue import Procedure, checked_code, checked_terms
 from events.domain import acting_as
 from events.errors import DomainError, InvalidTransition
-from projections import catalogue_queries
+from projections import queries
 
 COLUMNS = ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "co_quan", "lien_thong",
            "so_ngay_giai_quyet", "le_phi", "dia_chi_truc_tuyen")
@@ -212,7 +212,7 @@ def _plan(svc: LedgerService, commune: str,
         result.problems.append(problem)
         return result, changed
     with svc.read() as conn:
-        known = catalogue_queries.catalogue(conn, commune)
+        known = queries.catalogue(conn, commune)
     for row in rows:
         try:
             procedure = _change(svc, commune, row, known.get(row.code), result)
@@ -225,7 +225,7 @@ def _plan(svc: LedgerService, commune: str,
 
 
 def _change(svc: LedgerService, commune: str, row: Row,
-            known: catalogue_queries.ProcedureListing | None,
+            known: queries.ProcedureListing | None,
             result: ImportResult) -> Procedure | None:
     if known is None:
         result.listed += 1

@@ -72,7 +72,7 @@ from app.formatting import number
 from app.service import LedgerService
 from events.domain import CHANNELS, ONLINE_MODES, REFUSED, STOPPED, WITHDRAWN, Dossier, acting_as
 from events.errors import DomainError
-from projections import catalogue_queries
+from projections import queries
 from projections.dossiers import DossierRow
 
 COLUMNS = ("ma_ho_so", "ma_thu_tuc", "nguoi_nop", "kenh", "muc_do", "ngay_tiep_nhan",
@@ -144,7 +144,7 @@ class Checked:
     zone: ZoneInfo
     rows: list[Row] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    procedures: dict[str, catalogue_queries.ProcedureListing] = field(default_factory=dict)
+    procedures: dict[str, queries.ProcedureListing] = field(default_factory=dict)
     known: dict[str, Known] = field(default_factory=dict)
 
 
@@ -262,7 +262,7 @@ def check_file(svc: LedgerService, commune: str, data: bytes, filename: str) -> 
         checked.problems.append(problem)
         return checked
     with svc.read() as conn:
-        checked.procedures = catalogue_queries.catalogue(conn, commune)
+        checked.procedures = queries.catalogue(conn, commune)
         checked.known = recorded_dossiers(conn, commune)
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     header = [cell.strip() for cell in next(reader)]

@@ -29,7 +29,7 @@ from app.scope import selected_commune
 from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
 from events.errors import DomainError
 from events.workdays import working_days_between
-from projections import catalogue_queries, queries
+from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 CHANGED = "ledger-changed"
@@ -76,7 +76,7 @@ def index():  # type: ignore[no-untyped-def]
     commune, wanted = selected_commune(), _filter()
     with service().read() as conn:
         rows = queries.find_dossiers(conn, commune, wanted, _now().date())
-        fields = catalogue_queries.known_fields(conn, commune)
+        fields = queries.known_fields(conn, commune)
     template = "dossiers/_rows.html" if _wants_fragment() else "dossiers/index.html"
     return render_template(template, rows=rows, wanted=wanted, fields=fields,
                            q=wanted.search, statuses=STATUS_NAMES)

@@ -34,7 +34,6 @@ from events.domain import (
     WITHDRAWN,
     Dossier,
 )
-from projections import catalogue_queries as catalogue
 from projections import queries
 from projections.dossiers import DossierRow
 from projections.periods import BadPeriod, Period
@@ -264,7 +263,7 @@ class BookLine:
 
 def book_lines(conn: Connection, commune: str, period: Period, today: date) -> list[BookLine]:
     """Dossiers received in the period, in the order they were received."""
-    names = {code: p.name for code, p in catalogue.catalogue(conn, commune).items()}
+    names = {code: p.name for code, p in queries.catalogue(conn, commune).items()}
     rows = conn.execute(
         select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at, D.due_date,
                D.appointment_date, D.resolved_on, D.returned_on, D.refused_on,
@@ -329,9 +328,9 @@ def _story(code: str) -> tuple[Story, str]:
     return Reader(events, _zone(), _now().date()).read(), name or commune
 
 
-def _procedure(story: Story) -> catalogue.ProcedureListing | None:
+def _procedure(story: Story) -> queries.ProcedureListing | None:
     with service().read() as conn:
-        return catalogue.procedure(conn, story.commune, story.procedure_code)
+        return queries.procedure(conn, story.commune, story.procedure_code)
 
 
 @bp.get("/dossiers/<path:code>/receipt")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from projections import catalogue_queries, queries
+from projections import queries
 from projections.periods import Period
 
 
@@ -27,5 +27,5 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                                                 "late": t.late, "in_progress": t.in_progress}
                              for t in by_procedure},
         },
-        "procedures": catalogue_queries.procedure_counts(conn, commune),
+        "procedures": queries.procedure_counts(conn, commune),
     }

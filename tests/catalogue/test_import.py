@@ -9,7 +9,7 @@ from pathlib import Path
 from app.catalogue_cli import import_procedure_file
 from events.catalogue import Procedure
 from events.domain import acting_as
-from projections import catalogue_queries as catalogue
+from projections import queries
 from tests.conftest import COMMUNE
 
 HEADER = "ma_thu_tuc,ten_thu_tuc,linh_vuc,co_quan,lien_thong,so_ngay_giai_quyet,le_phi," \
@@ -37,7 +37,7 @@ def events_of(service, code: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def counts(service) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with service.read() as conn:
-        return catalogue.procedure_counts(conn, COMMUNE)
+        return queries.procedure_counts(conn, COMMUNE)
 
 
 def test_a_good_file_lists_every_row_in_batches(service, tmp_path):
@@ -65,7 +65,7 @@ def test_reimporting_records_nothing_and_a_changed_row_is_a_conflict(service, tm
     assert service.engine.head() == head
     assert events_of(service, "1.004222") == ["Listed"]
     with service.read() as conn:
-        assert catalogue.procedure(conn, COMMUNE, "1.004222").fee == 2000  # type: ignore[union-attr]
+        assert queries.procedure(conn, COMMUNE, "1.004222").fee == 2000  # type: ignore[union-attr]
 
 
 def test_a_row_for_an_abolished_procedure_is_a_bad_row(service, tmp_path):

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, select
 
 from events.domain import acting_as
-from projections import catalogue_queries as catalogue
+from projections import queries
 from projections.catalogue import ProcedureRow
 from tests.conftest import COMMUNE
 
@@ -48,8 +48,8 @@ def rows(service) -> list[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
 def test_counts_are_over_the_procedures_in_force(service):
     fill(service)
     with service.read() as conn:
-        counts = catalogue.procedure_counts(conn, COMMUNE)
-        assert catalogue.procedure_counts(conn, "10922") == dict.fromkeys(counts, 0)
+        counts = queries.procedure_counts(conn, COMMUNE)
+        assert queries.procedure_counts(conn, "10922") == dict.fromkeys(counts, 0)
     assert counts == {"commune": 3, "military": 1, "police": 1, "inter_agency": 2,
                       "with_qr": 4, "fields": 4}
 
@@ -61,8 +61,8 @@ def test_an_amendment_moves_the_counts(service):
                        "Chứng thực bản sao từ bản chính", "Chứng thực", "cong_an", True, 1,
                        2000, QR + "1.004222")
     with service.read() as conn:
-        counts = catalogue.procedure_counts(conn, COMMUNE)
-        row = catalogue.procedure(conn, COMMUNE, "1.004222")
+        counts = queries.procedure_counts(conn, COMMUNE)
+        row = queries.procedure(conn, COMMUNE, "1.004222")
     assert (counts["commune"], counts["police"], counts["inter_agency"],
             counts["with_qr"]) == (2, 2, 3, 5)
     assert row is not None and row.online_address == QR + "1.004222" and not row.abolished
@@ -71,17 +71,17 @@ def test_an_amendment_moves_the_counts(service):
 def test_procedures_are_grouped_by_field_and_searchable_without_diacritics(service):
     fill(service)
     with service.read() as conn:
-        groups = catalogue.procedures_by_field(conn, COMMUNE)
+        groups = queries.procedures_by_field(conn, COMMUNE)
         assert [f for f, _ in groups] == ["Chứng thực", "Đăng ký, quản lý cư trú", "Hộ tịch",
                                           "Nghĩa vụ quân sự"]
         assert [p.code for p in dict(groups)["Hộ tịch"]] == ["1.000894", "1.001193"]
-        found = catalogue.procedures_by_field(conn, COMMUNE, "ho tich KET")
+        found = queries.procedures_by_field(conn, COMMUNE, "ho tich KET")
         assert [(f, [p.code for p in ps]) for f, ps in found] == [("Hộ tịch", ["1.001193"])]
-        assert catalogue.procedures(conn, COMMUNE, "2.000815")[0].authority == "quan_su"
-        assert catalogue.procedures(conn, COMMUNE, "sắp bãi bỏ") == []
-        with_qr = catalogue.procedures(conn, COMMUNE, with_qr=True)
+        assert queries.procedures(conn, COMMUNE, "2.000815")[0].authority == "quan_su"
+        assert queries.procedures(conn, COMMUNE, "sắp bãi bỏ") == []
+        with_qr = queries.procedures(conn, COMMUNE, with_qr=True)
         assert {p.code for p in with_qr} == {"1.000894", "1.001193", "2.000815", "1.003011"}
-        abolished = catalogue.procedure(conn, COMMUNE, "1.009999")
+        abolished = queries.procedure(conn, COMMUNE, "1.009999")
         assert abolished is not None and abolished.abolished
 
 

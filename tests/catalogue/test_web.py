@@ -9,7 +9,7 @@ from pathlib import Path
 import segno
 
 from events.catalogue import Procedure
-from projections import catalogue_queries as catalogue
+from projections import queries
 from tests.conftest import COMMUNE, csrf_token, log_in
 
 HX = {"HX-Request": "true"}
@@ -60,7 +60,7 @@ def test_listing_a_procedure_answers_htmx_with_the_form_and_a_refresh(client, ap
     counts = client.get("/procedures/counts", headers=HX).text
     assert [int(count(counts, k)) - int(count(before, k)) for k in keys] == [1, 1, 1]
     with app.extensions["ledger"].read() as conn:
-        listed = catalogue.procedure(conn, COMMUNE, "1.000894")
+        listed = queries.procedure(conn, COMMUNE, "1.000894")
     assert listed is not None and listed.inter_agency and listed.online_address == ADDRESS
 
 
