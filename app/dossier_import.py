@@ -63,7 +63,6 @@ from zoneinfo import ZoneInfo
 
 import click
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import select
 
 from app import service
 from app.catalogue_cli import BadRow, ImportInterrupted, _records, import_cli
@@ -73,7 +72,6 @@ from app.service import LedgerService
 from events.domain import CHANNELS, ONLINE_MODES, REFUSED, STOPPED, WITHDRAWN, Dossier, acting_as
 from events.errors import DomainError
 from projections import queries
-from projections.dossiers import DossierRow
 
 COLUMNS = ("ma_ho_so", "ma_thu_tuc", "nguoi_nop", "kenh", "muc_do", "ngay_tiep_nhan",
            "han_tra", "ngay_co_ket_qua", "ngay_tra", "ket_thuc", "so_hoa_ket_qua",
@@ -93,7 +91,6 @@ CODE_TEXT = re.compile(r"\S+")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ENDING_NAMES = {"": "đang giải quyết", REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút",
                 STOPPED: "dừng giải quyết", "ket_qua": "đã có kết quả"}
-D = DossierRow.__table__.c  # type: ignore[attr-defined]
 
 Progress = Callable[[int, int], None]
 
@@ -282,12 +279,8 @@ def _projections_not_current(svc: LedgerService) -> str | None:
 
 
 def recorded_dossiers(conn: Any, commune: str) -> dict[str, Known]:
-    query = select(D.code, D.procedure_code, D.applicant, D.channel, D.online_mode,
-                   D.received_at, D.original_due_date, D.resolved_on, D.digitised,
-                   D.e_certified, D.returned_on, D.refused_on, D.withdrawn_on,
-                   D.stopped_on).where(D.commune == commune)
     known = {}
-    for row in conn.execute(query):
+    for row in queries.recorded_facts(conn, commune):
         received = row.received_at
         if received.tzinfo is None:
             received = received.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from app import service
 from app.catalogue import qr_inline
@@ -35,11 +35,9 @@ from events.domain import (
     Dossier,
 )
 from projections import queries
-from projections.dossiers import DossierRow
 from projections.periods import BadPeriod, Period
 
 bp = Blueprint("printing", __name__, url_prefix="/print")
-D = DossierRow.__table__.c  # type: ignore[attr-defined]
 
 EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Trễ hạn"
 WORKING, OVERDUE = "Đang xử lý", "Đang xử lý, quá hạn"
@@ -264,12 +262,7 @@ class BookLine:
 def book_lines(conn: Connection, commune: str, period: Period, today: date) -> list[BookLine]:
     """Dossiers received in the period, in the order they were received."""
     names = {code: p.name for code, p in queries.catalogue(conn, commune).items()}
-    rows = conn.execute(
-        select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at, D.due_date,
-               D.appointment_date, D.resolved_on, D.returned_on, D.refused_on,
-               D.withdrawn_on, D.stopped_on, D.status)
-        .where(D.commune == commune, D.received_on.between(period.start, period.end))
-        .order_by(D.received_at, D.code))
+    rows = queries.received_in(conn, commune, period)
     return [BookLine(n, r.code, r.procedure_code, names.get(r.procedure_code, ""),
                      r.applicant, r.channel, r.received_at, r.due_date, r.appointment_date,
                      r.resolved_on, r.returned_on,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import Connection, and_, distinct, func, or_, select
 
@@ -236,6 +237,27 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
     late = find_dossiers(conn, commune, DossierFilter(overdue=True), today, limit)
     coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, limit)
     return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
+
+
+def received_in(conn: Connection, commune: str, period: Period) -> Sequence[Any]:
+    """Dossiers received in the period, in the order they were received: the
+    tracking book's lines."""
+    return conn.execute(
+        select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at, D.due_date,
+               D.appointment_date, D.resolved_on, D.returned_on, D.refused_on,
+               D.withdrawn_on, D.stopped_on, D.status)
+        .where(D.commune == commune, D.received_on.between(period.start, period.end))
+        .order_by(D.received_at, D.code)).all()
+
+
+def recorded_facts(conn: Connection, commune: str) -> Sequence[Any]:
+    """What is recorded of every dossier of a commune, for an import to tell
+    new facts from known and contradicting ones."""
+    return conn.execute(
+        select(D.code, D.procedure_code, D.applicant, D.channel, D.online_mode,
+               D.received_at, D.original_due_date, D.resolved_on, D.digitised,
+               D.e_certified, D.returned_on, D.refused_on, D.withdrawn_on, D.stopped_on)
+        .where(D.commune == commune)).all()
 
 
 def dossier_commune(conn: Connection, communes: Sequence[str], code: str) -> str | None:
