@@ -32,7 +32,8 @@ class LedgerService:
                  create_tables: bool = False, page_size: int = 1000) -> None:
         self.url = DatabaseURL(database_url)
         self.timezone = timezone
-        env = self.url.eventsourcing_env() | {"CREATE_TABLE": "y" if create_tables else ""}
+        # Only `db upgrade` creates tables: two workers creating them at once collide.
+        env = self.url.eventsourcing_env() | {"CREATE_TABLE": "y" if create_tables else "n"}
         self.ledger = Ledger(env, timezone)
         self.db = make_engine(self.url)
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),

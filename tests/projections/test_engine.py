@@ -33,6 +33,14 @@ def start_worker(url: str, *args: str) -> subprocess.Popen:  # type: ignore[type
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def finish(workers: list[subprocess.Popen]) -> None:  # type: ignore[type-arg]
+    """Wait for every worker before judging any: one left running would hold
+    locks on the schema the test is about to drop."""
+    errors = [process.communicate(timeout=300)[1] for process in workers]
+    for process, err in zip(workers, errors, strict=True):
+        assert process.returncode == 0, err
+
+
 def dossier_rows(service):  # type: ignore[no-untyped-def]
     with service.read() as conn:
         return [tuple(r) for r in conn.execute(select(DOSSIERS).order_by(DOSSIERS.c.id))]
@@ -138,9 +146,7 @@ def test_a_projection_killed_mid_page_resumes_exactly_once(service, database_url
 
 def test_two_workers_recording_and_catching_up_at_once(service, database_url):
     workers = [start_worker(database_url, "record", prefix, "60") for prefix in "XY"]
-    for process in workers:
-        _out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
+    finish(workers)
     status = dossier_status(service)
     assert status.behind == 0
     assert status.events_applied == 2 * (60 + 30)
@@ -184,10 +190,7 @@ def test_workers_catching_up_the_same_backlog_apply_each_event_once(service, dat
     with acting_as("canbo"):
         for n in range(1500):
             service.ledger.resolve_dossier(COMMUNE, f"Q-{n}", vn(2023, 3, 2, 9), True, False)
-    workers = [start_worker(database_url, "project") for _ in range(3)]
-    for process in workers:
-        _out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
+    finish([start_worker(database_url, "project") for _ in range(3)])
     status = dossier_status(service)
     assert (status.behind, status.events_applied) == (0, applied + 1500)
     assert counts(service).resolved == 1500
