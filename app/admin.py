@@ -14,6 +14,7 @@ from app import htmx, service
 from app.auth import record
 from app.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.forms import LedgerForm
+from app.web import CHANGED
 from events.application import ROLES
 from events.errors import DomainError
 from projections import queries
@@ -97,7 +98,7 @@ def _act(name: str, command: Callable[[], None], done: str) -> Response:
 def _done(message: str) -> Response:
     response = redirect(url_for("admin.users"), 303)
     if htmx:
-        response.headers["HX-Trigger"] = "ledger-changed"
+        response.headers["HX-Trigger"] = CHANGED
     flash(message)
     return response
 

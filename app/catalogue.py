@@ -17,15 +17,16 @@ from markupsafe import Markup
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired
 
-from app import htmx, service
+from app import service
 from app.auth import record
 from app.forms import LedgerForm, without_controls
+from app.web import attach, changed, refused, wants_fragment
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
 from projections import queries
 
 bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
-CHANGED = "ledger-changed"
+FORM_PAGE = "catalogue/form_page.html"  # a form with errors, for a browser without htmx
 AUTHORITY_NAMES = {"xa": "UBND xã", "quan_su": "Ban Chỉ huy Quân sự xã",
                    "cong_an": "Công an xã"}
 TERM_NAMES = {"name": "Tên", "field": "Lĩnh vực", "authority": "Cơ quan giải quyết",
@@ -77,10 +78,6 @@ def _may_manage() -> bool:
     return current_user.is_authenticated and may(current_user.roles, "catalogue.list_procedure")
 
 
-def _wants_fragment() -> bool:
-    return bool(htmx) and not htmx.boosted
-
-
 # -- the list ------------------------------------------------------------------
 
 @bp.get("")
@@ -88,7 +85,7 @@ def index():  # type: ignore[no-untyped-def]
     search = without_controls(request.args.get("q", ""))[:100]
     with service().read() as conn:
         groups = queries.procedures_by_field(conn, current_user.commune, search)
-        if _wants_fragment():
+        if wants_fragment():
             return render_template("catalogue/_rows.html", groups=groups, q=search)
         return render_template("catalogue/index.html", groups=groups, q=search,
                                counts=queries.procedure_counts(conn, current_user.commune),
@@ -110,16 +107,16 @@ def list_procedure():  # type: ignore[no-untyped-def]
             record(service().ledger.list_procedure, current_user.commune, form.code.data,
                    *form.terms())
         except DomainError as error:
-            _attach(form, error)
+            attach(form, error)
         else:
             code = form.code.data.strip()
-            if not _wants_fragment():
+            if not wants_fragment():
                 return redirect(url_for("catalogue.show", code=code), 303)
             with service().read() as conn:
                 context = _list_form(ListForm(formdata=None), conn)
-            return _changed("catalogue/_list_form.html", listed=code, **context)
+            return changed("catalogue/_list_form.html", listed=code, **context)
     with service().read() as conn:
-        return _form_errors("catalogue/_list_form.html", **_list_form(form, conn))
+        return refused(FORM_PAGE, "catalogue/_list_form.html", **_list_form(form, conn))
 
 
 def _list_form(form: ListForm, conn: Any) -> dict[str, Any]:
@@ -153,13 +150,13 @@ def _step(code: str, form: LedgerForm, name: str, command: Callable[[], None]) -
         try:
             command()
         except DomainError as error:
-            _attach(form, error)
+            attach(form, error)
         else:
-            if not _wants_fragment():
+            if not wants_fragment():
                 return redirect(url_for("catalogue.show", code=code), 303)
-            return _changed("catalogue/_procedure.html", **_procedure_page(code))
+            return changed("catalogue/_procedure.html", **_procedure_page(code))
     page[name] = form
-    return _form_errors("catalogue/_procedure.html", **page)
+    return refused(FORM_PAGE, "catalogue/_procedure.html", **page)
 
 
 def _procedure_page(code: str) -> dict[str, Any]:
@@ -258,24 +255,3 @@ def board():  # type: ignore[no-untyped-def]
 
 
 # -- answers --------------------------------------------------------------------
-
-def _attach(form: LedgerForm, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _changed(template: str, **context: Any) -> Response:
-    """A command succeeded: the fragment, and a trigger that refreshes the
-    page's live parts (the list, the counts)."""
-    response = Response(render_template(template, **context))
-    response.headers["HX-Trigger"] = CHANGED
-    return response
-
-
-def _form_errors(template: str, **context: Any) -> tuple[str, int]:
-    if not _wants_fragment():
-        return render_template("catalogue/form_page.html", template=template, **context), 422
-    return render_template(template, **context), 422

@@ -19,7 +19,6 @@ from projections import queries
 from projections.periods import BadPeriod, Period
 
 bp = Blueprint("dashboard", __name__)
-CHANGED = "ledger-changed"
 DUE_SOON_WORKING_DAYS = 2
 
 

@@ -19,20 +19,21 @@ from flask_login import current_user
 from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app import htmx, service
+from app import service
 from app.auth import record
 from app.dossier_steps import STEPS, Step, blank, offered
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
 from app.permissions import may
 from app.scope import selected_commune
+from app.web import attach, changed, refused, wants_fragment
 from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
 from events.errors import DomainError
 from events.workdays import working_days_between
 from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
-CHANGED = "ledger-changed"
+FORM_PAGE = "dossiers/form_page.html"  # a form with errors, for a browser without htmx
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
@@ -67,17 +68,13 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
 
 
-def _wants_fragment() -> bool:
-    return bool(htmx) and not htmx.boosted
-
-
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
     commune, wanted = selected_commune(), _filter()
     with service().read() as conn:
         rows = queries.find_dossiers(conn, commune, wanted, _now().date())
         fields = queries.known_fields(conn, commune)
-    template = "dossiers/_rows.html" if _wants_fragment() else "dossiers/index.html"
+    template = "dossiers/_rows.html" if wants_fragment() else "dossiers/index.html"
     return render_template(template, rows=rows, wanted=wanted, fields=fields,
                            q=wanted.search, statuses=STATUS_NAMES)
 
@@ -105,12 +102,12 @@ def receive():  # type: ignore[no-untyped-def]
                    form.procedure_code.data, form.applicant.data, form.channel.data,
                    form.online_mode.data, _aware(form.received_at.data), form.due_date.data)
         except DomainError as error:
-            _attach(form, error)
+            attach(form, error)
         else:
             code = form.code.data.strip()
-            return _changed(code, "dossiers/_receive_form.html",
+            return _done(code, "dossiers/_receive_form.html",
                             form=ReceiveForm.fresh(today()), received=code)
-    return _form_errors("dossiers/_receive_form.html", form=form)
+    return refused(FORM_PAGE, "dossiers/_receive_form.html", form=form)
 
 
 @bp.get("/<path:code>")
@@ -130,9 +127,9 @@ def _take_step(code: str, step: Step) -> Response:
         try:
             record(step.command, service().ledger, current_user.commune, code, form, at)
         except DomainError as error:
-            _attach(form, error)
+            attach(form, error)
         else:
-            return _changed(code, "dossiers/_dossier.html",
+            return _done(code, "dossiers/_dossier.html",
                             **_dossier_page(code, [current_user.commune]))
     if step in page["steps"]:
         page["forms"][step.name] = form
@@ -140,7 +137,7 @@ def _take_step(code: str, step: Step) -> Response:
     else:  # not offered in this state: say why above the page, not in a hidden form
         page["message"] = " ".join(form.form_errors) or (
             f"Không thể «{step.label}» với hồ sơ ở trạng thái này.")
-    return _form_errors("dossiers/_dossier.html", **page)
+    return refused(FORM_PAGE, "dossiers/_dossier.html", **page)
 
 
 def _step_view(step: Step):  # type: ignore[no-untyped-def]
@@ -185,25 +182,9 @@ def working_days_left(ledger, dossier, today):  # type: ignore[no-untyped-def]
     return working_days_between(today, dossier.due_date, *ledger.exceptions(dossier.commune))
 
 
-def _attach(form: LedgerForm, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _changed(code: str, template: str, **context) -> Response:  # type: ignore[no-untyped-def]
+def _done(code: str, template: str, **context) -> Response:  # type: ignore[no-untyped-def]
     """A command succeeded: answer with the fragment and tell the page's live
     counts to refresh; a plain browser is sent to the dossier's page."""
-    if not _wants_fragment():
+    if not wants_fragment():
         return redirect(url_for("dossiers.show", code=code), 303)  # type: ignore[return-value]
-    response = Response(render_template(template, **context))
-    response.headers["HX-Trigger"] = CHANGED
-    return response
-
-
-def _form_errors(template: str, **context) -> tuple[str, int]:  # type: ignore[no-untyped-def]
-    if not _wants_fragment():
-        return render_template("dossiers/form_page.html", template=template, **context), 422
-    return render_template(template, **context), 422
+    return changed(template, **context)

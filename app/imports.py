@@ -45,16 +45,16 @@ from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import dossier_import, htmx, service
+from app import dossier_import, service
 from app.catalogue_cli import ImportInterrupted
 from app.formatting import number
 from app.forms import LedgerForm
 from app.permissions import may
+from app.web import CHANGED, wants_fragment
 from events.domain import acting_as
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 log = logging.getLogger(__name__)
-CHANGED = "ledger-changed"
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 STALE_SECONDS = 300
 KEEP_SECONDS = 24 * 3600
@@ -127,13 +127,10 @@ def jobs() -> Jobs:
 
 # -- the pages ------------------------------------------------------------------
 
-def _wants_fragment() -> bool:
-    return bool(htmx) and not htmx.boosted
-
 
 def _page(form: UploadForm, job: dict[str, Any] | None = None,
           problems: list[str] | None = None, heading: str = "") -> str:
-    template = "imports/_result.html" if _wants_fragment() else "imports/index.html"
+    template = "imports/_result.html" if wants_fragment() else "imports/index.html"
     return render_template(template, form=form, job=job, problems=problems or [],
                            heading=heading, columns=dossier_import.COLUMNS,
                            max_mb=dossier_import.MAX_FILE_BYTES // (1024 * 1024))
@@ -159,7 +156,7 @@ def upload():  # type: ignore[no-untyped-def]
         return _refused(form, checked.problems, filename)
     job = jobs().start(current_user.name, filename, len(checked.rows))
     _start(job, current_user.name, checked)
-    if not _wants_fragment():
+    if not wants_fragment():
         return redirect(url_for("imports.index", job=job["id"]), 303)
     return _page(UploadForm(formdata=None), job)
 
@@ -167,7 +164,7 @@ def upload():  # type: ignore[no-untyped-def]
 @bp.get("/progress")
 def progress():  # type: ignore[no-untyped-def]
     found = _own_job(request.args.get("job", ""))
-    if not _wants_fragment():
+    if not wants_fragment():
         return _page(UploadForm(formdata=None), found)
     response = Response(render_template("imports/_job.html", job=found))
     if found["state"] == "done":
@@ -204,7 +201,7 @@ def _refused(form: UploadForm, problems: list[str], filename: str = "",
     if len(problems) > MAX_SHOWN:
         shown.append(f"… và {number(len(problems) - MAX_SHOWN)} dòng lỗi khác: hãy sửa các "
                      "dòng trên rồi tải lên lại để xem tiếp.")
-    return _page(form, None, shown, heading), 422 if _wants_fragment() else status
+    return _page(form, None, shown, heading), 422 if wants_fragment() else status
 
 
 def _size(limit: int) -> str:
