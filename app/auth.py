@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -31,6 +30,7 @@ from app.credentials import check_password, must_change_password
 from app.forms import LedgerForm
 from app.permissions import OPEN, P, may, permissions
 from app.throttle import lock_for
+from app.web import zone
 from events.domain import acting_as
 from projections import queries
 
@@ -180,7 +180,7 @@ def _failed(name: str, commune: str, address: str, reason: str,
 
 
 def _locked_message(until: Any) -> str:
-    local = until.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    local = until.astimezone(zone())
     return ("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
             f"đến {local:%H:%M}. Hãy thử lại sau.")
 

@@ -162,8 +162,8 @@ def demo_load(if_empty: bool) -> None:
 def report_command(period_text: str, commune_code: str | None, fmt: str,
                    output: str | None) -> None:
     """The period report: PERIOD is 2023-H1, 2023-Q2, 2023-06, 2023 or FROM..TO."""
-    from app.dashboard import today
     from app.report import period_report
+    from app.web import today
     from projections.periods import BadPeriod, Period
 
     try:

@@ -7,23 +7,18 @@ command an ``HX-Trigger`` makes it refresh at once."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from app import htmx, service
 from app.dossiers import ReceiveForm
 from app.scope import selected_commune
+from app.web import today
 from projections import queries
 from projections.periods import BadPeriod, Period
 
 bp = Blueprint("dashboard", __name__)
 DUE_SOON_WORKING_DAYS = 2
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def chosen_period() -> tuple[str, Period, str | None]:
@@ -41,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("dashboard/index.html", period_text=text, period=period,
                            period_error=error, counts=_counts(period),
                            deadlines=_deadlines(), commune=selected_commune(),
-                           form=ReceiveForm.fresh(today()))
+                           form=ReceiveForm.fresh())
 
 
 @bp.get("/dashboard/counts")
@@ -54,7 +49,7 @@ def counts():  # type: ignore[no-untyped-def]
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
                            period_error=None, commune=selected_commune(), deadlines=_deadlines(),
-                           form=ReceiveForm.fresh(today()))
+                           form=ReceiveForm.fresh())
     return _revalidated(Response(body), tag)
 
 

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -26,7 +16,7 @@ from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
 from app.permissions import may
 from app.scope import selected_commune
-from app.web import attach, changed, refused, wants_fragment
+from app.web import attach, changed, now, refused, wants_fragment, zone
 from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
 from events.errors import DomainError
 from events.workdays import working_days_between
@@ -58,21 +48,20 @@ class ReceiveForm(LedgerForm):
                          validators=[Optional()])
 
     @classmethod
-    def fresh(cls, today: date) -> ReceiveForm:
-        zone = ZoneInfo(current_app.config["TIMEZONE"])
-        now = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
-        return cls(formdata=None, received_at=now)
+    def fresh(cls) -> ReceiveForm:
+        return cls(formdata=None,
+                   received_at=now().replace(second=0, microsecond=0, tzinfo=None))
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return moment.replace(tzinfo=zone())
 
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
     commune, wanted = selected_commune(), _filter()
     with service().read() as conn:
-        rows = queries.find_dossiers(conn, commune, wanted, _now().date())
+        rows = queries.find_dossiers(conn, commune, wanted, now().date())
         fields = queries.known_fields(conn, commune)
     template = "dossiers/_rows.html" if wants_fragment() else "dossiers/index.html"
     return render_template(template, rows=rows, wanted=wanted, fields=fields,
@@ -81,7 +70,7 @@ def index():  # type: ignore[no-untyped-def]
 
 def _filter() -> queries.DossierFilter:
     """The list's criteria from the query string; unknown values are ignored."""
-    args, today = request.args, _now().date()
+    args, today = request.args, now().date()
     week_end = today + timedelta(days=6 - today.weekday())
     return queries.DossierFilter(
         search=without_controls(args.get("q", ""))[:100],
@@ -94,7 +83,6 @@ def _filter() -> queries.DossierFilter:
 
 @bp.post("")
 def receive():  # type: ignore[no-untyped-def]
-    from app.dashboard import today
     form = ReceiveForm()
     if form.validate_on_submit():
         try:
@@ -106,7 +94,7 @@ def receive():  # type: ignore[no-untyped-def]
         else:
             code = form.code.data.strip()
             return _done(code, "dossiers/_receive_form.html",
-                            form=ReceiveForm.fresh(today()), received=code)
+                            form=ReceiveForm.fresh(), received=code)
     return refused(FORM_PAGE, "dossiers/_receive_form.html", form=form)
 
 
@@ -123,7 +111,7 @@ def _take_step(code: str, step: Step) -> Response:
     form = step.form(prefix=step.name)
     if form.validate_on_submit():
         moment = form.occurred_at.data if "occurred_at" in form else None
-        at = _aware(moment) if moment else _now()
+        at = _aware(moment) if moment else now()
         try:
             record(step.command, service().ledger, current_user.commune, code, form, at)
         except DomainError as error:
@@ -151,10 +139,6 @@ for _step in STEPS:
                     view_func=_step_view(_step), methods=["POST"])
 
 
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
-
-
 def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """The dossier with this code in one of these communes, else 404: another
     commune's dossier is not found, whatever the URL says."""
@@ -164,14 +148,14 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     if commune is None:
         abort(404)
     dossier = ledger.dossier(commune, code)
-    now = _now().replace(second=0, microsecond=0, tzinfo=None)
+    moment = now().replace(second=0, microsecond=0, tzinfo=None)  # as a form shows it
     mine = dossier.commune == current_user.commune
     steps = [s for s in STEPS if mine and offered(s, dossier)
              and may(current_user.roles, f"dossiers.{s.name}")]
     return {"dossier": dossier, "history": list(ledger.events.get(dossier.id)),
-            "today": now.date(), "steps": steps, "open_step": None, "message": None,
-            "forms": {s.name: blank(s, now) for s in steps},
-            "days": working_days_left(ledger, dossier, now.date())}
+            "today": moment.date(), "steps": steps, "open_step": None, "message": None,
+            "forms": {s.name: blank(s, moment) for s in steps},
+            "days": working_days_left(ledger, dossier, moment.date())}
 
 
 def working_days_left(ledger, dossier, today):  # type: ignore[no-untyped-def]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
-from flask import Flask, current_app
+from flask import Flask
 
 from app.dossier_steps import PAYMENT_NAMES
 from app.permissions import P
+from app.web import zone
 from events.domain import STATUS_NAMES
 
 
@@ -24,8 +24,7 @@ def percent(value: float | None) -> str:
 def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+    return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M")
 
 
 def day(value: date | None) -> str:

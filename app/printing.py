@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import Connection
 
@@ -23,6 +23,7 @@ from app import service
 from app.catalogue import qr_inline
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES, number
 from app.scope import selected_commune
+from app.web import now, zone
 from events.domain import (
     AWAITING_SUPPLEMENT,
     IN_PROGRESS,
@@ -285,23 +286,16 @@ def book_note(row: Any, today: date) -> str:
 
 # -- pages -------------------------------------------------------------------------
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _now() -> datetime:
-    return datetime.now(_zone())
-
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
-            "printed_at": _now()}
+            "printed_at": now()}
 
 
 def long_time(moment: datetime) -> str:
     """As the forms write it: 09 giờ 30 phút, ngày 05 tháng 01 năm 2026."""
-    local = moment.astimezone(_zone())
+    local = moment.astimezone(zone())
     return f"{local:%H} giờ {local:%M} phút, {long_day(local.date())}"
 
 
@@ -318,7 +312,7 @@ def _story(code: str) -> tuple[Story, str]:
     if commune is None:
         abort(404)
     events = service().ledger.events.get(Dossier.id_for(commune, code))
-    return Reader(events, _zone(), _now().date()).read(), name or commune
+    return Reader(events, zone(), now().date()).read(), name or commune
 
 
 def _procedure(story: Story) -> queries.ProcedureListing | None:
@@ -343,12 +337,12 @@ def control_slip(code: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/book")
 def book():  # type: ignore[no-untyped-def]
-    text = request.args.get("period", "").strip() or str(_now().year)
+    text = request.args.get("period", "").strip() or str(now().year)
     try:
         period = Period.parse(text)
     except BadPeriod as error:
         return render_template("error.html", status=400, message=str(error)), 400
-    commune, today = selected_commune(), _now().date()
+    commune, today = selected_commune(), now().date()
     service().catch_up()
     with service().read() as conn:
         lines = book_lines(conn, commune, period, today)

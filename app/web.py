@@ -4,9 +4,11 @@ of the page refresh."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 
 from app import htmx
 from app.forms import LedgerForm
@@ -41,3 +43,16 @@ def refused(page: str, template: str, **context: Any) -> tuple[str, int]:
     if wants_fragment():
         return render_template(template, **context), 422
     return render_template(page, template=template, **context), 422
+
+
+def zone() -> ZoneInfo:
+    """The business time zone (LEDGER_TIMEZONE)."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def now() -> datetime:
+    return datetime.now(zone())
+
+
+def today() -> date:
+    return now().date()

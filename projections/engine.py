@@ -242,9 +242,9 @@ class Engine:
     def catch_up(self, progress: Progress | None = None) -> int:
         """Bring every projection up to the head of the log. Raises
         ``ProjectionFailed`` for the first that fails, after trying all."""
-        head, failures, applied = self.head(), [], 0
+        failures, applied = [], 0
         for status in self.status():
-            if status.position >= head:
+            if not status.behind:
                 continue
             try:
                 applied += self._run(self.projections[status.name], progress)
