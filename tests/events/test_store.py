@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 from sqlalchemy import text
 
 from events.domain import Dossier, acting_as
@@ -99,3 +102,103 @@ def _stored_rows(service):  # type: ignore[no-untyped-def]
         rows = conn.execute(text(f"SELECT originator_id, originator_version, topic, state "
                                  f"FROM {table} ORDER BY {order}")).all()
     return [(str(a), b, c, bytes(d)) for a, b, c, d in rows]
+
+
+def _new_dossier(code: str) -> Dossier:
+    return Dossier.receive(COMMUNE, code, "2.000894", "Trần Thị Bình", "truc_tiep", "",
+                           vn(2023, 1, 19, 9), date(2023, 1, 31), date(2023, 1, 19))
+
+
+def test_one_save_of_several_aggregates_is_all_or_nothing(service):
+    receive(service)
+    head, before = service.engine.head(), _stored_rows(service)
+    with acting_as("canbo"):
+        fresh, clash = _new_dossier("H-2"), _new_dossier("H-1")
+        with pytest.raises(IntegrityError):
+            service.ledger.save(fresh, clash)
+    assert _stored_rows(service) == before
+    assert service.engine.head() == head
+    with acting_as("canbo"):  # the store still takes new events, several at once
+        recordings = service.ledger.save(_new_dossier("H-2"), _new_dossier("H-3"))
+    ids = [r.notification.id for r in recordings]
+    # PostgreSQL may leave a gap where the refused save drew its ids.
+    assert ids[0] > head and ids[1] == ids[0] + 1
+    assert len(_stored_rows(service)) == len(before) + 2
+
+
+def test_concurrent_appends_become_visible_in_id_order(service):
+    """A reader tailing the log while four writers append never sees an id
+    before every smaller one is visible: a gap filled later would be an
+    event the projections skip for good."""
+    writers, per_writer = 4, 40
+    start = service.engine.head()
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with acting_as("canbo"):
+                for i in range(per_writer):
+                    service.ledger.save(_new_dossier(f"T{n}-{i}"))
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    seen: list[int] = []
+    position = start
+    while True:
+        finished = done.is_set()
+        page = service.ledger.recorder.select_notifications(position + 1, 1000)
+        ids = [n.id for n in page]
+        assert ids == list(range(position + 1, position + 1 + len(ids))), (position, ids)
+        seen += ids
+        position = ids[-1] if ids else position
+        if finished:
+            break
+        if not any(thread.is_alive() for thread in threads):
+            done.set()  # one more read after the last commit
+    assert not errors
+    assert len(seen) == writers * per_writer
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_an_append_waits_while_an_earlier_one_is_uncommitted(service):
+    """PostgreSQL draws notification ids before it commits, so two appends
+    could commit out of id order; the table lock makes the later one wait.
+    (SQLite admits one write transaction at a time by construction.)"""
+    recorder, head = service.ledger.recorder, service.engine.head()
+    with acting_as("canbo"):
+        held = _new_dossier("H-held")
+        stored = [service.ledger.mapper.to_stored_event(e) for e in held.collect_events()]
+    writer = threading.Thread(target=_save_as_clerk, args=(service, "H-later"))
+    with recorder.datastore.get_connection() as conn, conn.transaction():
+        # An append in flight: its id is drawn, its commit not yet done.
+        conn.execute(recorder.sql_invoke_pg_function_insert_events,
+                     recorder.append_arguments(stored))
+        writer.start()
+        _wait_until(lambda: not writer.is_alive() or _waiting_for_lock(service))
+        assert writer.is_alive(), "the later append did not wait for the earlier one"
+        assert recorder.select_notifications(head + 1, 10) == []
+    writer.join()
+    ids = [n.id for n in recorder.select_notifications(head + 1, 10)]
+    assert ids == [head + 1, head + 2]
+
+
+def _save_as_clerk(service, code: str) -> None:  # type: ignore[no-untyped-def]
+    with acting_as("canbo"):
+        service.ledger.save(_new_dossier(code))
+
+
+def _waiting_for_lock(service) -> bool:  # type: ignore[no-untyped-def]
+    with service.read() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                 "AND locktype = 'relation'")).scalar_one() > 0
+
+
+def _wait_until(condition, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
