@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
 from eventsourcing.utils import retry
+from psycopg.errors import UndefinedFunction
 from psycopg.sql import SQL, Composed, Identifier
 
 LOCK_TIMEOUT_SECONDS = 30
@@ -167,7 +173,12 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             # The pool's connections are in autocommit mode: this one
             # statement is one transaction.
-            curs.execute(statement, arguments, prepare=True)
+            try:
+                curs.execute(statement, arguments, prepare=True)
+            except UndefinedFunction as missing:
+                raise ProgrammingError(
+                    "the event store's append function is missing: run "
+                    "`flask --app wsgi db upgrade` before starting the server") from missing
             return [row["notification_id"] for row in curs.fetchall()]
 
     @staticmethod

@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, ProgrammingError
 from sqlalchemy import text
 
 from events.domain import Dossier, acting_as
@@ -202,3 +202,16 @@ def _wait_until(condition, seconds: float = 10.0) -> None:  # type: ignore[no-un
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_store_not_upgraded_says_what_to_run(service):
+    """A server started on a database that `db upgrade` has not brought up
+    to date refuses to record, and says what to run; nothing is recorded."""
+    recorder, head = service.ledger.recorder, service.engine.head()
+    with recorder.datastore.get_connection() as conn:
+        conn.execute(f'DROP FUNCTION "{service.url.schema}".'
+                     f'"{recorder.append_one_function}"')
+    with acting_as("canbo"), pytest.raises(ProgrammingError, match="db upgrade"):
+        service.ledger.save(_new_dossier("H-2"))
+    assert service.engine.head() == head
