@@ -16,6 +16,7 @@ from app.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.forms import LedgerForm
 from app.web import CHANGED
 from events.application import ROLES
+from events.domain import MAX_FULL_NAME
 from events.errors import DomainError
 from projections import queries
 
@@ -30,9 +31,17 @@ class CreateUserForm(LedgerForm):
         DataRequired("Hãy nhập tên đăng nhập."),
         Regexp(r"^[a-z0-9._-]{2,64}$", message="Chỉ dùng chữ thường không dấu, số, . _ - "
                "(2–64 ký tự).")])
+    full_name = StringField("Họ và tên", validators=[
+        Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")])
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
     password = PasswordField("Mật khẩu tạm", validators=[
         DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
+
+
+class FullNameForm(LedgerForm):
+    full_name = StringField("Họ và tên", validators=[
+        DataRequired("Hãy nhập họ và tên."),
+        Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")])
 
 
 class RoleForm(LedgerForm):
@@ -59,6 +68,7 @@ def _page(create_form: CreateUserForm, status: int = 200, message: str = ""):  #
         accounts = queries.accounts(conn, [current_user.commune])
     return render_template("admin/users.html", accounts=accounts, create_form=create_form,
                            role_form=RoleForm(formdata=None), reset_form=ResetForm(formdata=None),
+                           name_form=FullNameForm(formdata=None),
                            scope_form=ScopeForm(formdata=None), message=message), status
 
 
@@ -68,7 +78,7 @@ def create_user():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             record(service().ledger.register_user, form.name.data, form.role.data,
-                   current_user.commune)
+                   current_user.commune, form.full_name.data or "")
         except DomainError as error:
             getattr(form, error.field or "name", form.name).errors.append(error.message)
         else:
@@ -137,6 +147,16 @@ def _role(name: str, action: str):  # type: ignore[no-untyped-def]
     verb = "cấp" if action == "grant" else "thu hồi"
     return _act(name, lambda: record(command, name, form.role.data),
                 f"Đã {verb} vai trò {form.role.data} cho {name}.")
+
+
+@bp.post("/users/<name>/full-name")
+def set_full_name(name: str):  # type: ignore[no-untyped-def]
+    name, form = _managed(name), FullNameForm()
+    if not form.validate_on_submit():
+        return _page(CreateUserForm(formdata=None), 422,
+                     " ".join(form.full_name.errors) or "Họ và tên không hợp lệ.")
+    return _act(name, lambda: record(service().ledger.set_full_name, name, form.full_name.data),
+                f"Đã ghi họ và tên của {name}.")
 
 
 @bp.post("/users/<name>/password")

@@ -77,20 +77,21 @@ def commune_add(code: str, name: str) -> None:
 @click.argument("name")
 @click.option("--role", required=True, help="clerk, officer, leader, auditor, inspector, admin")
 @click.option("--commune", "commune_code", default=None)
-def users_create(name: str, role: str, commune_code: str | None) -> None:
+@click.option("--full-name", default="", help="the name printed on slips, e.g. \"Nguyễn Văn A\"")
+def users_create(name: str, role: str, commune_code: str | None, full_name: str) -> None:
     """Create a user; the password is read from standard input."""
     password = sys.stdin.readline().rstrip("\r\n")
     if problem := password_problem(password):
         fail(problem)
-    create_user(name, role, resolve_commune(commune_code), password)
+    create_user(name, role, resolve_commune(commune_code), password, full_name=full_name)
     click.echo(f"Đã tạo người dùng {name} ({role}).")
 
 
 def create_user(name: str, role: str, commune: str, password: str,
-                must_change: bool = False) -> None:
+                must_change: bool = False, full_name: str = "") -> None:
     try:
         with acting_as(SYSTEM_ACTOR):
-            service().record(service().ledger.register_user, name, role, commune)
+            service().record(service().ledger.register_user, name, role, commune, full_name)
     except DomainError as error:
         fail(error.message)
     with service().write() as conn:

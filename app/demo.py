@@ -18,8 +18,10 @@ from events.domain import acting_as
 from events.workdays import add_working_days, is_working_day
 
 COMMUNE = ("DEMO-QN", "Xã Quảng Nghiệp (dữ liệu mẫu)")
-USERS = (("admin", "admin"), ("motcua", "clerk"), ("chuyenmon", "officer"),
-         ("chutich", "leader"), ("kiemtoan", "auditor"), ("thanhtra", "inspector"))
+# (log-in, role, full name); the names are made up for the demo.
+USERS = (("admin", "admin", "Lê Văn Quản"), ("motcua", "clerk", "Nguyễn Thị Lan"),
+         ("chuyenmon", "officer", "Trần Văn Minh"), ("chutich", "leader", "Phạm Quốc Hùng"),
+         ("kiemtoan", "auditor", "Đỗ Thị Hạnh"), ("thanhtra", "inspector", "Vũ Đức Thắng"))
 # Demo procedures: (code, name, field, authority, working days, fee). Made up
 # for the demo; a commune imports its real catalogue with `import procedures`.
 PROCEDURES = (("DEMO.01", "Đăng ký khai sinh", "Hộ tịch", "xa", 3, 0),
@@ -63,10 +65,10 @@ def saved_logins(instance: str) -> str:
 
 def _create_users(service: LedgerService, rng: random.Random) -> list[tuple[str, str, str]]:
     logins = []
-    for name, role in USERS:
+    for name, role, full_name in USERS:
         password = secrets.token_urlsafe(9)
         with acting_as("system"):
-            service.ledger.register_user(name, role, COMMUNE[0])
+            service.ledger.register_user(name, role, COMMUNE[0], full_name)
         with service.write() as conn:
             set_password(conn, name, password, must_change=False)
         logins.append((name, role, password))

@@ -17,7 +17,7 @@ from app.forms import LedgerForm, without_controls
 from app.permissions import may
 from app.scope import selected_commune
 from app.web import attach, changed, now, refused, wants_fragment, zone
-from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES
+from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES, staff_mentioned
 from events.errors import DomainError
 from events.workdays import working_days_between
 from projections import queries
@@ -148,11 +148,14 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     if commune is None:
         abort(404)
     dossier = ledger.dossier(commune, code)
+    history = list(ledger.events.get(dossier.id))
+    with service().read() as conn:
+        staff = queries.staff_names(conn, staff_mentioned(history) | {dossier.holder})
     moment = now().replace(second=0, microsecond=0, tzinfo=None)  # as a form shows it
     mine = dossier.commune == current_user.commune
     steps = [s for s in STEPS if mine and offered(s, dossier)
              and may(current_user.roles, f"dossiers.{s.name}")]
-    return {"dossier": dossier, "history": list(ledger.events.get(dossier.id)),
+    return {"dossier": dossier, "history": history, "staff": staff,
             "today": moment.date(), "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: blank(s, moment) for s in steps},
             "days": working_days_left(ledger, dossier, moment.date())}

@@ -64,6 +64,7 @@ ENDPOINTS: dict[str, P] = {
     "admin.grant": P.MANAGE_USERS,
     "admin.revoke": P.MANAGE_USERS,
     "admin.reset_password": P.MANAGE_USERS,
+    "admin.set_full_name": P.MANAGE_USERS,
     "admin.assign_scope": P.MANAGE_USERS,
     "admin.calendar": P.MANAGE_CATALOGUE,
     "admin.declare_day_off": P.MANAGE_CATALOGUE,

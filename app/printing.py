@@ -9,7 +9,7 @@ deadlines. The book lists the dossier projection's rows."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ from events.domain import (
     STOPPED,
     WITHDRAWN,
     Dossier,
+    staff_mentioned,
 )
 from projections import queries
 from projections.periods import BadPeriod, Period
@@ -106,8 +107,10 @@ class Reader:
     """Folds a dossier's event stream into a ``Story``. Corrections are read
     first, so that each event is shown with its corrected values."""
 
-    def __init__(self, events: Iterable[Any], zone: ZoneInfo, today: date) -> None:
+    def __init__(self, events: Iterable[Any], zone: ZoneInfo, today: date,
+                 staff: Mapping[str, str] | None = None) -> None:
         self.events, self.zone, self.today = list(events), zone, today
+        self.staff = staff or {}  # log-in name → the name printed for it
         self.fixes: dict[int, dict[str, Any]] = {}
         for e in self.events:
             if type(e).__name__ == "Corrected":
@@ -135,6 +138,11 @@ class Reader:
     def day(self, e: Any) -> date:
         return self.moment(e).astimezone(self.zone).date()
 
+    def who(self, login: str) -> str:
+        """A member of staff as the forms print them: their full name, where
+        one is set."""
+        return self.staff.get(login, login)
+
     def note(self, text: str) -> None:
         self.s.steps[-1].notes.append(text)
 
@@ -149,15 +157,17 @@ class Reader:
                                            "online_mode")}
         self.story = Story(e.commune, e.code, inter_agency=e.inter_agency, fee=e.fee,
                            received_at=self.moment(e), received_on=self.day(e),
-                           clerk=e.actor, due_date=e.due_date, original_due_date=e.due_date,
-                           **v)
-        self.s.steps.append(Step("Tiếp nhận hồ sơ", self.s.applicant, e.actor, self.moment(e),
+                           clerk=self.who(e.actor), due_date=e.due_date,
+                           original_due_date=e.due_date, **v)
+        self.s.steps.append(Step("Tiếp nhận hồ sơ", self.s.applicant, self.who(e.actor),
+                                 self.moment(e),
                                  notes=[f"Kênh: {self.s.channel_text}"],
                                  version=e.originator_version))
 
     def on_HandedOver(self, e: Any) -> None:  # noqa: N802
         self._close(self.day(e))
-        self.open = Step(f"Chuyển xử lý: {e.step}", e.from_user, e.to_user, self.moment(e),
+        self.open = Step(f"Chuyển xử lý: {e.step}", self.who(e.from_user),
+                         self.who(e.to_user), self.moment(e),
                          due=e.step_due, version=e.originator_version)
         self.s.steps.append(self.open)
 
@@ -189,19 +199,21 @@ class Reader:
         if self.s.appointment:
             notes.append(f"Đã hẹn lại ngày {self.s.appointment:%d/%m/%Y}; vẫn tính theo "
                          f"hạn trả {self.s.due_date:%d/%m/%Y}")
-        self.s.resolved = Step("Có kết quả giải quyết", e.actor, "",
+        self.s.resolved = Step("Có kết quả giải quyết", self.who(e.actor), "",
                                self.moment(e), self.s.due_date, done,
                                judge(done, self.s.due_date), notes, e.originator_version)
         self.s.steps.append(self.s.resolved)
 
     def on_Returned(self, e: Any) -> None:  # noqa: N802
         self.s.status = RETURNED
-        self.s.steps.append(Step("Trả kết quả cho người nộp", e.actor, self.s.applicant,
+        self.s.steps.append(Step("Trả kết quả cho người nộp", self.who(e.actor),
+                                 self.s.applicant,
                                  self.moment(e), version=e.originator_version))
 
     def on_Corrected(self, e: Any) -> None:  # noqa: N802
         row = next((s for s in self.s.steps if s.version == e.corrects), self.s.steps[-1])
-        row.notes.append(f"Đính chính ngày {self.day(e):%d/%m/%Y} ({e.actor}): {e.reason}")
+        row.notes.append(f"Đính chính ngày {self.day(e):%d/%m/%Y} "
+                         f"({self.who(e.actor)}): {e.reason}")
 
     def on_Refused(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
@@ -220,7 +232,7 @@ class Reader:
         label, status = EXITS[type(e).__name__]
         self._close(None)
         self.s.status = status
-        self.s.steps.append(Step(label, e.actor, "", self.moment(e), notes=[e.reason] if
+        self.s.steps.append(Step(label, self.who(e.actor), "", self.moment(e), notes=[e.reason] if
                                  e.reason else [], version=e.originator_version))
 
     # -- steps ------------------------------------------------------------------
@@ -311,8 +323,10 @@ def _story(code: str) -> tuple[Story, str]:
         name = queries.commune_name(conn, commune) if commune else None
     if commune is None:
         abort(404)
-    events = service().ledger.events.get(Dossier.id_for(commune, code))
-    return Reader(events, zone(), now().date()).read(), name or commune
+    events = list(service().ledger.events.get(Dossier.id_for(commune, code)))
+    with service().read() as conn:
+        staff = queries.staff_names(conn, staff_mentioned(events))
+    return Reader(events, zone(), now().date(), staff).read(), name or commune
 
 
 def _procedure(story: Story) -> queries.ProcedureListing | None:

@@ -62,13 +62,18 @@ class Ledger(CatalogueCommands, Application):
         self._known_communes.add(code)
 
     # -- users ----------------------------------------------------------
-    def register_user(self, name: str, role: str, commune: str) -> None:
+    def register_user(self, name: str, role: str, commune: str, full_name: str = "") -> None:
         _check_role(role)
         if not name.strip() or len(name) > 64:
             raise InvalidValue("Tên đăng nhập cần từ 1 đến 64 ký tự.", "name")
         self.require_commune(commune)
-        self._create(User.register(name, role, commune), AlreadyExists(
-            f"Tên đăng nhập {name} đã có.", "name"))
+        user = User.register(name, role, commune)
+        if full_name.strip():
+            user.set_full_name(full_name)
+        self._create(user, AlreadyExists(f"Tên đăng nhập {name} đã có.", "name"))
+
+    def set_full_name(self, name: str, full_name: str) -> None:
+        self._act_on_user(name, lambda user: user.set_full_name(full_name))
 
     def user(self, name: str) -> User:
         return self._get(User.id_for(name), NotFound(f"Không có người dùng {name}.", "name"))

@@ -9,7 +9,7 @@ without registering the old topic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
@@ -124,6 +124,19 @@ class Commune(LedgerAggregate):
         return cls._start(cls.Registered, cls.id_for(code), code, None, name=name)
 
 
+MAX_FULL_NAME = 100
+
+
+def staff_mentioned(events: Iterable[Any]) -> set[str]:
+    """The log-in names a stream of events mentions: who acted, and who
+    handed over to whom."""
+    names: set[str] = set()
+    for e in events:
+        names.update(n for n in (e.actor, getattr(e, "from_user", None),
+                                 getattr(e, "to_user", None)) if n)
+    return names
+
+
 class User(LedgerAggregate):
     """A person who logs in. The password hash is kept outside the log; the
     log records that it changed, and whether an admin set it."""
@@ -141,6 +154,7 @@ class User(LedgerAggregate):
             aggregate.name = self.name
             aggregate.roles = {self.role}
             aggregate.disabled = False
+            aggregate.full_name = ""
 
     class RoleGranted(LedgerAggregate.Event):
         role: str
@@ -175,6 +189,13 @@ class User(LedgerAggregate):
         def apply(self, aggregate: Any) -> None:
             pass
 
+    class FullNameSet(LedgerAggregate.Event):
+        """The name printed on slips and shown in timelines for this user."""
+        full_name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.full_name = self.full_name
+
     @classmethod
     def register(cls, name: str, role: str, commune: str) -> User:
         return cls._start(cls.Registered, cls.id_for(name), commune, None,
@@ -205,6 +226,16 @@ class User(LedgerAggregate):
 
     def change_password(self, set_by_admin: bool = False) -> None:
         self._record(self.PasswordChanged, set_by_admin=set_by_admin)
+
+    def set_full_name(self, full_name: str) -> None:
+        full_name = " ".join(full_name.split())
+        if not full_name or len(full_name) > MAX_FULL_NAME or not full_name.isprintable():
+            raise InvalidValue(f"Họ và tên cần từ 1 đến {MAX_FULL_NAME} ký tự, "
+                               "không có ký tự điều khiển.", "full_name")
+        if full_name == getattr(self, "full_name", ""):
+            raise InvalidTransition(f"Họ và tên của {self.name} đã là {full_name}.",
+                                    "full_name")
+        self._record(self.FullNameSet, full_name=full_name)
 
 
 class Access(LedgerAggregate):

@@ -26,6 +26,7 @@ class UserRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(max_length=64, unique=True)
+    full_name: str = Field(default="", max_length=100)  # "" until one is set
     roles: str = Field(max_length=255)  # space-separated, sorted
     commune: str = Field(max_length=32)
     scope: str = Field(default="", max_length=1024)  # further communes, space-separated
@@ -52,8 +53,9 @@ class UserProjection(Projection):
 
     @handles(User.Registered)
     def registered(self, rows: Rows, e: Any) -> None:
-        rows.insert(str(e.originator_id), name=e.name, roles=e.role, commune=e.commune,
-                    scope="", disabled=False, session_epoch=0, registered_at=e.recorded_at)
+        rows.insert(str(e.originator_id), name=e.name, full_name="", roles=e.role,
+                    commune=e.commune, scope="", disabled=False, session_epoch=0,
+                    registered_at=e.recorded_at)
 
     @handles(User.RoleGranted)
     def role_granted(self, rows: Rows, e: Any) -> None:
@@ -74,6 +76,10 @@ class UserProjection(Projection):
     @handles(User.Enabled)
     def enabled(self, rows: Rows, e: Any) -> None:
         rows.update(str(e.originator_id), disabled=False)
+
+    @handles(User.FullNameSet)
+    def full_name_set(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), full_name=e.full_name)
 
     @handles(User.PasswordChanged)
     def password_changed(self, rows: Rows, e: Any) -> None:

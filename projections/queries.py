@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -275,6 +275,12 @@ class Account:
     scope: tuple[str, ...]
     disabled: bool
     session_epoch: int
+    full_name: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """The full name where one is set, else the log-in name."""
+        return self.full_name or self.name
 
     @property
     def communes(self) -> tuple[str, ...]:
@@ -282,14 +288,15 @@ class Account:
         return (self.commune, *[c for c in self.scope if c != self.commune])
 
 
-_ACCOUNT = (U.id, U.name, U.roles, U.commune, U.scope, U.disabled, U.session_epoch)
+_ACCOUNT = (U.id, U.name, U.roles, U.commune, U.scope, U.disabled, U.session_epoch,
+            U.full_name)
 
 
 def _account(row) -> Account | None:  # type: ignore[no-untyped-def]
     if row is None:
         return None
     return Account(row.id, row.name, tuple(row.roles.split()), row.commune,
-                   tuple(row.scope.split()), row.disabled, row.session_epoch)
+                   tuple(row.scope.split()), row.disabled, row.session_epoch, row.full_name)
 
 
 def account_by_name(conn: Connection, name: str) -> Account | None:
@@ -303,6 +310,17 @@ def account_by_id(conn: Connection, user_id: str) -> Account | None:
 def accounts(conn: Connection, communes: Sequence[str]) -> list[Account]:
     rows = conn.execute(select(*_ACCOUNT).where(U.commune.in_(communes)).order_by(U.name))
     return [a for a in map(_account, rows) if a]
+
+
+def staff_names(conn: Connection, names: Iterable[str]) -> dict[str, str]:
+    """Log-in name → the name to show for it: the full name where one is
+    set, else the log-in name itself (also for names no user has)."""
+    wanted = set(names)
+    shown = {name: name for name in wanted}
+    if wanted:
+        query = select(U.name, U.full_name).where(U.name.in_(wanted), U.full_name != "")
+        shown.update({row.name: row.full_name for row in conn.execute(query)})
+    return shown
 
 
 def communes(conn: Connection) -> list[tuple[str, str]]:

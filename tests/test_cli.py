@@ -36,6 +36,23 @@ def test_users_create_reads_the_password_from_stdin(runner, app):
         assert not check_password(conn, "lanhdao", "sai")
 
 
+def test_users_create_may_give_the_full_name_printed_on_slips(runner, app):
+    result = runner.invoke(args=["users", "create", "motcua2", "--role", "clerk", "--commune",
+                                 COMMUNE, "--full-name", "Nguyễn Thị  Lan"],
+                           input="mot-mat-khau-dai\n")
+    assert result.exit_code == 0, result.output
+    with app.extensions["ledger"].read() as conn:
+        account = queries.account_by_name(conn, "motcua2")
+        assert account and account.shown_name == "Nguyễn Thị Lan"
+        assert queries.staff_names(conn, ["motcua2", "no-such"]) == {
+            "motcua2": "Nguyễn Thị Lan", "no-such": "no-such"}
+    bad = runner.invoke(args=["users", "create", "motcua3", "--role", "clerk", "--commune",
+                              COMMUNE, "--full-name", "x" * 101], input="mot-mat-khau-dai\n")
+    assert bad.exit_code != 0 and "Họ và tên cần từ 1 đến 100 ký tự" in bad.output
+    with app.extensions["ledger"].read() as conn:
+        assert queries.account_by_name(conn, "motcua3") is None
+
+
 def test_users_create_refuses_short_passwords_and_unknown_roles(runner):
     short = runner.invoke(args=["users", "create", "x", "--role", "clerk"], input="ngan\n")
     assert short.exit_code == 1 and "ít nhất 10 ký tự" in short.output

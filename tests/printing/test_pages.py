@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from events.domain import acting_as
+from events.errors import InvalidTransition, InvalidValue
 from tests.conftest import COMMUNE, OTHER_COMMUNE, log_in, vn
 from tests.printing.qr import decode_svg, qr_svgs
 
@@ -249,3 +250,35 @@ def test_the_forms_have_no_inline_script_or_style_and_print_on_a4(worked, clerk)
     css = (ROOT / "static" / "print.css").read_text(encoding="utf-8")
     assert "size: A4 portrait" in css and "size: A4 landscape" in css
     assert re.search(r"@media print \{[^@]*\.screen-only \{ display: none; \}", css)
+
+
+# -- staff names ------------------------------------------------------------------
+
+def set_full_name(app, login: str, full_name: str) -> None:  # type: ignore[no-untyped-def]
+    svc = app.extensions["ledger"]
+    with acting_as("admin"):
+        svc.record(svc.ledger.set_full_name, login, full_name)
+
+
+def test_staff_are_printed_and_shown_by_their_full_name_where_one_is_set(worked, clerk):
+    set_full_name(worked, "canbo", "Nguyễn Thị Lan")
+    assert field(clerk.get(f"/print/dossiers/{CODE}/receipt").text, "clerk") == "Nguyễn Thị Lan"
+    slip = clerk.get(f"/print/dossiers/{CODE}/control").text
+    # dc-officer has no full name: the log-in name stands in for it.
+    assert "<td>Nguyễn Thị Lan</td>\n      <td>dc-officer</td>" in slip
+    page = text(clerk.get(f"/dossiers/{CODE}").text)
+    assert "Nguyễn Thị Lan → dc-officer: Thẩm định" in page
+    assert page.count("Nguyễn Thị Lan") >= 3  # the receipt, the hand-over, the return
+
+
+def test_a_full_name_must_be_printable_and_new(app):
+    svc = app.extensions["ledger"]
+    head = svc.engine.head()
+    for bad, message in (("", "cần từ 1 đến 100"), ("x" * 101, "cần từ 1 đến 100"),
+                         ("Lan\x00", "ký tự điều khiển")):
+        with acting_as("admin"), pytest.raises(InvalidValue, match=message):
+            svc.record(svc.ledger.set_full_name, "canbo", bad)
+    set_full_name(app, "canbo", "Nguyễn Thị Lan")
+    with acting_as("admin"), pytest.raises(InvalidTransition, match="đã là Nguyễn Thị Lan"):
+        svc.record(svc.ledger.set_full_name, "canbo", " Nguyễn  Thị Lan ")
+    assert svc.engine.head() == head + 1

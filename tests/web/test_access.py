@@ -223,6 +223,25 @@ def test_roles_are_granted_and_revoked_as_events(app):
     assert events[-1].actor == "admin"
 
 
+def test_an_admin_sets_a_users_full_name_and_a_bad_one_changes_nothing(app):
+    admin = client_for(app, "admin")
+    token = csrf_token(admin.get("/admin/users").text)
+    before = head(app)
+    empty = admin.post("/admin/users/canbo/full-name", data={"csrf_token": token,
+                                                            "full_name": ""})
+    assert empty.status_code == 422 and "Hãy nhập họ và tên." in empty.text
+    assert head(app) == before
+    done = admin.post("/admin/users/canbo/full-name", data={"csrf_token": token,
+                                                           "full_name": "Nguyễn Thị Lan"})
+    assert done.status_code == 303
+    assert "<td>Nguyễn Thị Lan</td>" in admin.get("/admin/users").text
+    events = list(app.extensions["ledger"].ledger.events.get(User.id_for("canbo")))
+    assert (type(events[-1]).__name__, events[-1].actor) == ("FullNameSet", "admin")
+    clerk = client_for(app, "canbo")
+    assert clerk.post("/admin/users/canbo/full-name", data={
+        "csrf_token": csrf_token(clerk.get("/").text), "full_name": "Tự đặt"}).status_code == 403
+
+
 def test_log_ins_failures_and_log_outs_are_events(app):
     log_in(app.test_client(), "canbo", "sai-mat-khau-roi")
     client = client_for(app, "canbo")
