@@ -52,6 +52,7 @@ class CurrentUser:
     roles: frozenset[str]
     commune: str
     communes: frozenset[str] = field(default_factory=frozenset)
+    full_name: str = ""
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -99,7 +100,7 @@ def _load(token: str) -> CurrentUser | None:
             return None
         g.must_change_password = must_change_password(conn, account.name)
     return CurrentUser(token, account.id, account.name, frozenset(account.roles),
-                       account.commune, frozenset(account.communes))
+                       account.commune, frozenset(account.communes), account.full_name)
 
 
 def _gate():  # type: ignore[no-untyped-def]
@@ -162,7 +163,7 @@ def attempt(name: str, password: str) -> CurrentUser | str:
     with svc.write() as conn:
         token = sessions.start(conn, account.id, account.session_epoch, address)
     return CurrentUser(token, account.id, account.name, frozenset(account.roles),
-                       account.commune, frozenset(account.communes))
+                       account.commune, frozenset(account.communes), account.full_name)
 
 
 def _failed(name: str, commune: str, address: str, reason: str,
@@ -216,5 +217,5 @@ def relogin(user: CurrentUser) -> None:
         token = sessions.start(conn, account.id, account.session_epoch, _address())
     session.clear()
     login_user(CurrentUser(token, account.id, account.name, frozenset(account.roles),
-                           account.commune, frozenset(account.communes)))
+                           account.commune, frozenset(account.communes), account.full_name))
 

@@ -30,6 +30,7 @@ PROCEDURES = (("DEMO.01", "Đăng ký khai sinh", "Hộ tịch", "xa", 3, 0),
               ("DEMO.04", "Xác nhận tình trạng hôn nhân", "Hộ tịch", "xa", 3, 0),
               ("DEMO.05", "Đăng ký nghĩa vụ quân sự lần đầu", "Nghĩa vụ quân sự", "quan_su",
                7, 0))
+USERS_NAMES = {name: full_name for name, _, full_name in USERS}
 ONLINE = "https://dichvucong.example/thu-tuc/"
 SURNAMES = ("Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Hoàng", "Bùi", "Đặng")
 GIVEN = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy")
@@ -111,5 +112,6 @@ def _name(rng: random.Random) -> str:
 
 def _logins_text(logins: list[tuple[str, str, str]]) -> str:
     lines = ["Tài khoản dùng thử (đơn vị " + COMMUNE[0] + "):"]
-    lines += [f"  {name:<10} {role:<10} mật khẩu: {password}" for name, role, password in logins]
+    lines += [f"  {name:<10} {role:<10} mật khẩu: {password}   ({USERS_NAMES[name]})"
+              for name, role, password in logins]
     return "\n".join(lines) + "\n"

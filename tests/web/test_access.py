@@ -238,6 +238,7 @@ def test_an_admin_sets_a_users_full_name_and_a_bad_one_changes_nothing(app):
     events = list(app.extensions["ledger"].ledger.events.get(User.id_for("canbo")))
     assert (type(events[-1]).__name__, events[-1].actor) == ("FullNameSet", "admin")
     clerk = client_for(app, "canbo")
+    assert "Nguyễn Thị Lan (canbo)" in clerk.get("/").text  # who is logged in, by name
     assert clerk.post("/admin/users/canbo/full-name", data={
         "csrf_token": csrf_token(clerk.get("/").text), "full_name": "Tự đặt"}).status_code == 403
 
