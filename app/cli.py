@@ -55,9 +55,28 @@ def resolve_commune(code: str | None) -> str:
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate every table; safe to repeat."""
+    """Create or migrate every table, then bring the projections up to date;
+    safe to repeat."""
     upgrade(current_app.config["DATABASE_URL"])
     click.echo("Đã cập nhật cấu trúc cơ sở dữ liệu.")
+    # A migration that changes a projection's shape resets it to replay the
+    # log: done here, with progress shown, rather than in the first request
+    # the server answers, which a long replay would make time out.
+    engine = service().engine
+    behind = sum(s.behind for s in engine.status())
+    if not behind:
+        return
+    speed = [0.0]
+    with click.progressbar(length=behind, label="Cập nhật bảng tổng hợp", show_pos=True,
+                           item_show_func=lambda _: f"{speed[0]:,.0f} sự kiện/giây") as bar:
+        def step(count: int, rate: float) -> None:
+            speed[0] = rate
+            bar.update(count)
+        try:
+            engine.catch_up(timed(step))
+        except ProjectionFailed as failure:
+            fail(str(failure))
+    click.echo(f"Đã cập nhật các bảng tổng hợp ({behind:,} sự kiện).")
 
 
 @commune_cli.command("add")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import text
+
 from app import create_app
 from app.credentials import check_password
 from app.service import upgrade
@@ -15,6 +17,26 @@ def test_db_upgrade_is_safe_to_repeat(runner):
     for _ in range(2):
         result = runner.invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
+
+
+def test_db_upgrade_replays_a_projection_a_migration_reset(runner, app):
+    """As a migration that changes a projection's shape does: its rows go
+    and its position returns to 0. The upgrade replays it before any
+    request does, and the rows come back as they were."""
+    svc = app.extensions["ledger"]
+    with svc.read() as conn:
+        before = [a.name for a in queries.accounts(conn, [COMMUNE])]
+    assert before
+    with svc.write() as conn:
+        conn.execute(text("DELETE FROM app_user"))
+        conn.execute(text("UPDATE projection_position SET position = 0, events_applied = 0 "
+                          "WHERE name = 'users'"))
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Đã cập nhật các bảng tổng hợp" in result.output
+    assert all(s.behind == 0 for s in svc.engine.status())
+    with svc.read() as conn:
+        assert [a.name for a in queries.accounts(conn, [COMMUNE])] == before
 
 
 def test_commune_add_registers_once(runner, app):
