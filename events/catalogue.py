@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.domain import LedgerAggregate, stable_id
+from events.domain import CONTROL_CHARACTERS, LedgerAggregate, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
 
 AUTHORITIES = ("xa", "quan_su", "cong_an")
@@ -171,6 +171,8 @@ def _required(value: str, message: str, field: str, longest: int) -> str:
         raise InvalidValue(message, field)
     if len(value) > longest:
         raise InvalidValue(f"Quá dài (tối đa {longest} ký tự).", field)
+    if CONTROL_CHARACTERS.search(value):
+        raise InvalidValue("Có ký tự điều khiển không hợp lệ.", field)
     return value
 
 

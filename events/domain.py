@@ -9,6 +9,7 @@ without registering the old topic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -125,6 +126,20 @@ class Commune(LedgerAggregate):
 
 
 MAX_FULL_NAME = 100
+# Control characters (line breaks and tabs aside): no form sends them, and
+# PostgreSQL cannot store NUL in text, so a projection would stop on one.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def checked_text(value: str, field: str, label: str, longest: int) -> str:
+    """Free text as the ledger records it: at most ``longest`` characters
+    (what the read models hold) and no control characters, whichever way it
+    came (a form, an imported file, the command line)."""
+    if len(value) > longest:
+        raise InvalidValue(f"{label} quá dài (tối đa {longest} ký tự).", field)
+    if CONTROL_CHARACTERS.search(value):
+        raise InvalidValue(f"{label} có ký tự điều khiển không hợp lệ.", field)
+    return value
 
 
 def staff_mentioned(events: Iterable[Any]) -> set[str]:
@@ -454,6 +469,9 @@ class Dossier(LedgerAggregate):
                 channel: str, online_mode: str, received_at: datetime,
                 due_date: date, local_day: date, inter_agency: bool = False, fee: int = 0,
                 source: str = "") -> Dossier:
+        checked_text(code, "code", "Mã hồ sơ", 64)
+        checked_text(procedure_code, "procedure_code", "Mã thủ tục", 64)
+        checked_text(applicant, "applicant", "Tên người nộp", 255)
         _check_receipt(channel, online_mode, due_date, local_day)
         return cls._start(cls.Received, cls.id_for(commune, code), commune, received_at,
                           code=code, procedure_code=procedure_code, applicant=applicant,
@@ -466,6 +484,8 @@ class Dossier(LedgerAggregate):
         self._check_not_before_receipt(at)
         if not to_user.strip() or not step.strip():
             raise InvalidValue("Cần người nhận và tên bước xử lý.", "to_user")
+        checked_text(to_user, "to_user", "Người nhận", 64)
+        checked_text(step, "step", "Tên bước xử lý", 255)
         if checked_day(step_due, "step_due") < at.date():
             raise InvalidValue("Hạn của bước không được trước ngày chuyển.", "step_due")
         self._record(self.HandedOver, at, from_user=self.holder, to_user=to_user.strip(),
@@ -549,6 +569,10 @@ class Dossier(LedgerAggregate):
 
     # -- rules ------------------------------------------------------------
     def _check_correction(self, changes: dict[str, Any]) -> None:
+        if "applicant" in changes:
+            if not str(changes["applicant"]).strip():
+                raise InvalidValue("Cần tên người nộp.", "applicant")
+            checked_text(str(changes["applicant"]), "applicant", "Tên người nộp", 255)
         if "channel" in changes and changes["channel"] not in CHANNELS:
             raise InvalidValue("Kênh tiếp nhận không hợp lệ.", "channel")
         if "online_mode" in changes and changes["online_mode"] not in ONLINE_MODES:
@@ -579,9 +603,7 @@ def _reason(reason: str, required: bool = True) -> str:
     reason = " ".join(reason.split())
     if required and not reason:
         raise InvalidValue("Hãy nêu lý do.", "reason")
-    if len(reason) > MAX_REASON:
-        raise InvalidValue(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).", "reason")
-    return reason
+    return checked_text(reason, "reason", "Lý do", MAX_REASON)
 
 
 def _check_receipt(channel: str, online_mode: str, due_date: date, local_day: date) -> None:

@@ -37,6 +37,8 @@ BAD = [
     ({"online_address": "https://"}, "online_address"),
     ({"online_address": "https://dich vu.gov.vn"}, "online_address"),
     ({"online_address": "http://host:port/x"}, "online_address"),
+    ({"name": "Đăng ký\x00khai sinh"}, "name"),  # PostgreSQL stores no NUL in text
+    ({"field": "Hộ\x7ftịch"}, "field"),
 ]
 
 

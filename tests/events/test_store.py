@@ -58,6 +58,42 @@ def test_bad_receipts_record_nothing(service, overrides, error, field):
     assert service.engine.head() == head
 
 
+@pytest.mark.parametrize("overrides, field", [
+    ({"code": "H-" + "9" * 63}, "code"),
+    ({"applicant": "Trần " * 52}, "applicant"),
+    ({"applicant": "Trần\x00Bình"}, "applicant"),
+    ({"code": "H-\x07"}, "code"),
+])
+def test_text_the_read_models_cannot_hold_is_refused(service, overrides, field):
+    """Whichever way a receipt comes (form, import, command line), a value
+    longer than the dossier table holds, or with control characters, is
+    refused before it is recorded: recorded, it would stop the projection
+    (PostgreSQL enforces column lengths and takes no NUL)."""
+    head = service.engine.head()
+    with pytest.raises(InvalidValue) as raised:
+        receive(service, **overrides)
+    assert raised.value.field == field
+    assert service.engine.head() == head
+    assert all(s.error is None for s in service.engine.status())
+
+
+@pytest.mark.parametrize("command, args, field", [
+    ("hand_over", ("cb\x00", "Thẩm định", date(2023, 1, 20)), "to_user"),
+    ("hand_over", ("cb", "T" * 256, date(2023, 1, 20)), "step"),
+    ("correct_dossier", (1, "Sai tên", {"applicant": "Bình" * 64}), "applicant"),
+    ("correct_dossier", (1, "Sai tên", {"applicant": "Bình\x1b"}), "applicant"),
+    ("request_supplement", ("Thiếu\x00giấy",), "reason"),
+])
+def test_later_steps_refuse_text_the_read_models_cannot_hold(service, command, args, field):
+    receive(service)
+    head = service.engine.head()
+    with acting_as("canbo"), pytest.raises(InvalidValue) as raised:
+        service.record(getattr(service.ledger, command), COMMUNE, "H-1",
+                       vn(2023, 1, 19, 10), *args)
+    assert raised.value.field == field
+    assert service.engine.head() == head
+
+
 def test_a_dossier_code_already_used_is_refused(service):
     receive(service)
     head = service.engine.head()
