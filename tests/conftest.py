@@ -124,7 +124,13 @@ def service(database_url: str) -> Iterator[LedgerService]:
 def _template(path: Path, with_procedures: bool) -> Path:
     """A database with two communes and one user per role, built once per
     run: hashing passwords with argon2 is slow on purpose, so tests copy it."""
-    url = f"sqlite:///{path}"
+    populated_app(f"sqlite:///{path}", with_procedures).extensions["ledger"].close()
+    return path
+
+
+def populated_app(url: str, with_procedures: bool = True):  # type: ignore[no-untyped-def]
+    """The app on a new database at ``url``, with two communes, one user per
+    role and (``with_procedures``) the test procedures in both catalogues."""
     upgrade(url)
     flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
     with flask_app.app_context():
@@ -139,8 +145,7 @@ def _template(path: Path, with_procedures: bool) -> Path:
         for role in ROLES:
             create_user(role, role, COMMUNE, PASSWORD)
         create_user("other-clerk", "clerk", OTHER_COMMUNE, PASSWORD)
-        svc.close()
-    return path
+    return flask_app
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +172,16 @@ def app(template_database: Path, tmp_path: Path):  # type: ignore[no-untyped-def
     flask_app = app_on(template_database, tmp_path)
     yield flask_app
     flask_app.extensions["ledger"].close()
+
+
+@pytest.fixture
+def postgres_app():  # type: ignore[no-untyped-def]
+    """The app as ``app`` has it, on a PostgreSQL schema of its own (built
+    for each test: a schema cannot be copied as a file can)."""
+    for url in _postgres_schema():
+        flask_app = populated_app(url)
+        yield flask_app
+        flask_app.extensions["ledger"].close()
 
 
 @pytest.fixture

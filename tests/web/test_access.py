@@ -21,6 +21,10 @@ ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32}
 @pytest.fixture
 def ledger_app(app):  # type: ignore[no-untyped-def]
     """The app with one dossier in each commune."""
+    return with_dossiers(app)
+
+
+def with_dossiers(app):  # type: ignore[no-untyped-def]
     svc = app.extensions["ledger"]
     with acting_as("canbo"):
         for commune, code in ((COMMUNE, CODE), (OTHER_COMMUNE, OTHER_CODE)):

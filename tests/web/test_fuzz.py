@@ -44,7 +44,6 @@ from events.domain import Dossier, acting_as
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, ZONE, csrf_token, log_in
 from tests.web import test_access
 
-ledger_app = test_access.ledger_app  # the access tests' fixture, shared
 RECEIVED = test_access.CODE
 RESOLVED = RECEIVED.replace("-0001", "-0002")
 # Values for the URL's arguments: a dossier not yet resolved and one resolved
@@ -195,12 +194,15 @@ def user_for(endpoint: str) -> str | None:
     return "canbo" if role == "clerk" else role
 
 
-@pytest.fixture
-def fuzz_app(ledger_app):  # type: ignore[no-untyped-def]
-    """The access tests' app and dossier, plus a second dossier received the
-    same way and resolved."""
-    open_like(ledger_app, RESOLVED, RESOLVED)
-    return ledger_app
+@pytest.fixture(params=["sqlite", "postgres"])
+def fuzz_app(request):  # type: ignore[no-untyped-def]
+    """The access tests' app and dossier, on either backend (PostgreSQL
+    enforces column lengths and refuses bytes SQLite takes), plus a second
+    dossier received the same way and resolved."""
+    app = request.getfixturevalue("app" if request.param == "sqlite" else "postgres_app")
+    test_access.with_dossiers(app)
+    open_like(app, RESOLVED, RESOLVED)
+    return app
 
 
 def receipt(app):  # type: ignore[no-untyped-def]
