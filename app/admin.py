@@ -24,6 +24,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
 PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=256,
                        message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")
+FULL_NAME_RULE = Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")
 
 
 class CreateUserForm(LedgerForm):
@@ -31,8 +32,7 @@ class CreateUserForm(LedgerForm):
         DataRequired("Hãy nhập tên đăng nhập."),
         Regexp(r"^[a-z0-9._-]{2,64}$", message="Chỉ dùng chữ thường không dấu, số, . _ - "
                "(2–64 ký tự).")])
-    full_name = StringField("Họ và tên", validators=[
-        Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")])
+    full_name = StringField("Họ và tên", validators=[FULL_NAME_RULE])
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
     password = PasswordField("Mật khẩu tạm", validators=[
         DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
@@ -40,8 +40,7 @@ class CreateUserForm(LedgerForm):
 
 class FullNameForm(LedgerForm):
     full_name = StringField("Họ và tên", validators=[
-        DataRequired("Hãy nhập họ và tên."),
-        Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")])
+        DataRequired("Hãy nhập họ và tên."), FULL_NAME_RULE])
 
 
 class RoleForm(LedgerForm):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,7 +19,7 @@ from app.service import upgrade
 from events.domain import acting_as
 from events.errors import DomainError
 from projections import queries
-from projections.engine import ProjectionFailed, timed
+from projections.engine import Progress, ProjectionFailed, timed
 
 SYSTEM_ACTOR = "system"
 
@@ -66,14 +68,9 @@ def db_upgrade() -> None:
     behind = sum(s.behind for s in engine.status())
     if not behind:
         return
-    speed = [0.0]
-    with click.progressbar(length=behind, label="Cập nhật bảng tổng hợp", show_pos=True,
-                           item_show_func=lambda _: f"{speed[0]:,.0f} sự kiện/giây") as bar:
-        def step(count: int, rate: float) -> None:
-            speed[0] = rate
-            bar.update(count)
+    with progress_bar(behind, "Cập nhật bảng tổng hợp") as step:
         try:
-            engine.catch_up(timed(step))
+            engine.catch_up(step)
         except ProjectionFailed as failure:
             fail(str(failure))
     click.echo(f"Đã cập nhật các bảng tổng hợp ({behind:,} sự kiện).")
@@ -140,16 +137,24 @@ def projections_rebuild(name: str | None) -> None:
         _rebuild(each, engine.head())
 
 
-def _rebuild(name: str, head: int) -> None:
-    engine, speed = service().engine, [0.0]
-    started = time.perf_counter()
-    with click.progressbar(length=head, label=f"{name:<10}", show_pos=True,
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[Progress]:
+    """A bar over ``length`` events with the speed beside it; yields the
+    engine's progress callback."""
+    speed = [0.0]
+    with click.progressbar(length=length, label=label, show_pos=True,
                            item_show_func=lambda _: f"{speed[0]:,.0f} sự kiện/giây") as bar:
         def step(count: int, rate: float) -> None:
             speed[0] = rate
             bar.update(count)
+        yield timed(step)
+
+
+def _rebuild(name: str, head: int) -> None:
+    started = time.perf_counter()
+    with progress_bar(head, f"{name:<10}") as step:
         try:
-            engine.rebuild(name, timed(step))
+            service().engine.rebuild(name, step)
         except ProjectionFailed as failure:
             fail(str(failure))
     seconds = time.perf_counter() - started

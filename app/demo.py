@@ -30,7 +30,6 @@ PROCEDURES = (("DEMO.01", "Đăng ký khai sinh", "Hộ tịch", "xa", 3, 0),
               ("DEMO.04", "Xác nhận tình trạng hôn nhân", "Hộ tịch", "xa", 3, 0),
               ("DEMO.05", "Đăng ký nghĩa vụ quân sự lần đầu", "Nghĩa vụ quân sự", "quan_su",
                7, 0))
-USERS_NAMES = {name: full_name for name, _, full_name in USERS}
 ONLINE = "https://dichvucong.example/thu-tuc/"
 SURNAMES = ("Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Hoàng", "Bùi", "Đặng")
 GIVEN = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy")
@@ -64,7 +63,8 @@ def saved_logins(instance: str) -> str:
     return path.read_text() if path.exists() else "Sổ cái đã có dữ liệu."
 
 
-def _create_users(service: LedgerService, rng: random.Random) -> list[tuple[str, str, str]]:
+def _create_users(service: LedgerService,
+                  rng: random.Random) -> list[tuple[str, str, str, str]]:
     logins = []
     for name, role, full_name in USERS:
         password = secrets.token_urlsafe(9)
@@ -72,7 +72,7 @@ def _create_users(service: LedgerService, rng: random.Random) -> list[tuple[str,
             service.ledger.register_user(name, role, COMMUNE[0], full_name)
         with service.write() as conn:
             set_password(conn, name, password, must_change=False)
-        logins.append((name, role, password))
+        logins.append((name, role, full_name, password))
     return logins
 
 
@@ -110,8 +110,8 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
 
 
-def _logins_text(logins: list[tuple[str, str, str]]) -> str:
+def _logins_text(logins: list[tuple[str, str, str, str]]) -> str:
     lines = ["Tài khoản dùng thử (đơn vị " + COMMUNE[0] + "):"]
-    lines += [f"  {name:<10} {role:<10} mật khẩu: {password}   ({USERS_NAMES[name]})"
-              for name, role, password in logins]
+    lines += [f"  {name:<10} {role:<10} mật khẩu: {password}   ({full_name})"
+              for name, role, full_name, password in logins]
     return "\n".join(lines) + "\n"

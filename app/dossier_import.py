@@ -69,7 +69,16 @@ from app.catalogue_cli import BadRow, ImportInterrupted, _records, import_cli
 from app.cli import SYSTEM_ACTOR, fail, resolve_commune
 from app.formatting import number
 from app.service import LedgerService
-from events.domain import CHANNELS, ONLINE_MODES, REFUSED, STOPPED, WITHDRAWN, Dossier, acting_as
+from events.domain import (
+    CHANNELS,
+    CONTROL_CHARACTERS,
+    ONLINE_MODES,
+    REFUSED,
+    STOPPED,
+    WITHDRAWN,
+    Dossier,
+    acting_as,
+)
 from events.errors import DomainError
 from projections import queries
 
@@ -87,8 +96,6 @@ STOP_REASON = "Dừng giải quyết (theo tệp nhập)"
 TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 CODE_TEXT = re.compile(r"\S+")
-# Control characters (NUL above all) would stop a projection on PostgreSQL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ENDING_NAMES = {"": "đang giải quyết", REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút",
                 STOPPED: "dừng giải quyết", "ket_qua": "đã có kết quả"}
 
@@ -316,7 +323,7 @@ def _row(checked: Checked, line: int, record: Sequence[str], index: dict[str, in
 
     def cell(column: str) -> str:
         text = record[index[column]].strip()
-        if CONTROL.search(text):
+        if CONTROL_CHARACTERS.search(text):
             raise BadRow("có ký tự điều khiển không hợp lệ.", column)
         return text
 

@@ -6,10 +6,11 @@ Vietnamese message rather than to English."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf import FlaskForm
+
+from events.domain import CONTROL_CHARACTERS
 
 MESSAGES = {
     "This field is required.": "Trường này là bắt buộc.",
@@ -40,9 +41,6 @@ def _is_english(string: str) -> bool:
     return string.isascii() and any(c.isalpha() for c in string)
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 class LedgerForm(FlaskForm):
     """Also refuses control characters in any text: they mean nothing in a
     record, and PostgreSQL cannot store a NUL at all."""
@@ -54,7 +52,7 @@ class LedgerForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if isinstance(field.data, str) and CONTROL.search(field.data):
+            if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
                 field.errors = [*field.errors, "Không được chứa ký tự điều khiển."]
                 valid = False
         return valid
@@ -62,4 +60,4 @@ class LedgerForm(FlaskForm):
 
 def without_controls(text: str) -> str:
     """Query-string text (searches) with control characters dropped."""
-    return CONTROL.sub("", text)
+    return CONTROL_CHARACTERS.sub("", text)

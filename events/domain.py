@@ -247,7 +247,7 @@ class User(LedgerAggregate):
         if not full_name or len(full_name) > MAX_FULL_NAME or not full_name.isprintable():
             raise InvalidValue(f"Họ và tên cần từ 1 đến {MAX_FULL_NAME} ký tự, "
                                "không có ký tự điều khiển.", "full_name")
-        if full_name == getattr(self, "full_name", ""):
+        if full_name == self.full_name:
             raise InvalidTransition(f"Họ và tên của {self.name} đã là {full_name}.",
                                     "full_name")
         self._record(self.FullNameSet, full_name=full_name)
