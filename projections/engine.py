@@ -12,9 +12,11 @@ stops at that event until the cause is fixed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -29,6 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel
 
+from events.log import EventDecoder, LogRow, page_statement, uuid_ids
 from projections.db import IMMEDIATE
 
 log = logging.getLogger(__name__)
@@ -216,6 +219,9 @@ class Engine:
         # queries per event; catching up keeps pages short so writers wait less.
         self.rebuild_page_size = max(rebuild_page_size, page_size)
         self.projections = {p.name: p for p in projections}
+        self.page_statement = page_statement(ledger.recorder,
+                                             db.dialect.identifier_preparer.quote)
+        self.decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
         self._positions_ready = False
 
     # -- reading state ------------------------------------------------------
@@ -265,10 +271,11 @@ class Engine:
     def _run(self, projection: Projection, progress: Progress | None,
              page_size: int | None = None) -> int:
         total = 0
-        while count := self._page(projection, page_size or self.page_size):
-            total += count
-            if progress:
-                progress(count)
+        with _no_cycle_collection():
+            while count := self._page(projection, page_size or self.page_size):
+                total += count
+                if progress:
+                    progress(count)
         return total
 
     def _page(self, projection: Projection, page_size: int) -> int:
@@ -282,31 +289,43 @@ class Engine:
     def _try_page(self, projection: Projection, page_size: int) -> int:
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             position = self._lock(conn, projection.name)
-            notifications = self.ledger.recorder.select_notifications(position + 1, page_size)
-            if not notifications:
+            page = self.read_page(conn, position + 1, page_size)
+            if not page:
                 return 0
-            applied = self._apply(conn, projection, notifications)
+            applied = self._apply(conn, projection, page)
             conn.execute(update(POSITIONS).where(POSITIONS.c.name == projection.name).values(
-                position=notifications[-1].id, error=None, updated_at=_now(),
+                position=page[-1][0], error=None, updated_at=_now(),
                 events_applied=POSITIONS.c.events_applied + applied))
-        return len(notifications)
+        return len(page)
 
-    def _apply(self, conn: Connection, projection: Projection,
-               notifications: Sequence[Any]) -> int:
-        """Apply one page; a failure names the event it stopped at."""
-        to_event, rows, applied = self.ledger.mapper.to_domain_event, Rows(projection.table), 0
-        current = notifications[0].id
+    def read_page(self, conn: Connection, start: int, limit: int) -> list[LogRow]:
+        """Up to ``limit`` stored events from notification id ``start`` on, as
+        plain rows. A page is read in the transaction that will write its rows
+        and position: on SQLite that one holds the write lock, so no event can
+        be appended in between."""
+        cursor = conn.connection.cursor()
         try:
-            handled = [n for n in notifications if n.topic in projection.handlers]
-            events = [to_event(n) for n in handled]
-            rows.load(conn, {str(e.originator_id) for n, e in zip(handled, events, strict=True)
-                             if n.topic not in projection.creating})
-            handlers = projection.handlers
-            for notification, event in zip(handled, events, strict=True):
-                current = notification.id
-                handlers[notification.topic](projection, rows, event)
+            cursor.execute(self.page_statement, (start, limit))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def _apply(self, conn: Connection, projection: Projection, page: Sequence[LogRow]) -> int:
+        """Apply one page; a failure names the event it stopped at."""
+        decode, rows, applied = self.decoder.decode, Rows(projection.table), 0
+        handlers = projection.handlers
+        current = page[0][0]
+        try:
+            handled = [row for row in page if row[3] in handlers]
+            events = [decode(row[1], row[2], row[3], row[4]) for row in handled]
+            creating = projection.creating
+            rows.load(conn, {str(e.originator_id) for row, e in zip(handled, events, strict=True)
+                             if row[3] not in creating})
+            for row, event in zip(handled, events, strict=True):
+                current = row[0]
+                handlers[row[3]](projection, rows, event)
                 applied += 1
-            current = notifications[0].id
+            current = page[0][0]
             rows.flush(conn)
         except Exception as cause:
             raise _PageFailed(current, cause) from cause
@@ -331,6 +350,22 @@ class Engine:
             conn.execute(insert(POSITIONS).on_conflict_do_nothing(),
                          [{"name": n, "position": 0} for n in self.projections])
         self._positions_ready = True
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while pages are applied. A page makes
+    hundreds of thousands of short-lived objects, none of them in cycles
+    (reference counting frees them); the collector would still scan them
+    every few hundred allocations, which cost about a sixth of a rebuild's
+    time. It runs again, with whatever it finds, once the run ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _now() -> datetime:

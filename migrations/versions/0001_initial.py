@@ -59,8 +59,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_dossier_commune_code', 'dossier', ['commune', 'code'], unique=True)
-    op.create_index('ix_dossier_commune_received', 'dossier', ['commune', 'received_on'], unique=False)
-    op.create_index('ix_dossier_commune_resolved', 'dossier', ['commune', 'resolved_on'], unique=False)
+    op.create_index('ix_dossier_commune_received', 'dossier', ['commune', 'received_on'],
+                    unique=False)
+    op.create_index('ix_dossier_commune_resolved', 'dossier', ['commune', 'resolved_on'],
+                    unique=False)
     op.create_table('projection_position',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('position', sa.BigInteger(), nullable=False),
