@@ -12,6 +12,7 @@ from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, sqlite_pragmas
 # Execution option: a transaction that will write takes SQLite's write lock at
 # BEGIN, so the position it reads cannot change before it commits.
 IMMEDIATE = {"ledger_immediate": True}
+READ_MODEL_CACHE_KIB = 16 * 1024
 
 
 def make_engine(url: DatabaseURL, **kwargs: Any) -> Engine:
@@ -30,6 +31,12 @@ def _sqlite_engine(url: DatabaseURL, **kwargs: Any) -> Engine:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         sqlite_pragmas(dbapi_connection)
+        # Up to 16 MB of pages per connection, against SQLite's 2 MB: a page
+        # of rebuilt rows lands all over the tables' indexes, and with the
+        # smaller cache those index pages are read back again and again
+        # (a rebuild is about a tenth faster with it). Pages are taken only
+        # as they are used.
+        dbapi_connection.execute(f"PRAGMA cache_size=-{READ_MODEL_CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:

@@ -167,11 +167,30 @@ class _Writer:
         self.quote = dialect.identifier_preparer.quote
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
+        """New rows mostly start with many columns empty (no resolution
+        yet, no fee paid): those go into the statement as constants rather
+        than as a parameter per row, which the database binds at a cost."""
         names = [c.name for c in self.table.columns]
+        first = rows[0]
+        blank = [n for n in names if first[n] is None or first[n] is False
+                 or (first[n] == 0 and first[n].__class__ is int)]
+        if len(blank) < 2:
+            self._insert(rows, names, {})
+            return
+        pick = itemgetter(*blank)
+        blanks = pick(first)
+        alike = [row for row in rows if pick(row) == blanks]
+        if len(alike) < len(rows):
+            self._insert([row for row in rows if pick(row) != blanks], names, {})
+        self._insert(alike, names, dict(zip(blank, map(_literal, blanks), strict=True)))
+
+    def _insert(self, rows: list[dict[str, Any]], names: list[str],
+                constants: dict[str, str]) -> None:
+        bound = [n for n in names if n not in constants]
+        values = ", ".join(constants.get(n, self.mark) for n in names)
         sql = (f"INSERT INTO {self.quote(self.table.name)} "
-               f"({', '.join(map(self.quote, names))}) "
-               f"VALUES ({', '.join([self.mark] * len(names))})")
-        self.conn.exec_driver_sql(sql, self._values(rows, names))
+               f"({', '.join(map(self.quote, names))}) VALUES ({values})")
+        self.conn.exec_driver_sql(sql, self._values(rows, bound))
 
     def update(self, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
         sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
@@ -193,6 +212,11 @@ class _Writer:
                     cells[i] = convert(cells[i])
             values.append(tuple(cells))
         return values
+
+
+def _literal(value: None | bool | int) -> str:
+    """SQL for an empty start value; False before 0, which it equals."""
+    return "NULL" if value is None else "FALSE" if value is False else "0"
 
 
 @dataclass(frozen=True)
@@ -318,9 +342,15 @@ class Engine:
         try:
             handled = [row for row in page if row[3] in handlers]
             events = [decode(row[1], row[2], row[3], row[4]) for row in handled]
-            creating = projection.creating
-            rows.load(conn, {str(e.originator_id) for row, e in zip(handled, events, strict=True)
-                             if row[3] not in creating})
+            # Rows this page creates need no lookup: they cannot be stored yet.
+            creating, created, wanted = projection.creating, set(), set()
+            for row, event in zip(handled, events, strict=True):
+                key = str(event.originator_id)
+                if row[3] in creating:
+                    created.add(key)
+                elif key not in created:
+                    wanted.add(key)
+            rows.load(conn, wanted)
             for row, event in zip(handled, events, strict=True):
                 current = row[0]
                 handlers[row[3]](projection, rows, event)
