@@ -18,14 +18,27 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.domain import CanInitAggregate
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Boolean, Connection, Table, Text, delete, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Dialect,
+    Table,
+    Text,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy import Engine as Database
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -161,9 +174,7 @@ class _Writer:
         self.conn, self.table = conn, table
         dialect = conn.dialect
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        # Booleans need no conversion: both drivers take Python's bool as is.
-        self.convert = {c.name: None if isinstance(c.type, Boolean)
-                        else c.type.bind_processor(dialect) for c in table.columns}
+        self.convert = {c.name: _conversion(c, dialect) for c in table.columns}
         self.quote = dialect.identifier_preparer.quote
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
@@ -212,6 +223,24 @@ class _Writer:
                     cells[i] = convert(cells[i])
             values.append(tuple(cells))
         return values
+
+
+def _conversion(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How a column's Python value is handed to the driver, if not as is."""
+    if isinstance(column.type, Boolean):
+        return None  # both drivers take Python's bool
+    if dialect.name == "sqlite" and isinstance(column.type, DateTime):
+        return _sqlite_datetime
+    if dialect.name == "sqlite" and isinstance(column.type, Date):
+        return date.isoformat
+    return column.type.bind_processor(dialect)
+
+
+def _sqlite_datetime(moment: datetime) -> str:
+    """ISO 8601 with a space and the offset: the text the SQLite driver's
+    own adapter gave, which Python 3.12 deprecates, so rows stored before
+    and after read and compare alike."""
+    return moment.isoformat(" ")
 
 
 def _literal(value: None | bool | int) -> str:
