@@ -70,7 +70,7 @@ def db_upgrade() -> None:
         return
     with progress_bar(behind, "Cập nhật bảng tổng hợp") as step:
         try:
-            engine.catch_up(step)
+            engine.catch_up(step, long_pages=True)
         except ProjectionFailed as failure:
             fail(str(failure))
     click.echo(f"Đã cập nhật các bảng tổng hợp ({behind:,} sự kiện).")

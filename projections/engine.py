@@ -298,15 +298,18 @@ class Engine:
         return ".".join(str(r.position) for r in rows if r.name in self.projections)
 
     # -- moving forward -------------------------------------------------------
-    def catch_up(self, progress: Progress | None = None) -> int:
+    def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False) -> int:
         """Bring every projection up to the head of the log. Raises
-        ``ProjectionFailed`` for the first that fails, after trying all."""
+        ``ProjectionFailed`` for the first that fails, after trying all.
+        ``long_pages``: a replay run by hand (after a migration) takes the
+        rebuild's pages, as no request waits behind it."""
         failures, applied = [], 0
+        page_size = self.rebuild_page_size if long_pages else self.page_size
         for status in self.status():
             if not status.behind:
                 continue
             try:
-                applied += self._run(self.projections[status.name], progress)
+                applied += self._run(self.projections[status.name], progress, page_size)
             except ProjectionFailed as failure:
                 failures.append(failure)
         if failures:
