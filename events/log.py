@@ -56,16 +56,18 @@ LogRow = tuple[int, Any, int, str, bytes]
 
 
 def page_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
-    """The SELECT that reads up to a limit of events from a notification id
-    on, in order, as the recorder's own ``select_notifications`` does."""
+    """The SELECT that reads, in order, up to a limit of events with
+    notification ids from a start to a stop, as the recorder's own
+    ``select_notifications`` does."""
     columns = "originator_id, originator_version, topic, state"
     if isinstance(recorder, PostgresApplicationRecorder):
         table = f"{quote(recorder.datastore.schema)}.{quote(recorder.events_table_name)}"
         return (f"SELECT notification_id, {columns} FROM {table} "
-                "WHERE notification_id >= %s ORDER BY notification_id LIMIT %s")
+                "WHERE notification_id >= %s AND notification_id <= %s "
+                "ORDER BY notification_id LIMIT %s")
     if isinstance(recorder, SQLiteApplicationRecorder):
         return (f"SELECT rowid, {columns} FROM {quote(recorder.events_table_name)} "
-                "WHERE rowid >= ? ORDER BY rowid LIMIT ?")
+                "WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ?")
     raise TypeError(f"no page statement for {type(recorder).__name__}")
 
 

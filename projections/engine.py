@@ -5,9 +5,12 @@ engine reads the log from the projection's saved position one page at a
 time, applies the page's events to the rows the page touches, and writes
 those rows *and* the new position in one transaction. A crash or a rerun
 therefore never counts an event twice nor skips one; two processes catching
-up at once serialise on the position row. A handler that fails rolls its
-page back, is recorded against the projection and raised: the projection
-stops at that event until the cause is fixed.
+up at once serialise on the position rows. Projections that stand at the
+same position share each page: it is read and decoded once, and all their
+rows and positions are committed together (after a command, one write
+transaction brings every projection up to date). A handler that fails rolls
+its page back, is recorded against its projection and raised: that
+projection stops at that event until the cause is fixed, the others go on.
 """
 
 from __future__ import annotations
@@ -72,8 +75,8 @@ class ProjectionFailed(RuntimeError):
 
 
 class _PageFailed(Exception):
-    def __init__(self, position: int, cause: BaseException) -> None:
-        self.position, self.cause = position, cause
+    def __init__(self, name: str, position: int, cause: BaseException) -> None:
+        self.name, self.position, self.cause = name, position, cause
 
 
 class MissingRow(LookupError):
@@ -263,6 +266,9 @@ class Status:
 
 Progress = Callable[[int], None]
 
+# Beyond any notification id: the upper bound of a page read to the end.
+_LAST_ID = 2**62
+
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
@@ -300,102 +306,143 @@ class Engine:
     # -- moving forward -------------------------------------------------------
     def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False) -> int:
         """Bring every projection up to the head of the log. Raises
-        ``ProjectionFailed`` for the first that fails, after trying all.
-        ``long_pages``: a replay run by hand (after a migration) takes the
-        rebuild's pages, as no request waits behind it."""
-        failures, applied = [], 0
+        ``ProjectionFailed`` for the first that fails, after the others are
+        up to date. ``long_pages``: a replay run by hand (after a migration)
+        takes the rebuild's pages, as no request waits behind it."""
+        behind = [s.name for s in self.status() if s.behind]
         page_size = self.rebuild_page_size if long_pages else self.page_size
-        for status in self.status():
-            if not status.behind:
-                continue
-            try:
-                applied += self._run(self.projections[status.name], progress, page_size)
-            except ProjectionFailed as failure:
-                failures.append(failure)
-        if failures:
-            raise failures[0]
-        return applied
+        return self._advance(behind, page_size, progress) if behind else 0
 
     def rebuild(self, name: str, progress: Progress | None = None) -> int:
         projection = self.projections[name]
+        self._ensure_positions()
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             conn.execute(delete(projection.table))
             conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
                          .values(position=0, events_applied=0, error=None, updated_at=_now()))
-        return self._run(projection, progress, self.rebuild_page_size)
+        return self._advance([name], self.rebuild_page_size, progress)
 
-    def _run(self, projection: Projection, progress: Progress | None,
-             page_size: int | None = None) -> int:
-        total = 0
+    def _advance(self, names: Sequence[str], page_size: int,
+                 progress: Progress | None) -> int:
+        """Move these projections to the head of the log together. Each page
+        is read and decoded once, applied by every projection standing at its
+        start, and their rows and positions are committed in one transaction.
+        A projection whose handler fails takes the page down with it: it is
+        marked failed and left where it was, and the others go on without
+        it. Returns the events applied, counted once per projection."""
+        pending, failures, applied = sorted(names), [], 0
         with _no_cycle_collection():
-            while count := self._page(projection, page_size or self.page_size):
-                total += count
-                if progress:
-                    progress(count)
-        return total
+            while pending:
+                try:
+                    moved, at_head = self._try_page(pending, page_size)
+                except _PageFailed as failed:
+                    failure = ProjectionFailed(failed.name, failed.position, failed.cause)
+                    failure.__cause__ = failed.cause
+                    self._record_failure(failed.name, failure, failed.cause)
+                    failures.append(failure)
+                    pending.remove(failed.name)
+                    continue
+                applied += moved
+                if progress and moved:
+                    progress(moved)
+                if at_head:
+                    break
+        if failures:
+            raise failures[0]
+        return applied
 
-    def _page(self, projection: Projection, page_size: int) -> int:
-        try:
-            return self._try_page(projection, page_size)
-        except _PageFailed as failed:
-            failure = ProjectionFailed(projection.name, failed.position, failed.cause)
-            self._record_failure(projection.name, failure, failed.cause)
-            raise failure from failed.cause
-
-    def _try_page(self, projection: Projection, page_size: int) -> int:
+    def _try_page(self, names: Sequence[str], page_size: int) -> tuple[int, bool]:
+        """One page for the projections furthest behind. A page stops where
+        the next projection stands, so that the two then move as one. Returns
+        the events moved over (once per projection) and whether all of
+        ``names`` are now at the head of the log as it stood."""
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
-            position = self._lock(conn, projection.name)
-            page = self.read_page(conn, position + 1, page_size)
-            if not page:
-                return 0
-            applied = self._apply(conn, projection, page)
-            conn.execute(update(POSITIONS).where(POSITIONS.c.name == projection.name).values(
-                position=page[-1][0], error=None, updated_at=_now(),
-                events_applied=POSITIONS.c.events_applied + applied))
-        return len(page)
+            positions = self._lock(conn, names)
+            start = min(positions.values())
+            ahead = min((p for p in positions.values() if p > start), default=None)
+            page = self.read_page(conn, start + 1, page_size, stop=ahead)
+            if len(page) < page_size:
+                # Everything up to ``ahead`` (or the head) has been read: the
+                # group can stand where the next one stands, even past a gap.
+                end = ahead if ahead is not None else (page[-1][0] if page else start)
+            else:
+                end = page[-1][0]
+            if end == start:
+                return 0, True
+            group = [self.projections[n] for n in names if positions[n] == start]
+            events = self._decode(page, group)
+            for projection in group:
+                applied = self._apply(conn, projection, page, events) if page else 0
+                conn.execute(update(POSITIONS).where(POSITIONS.c.name == projection.name)
+                             .values(position=end, error=None, updated_at=_now(),
+                                     events_applied=POSITIONS.c.events_applied + applied))
+        at_head = ahead is None and len(page) < page_size
+        return len(page) * len(group), at_head
 
-    def read_page(self, conn: Connection, start: int, limit: int) -> list[LogRow]:
-        """Up to ``limit`` stored events from notification id ``start`` on, as
-        plain rows. A page is read in the transaction that will write its rows
-        and position: on SQLite that one holds the write lock, so no event can
-        be appended in between."""
+    def read_page(self, conn: Connection, start: int, limit: int,
+                  stop: int | None = None) -> list[LogRow]:
+        """Up to ``limit`` stored events with notification ids from ``start``
+        to ``stop`` (or the end), as plain rows. A page is read in the
+        transaction that will write its rows and position: on SQLite that one
+        holds the write lock, so no event can be appended in between."""
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(self.page_statement, (start, limit))
+            cursor.execute(self.page_statement, (start, _LAST_ID if stop is None else stop,
+                                                 limit))
             return cursor.fetchall()
         finally:
             cursor.close()
 
-    def _apply(self, conn: Connection, projection: Projection, page: Sequence[LogRow]) -> int:
-        """Apply one page; a failure names the event it stopped at."""
-        decode, rows, applied = self.decoder.decode, Rows(projection.table), 0
-        handlers = projection.handlers
+    def _decode(self, page: Sequence[LogRow], group: Sequence[Projection]) -> list[Any]:
+        """The page's events that any of the group handles, each decoded once
+        (None in the place of the others)."""
+        wanted = {topic for projection in group for topic in projection.handlers}
+        decode, decoded = self.decoder.decode, []
+        try:
+            for row in page:
+                decoded.append(decode(row[1], row[2], row[3], row[4])
+                               if row[3] in wanted else None)
+        except Exception as cause:
+            failing = next(p for p in group if page[len(decoded)][3] in p.handlers)
+            raise _PageFailed(failing.name, page[len(decoded)][0], cause) from cause
+        return decoded
+
+    def _apply(self, conn: Connection, projection: Projection, page: Sequence[LogRow],
+               events: Sequence[Any]) -> int:
+        """Apply one page to one projection; a failure names the event it
+        stopped at."""
+        rows, applied, handlers = Rows(projection.table), 0, projection.handlers
         current = page[0][0]
         try:
-            handled = [row for row in page if row[3] in handlers]
-            events = [decode(row[1], row[2], row[3], row[4]) for row in handled]
+            handled = [(row, event) for row, event in zip(page, events, strict=True)
+                       if row[3] in handlers]
             # Rows this page creates need no lookup: they cannot be stored yet.
             creating, created, wanted = projection.creating, set(), set()
-            for row, event in zip(handled, events, strict=True):
+            for row, event in handled:
                 key = str(event.originator_id)
                 if row[3] in creating:
                     created.add(key)
                 elif key not in created:
                     wanted.add(key)
             rows.load(conn, wanted)
-            for row, event in zip(handled, events, strict=True):
+            for row, event in handled:
                 current = row[0]
                 handlers[row[3]](projection, rows, event)
                 applied += 1
             current = page[0][0]
             rows.flush(conn)
         except Exception as cause:
-            raise _PageFailed(current, cause) from cause
+            raise _PageFailed(projection.name, current, cause) from cause
         return applied
 
-    def _lock(self, conn: Connection, name: str) -> int:
-        query = select(POSITIONS.c.position).where(POSITIONS.c.name == name).with_for_update()
-        return conn.execute(query).scalar_one()
+    def _lock(self, conn: Connection, names: Sequence[str]) -> dict[str, int]:
+        """The positions of these projections, locked until the transaction
+        ends; always in the order of their names, so two workers never hold
+        one each while waiting for the other's."""
+        query = (select(POSITIONS.c.name, POSITIONS.c.position)
+                 .where(POSITIONS.c.name.in_(names)).order_by(POSITIONS.c.name)
+                 .with_for_update())
+        return {name: position for name, position in conn.execute(query)}
 
     def _record_failure(self, name: str, failure: ProjectionFailed,
                         cause: BaseException) -> None:
