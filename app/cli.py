@@ -133,8 +133,7 @@ def projections_rebuild(name: str | None) -> None:
     names = [name] if name else list(engine.projections)
     if name and name not in engine.projections:
         fail(f"Không có projection tên {name} (có: {', '.join(engine.projections)}).")
-    for each in names:
-        _rebuild(each, engine.head())
+    _rebuild(names, engine.head())
 
 
 @contextmanager
@@ -150,15 +149,18 @@ def progress_bar(length: int, label: str) -> Iterator[Progress]:
         yield timed(step)
 
 
-def _rebuild(name: str, head: int) -> None:
+def _rebuild(names: list[str], head: int) -> None:
+    """One pass over the log for all ``names``. The engine counts each
+    event once per projection it moves; the bar, once."""
     started = time.perf_counter()
-    with progress_bar(head, f"{name:<10}") as step:
+    label = names[0] if len(names) == 1 else f"{len(names)} projection"
+    with progress_bar(head, f"{label:<12}") as step:
         try:
-            service().engine.rebuild(name, step)
+            service().engine.rebuild(*names, progress=lambda n: step(n // len(names)))
         except ProjectionFailed as failure:
             fail(str(failure))
     seconds = time.perf_counter() - started
-    click.echo(f"{name}: dựng lại từ {head} sự kiện trong {seconds:.1f} giây "
+    click.echo(f"{', '.join(names)}: dựng lại từ {head} sự kiện trong {seconds:.1f} giây "
                f"({head / max(seconds, 1e-9):,.0f} sự kiện/giây).")
 
 

@@ -313,14 +313,17 @@ class Engine:
         page_size = self.rebuild_page_size if long_pages else self.page_size
         return self._advance(behind, page_size, progress) if behind else 0
 
-    def rebuild(self, name: str, progress: Progress | None = None) -> int:
-        projection = self.projections[name]
+    def rebuild(self, *names: str, progress: Progress | None = None) -> int:
+        """Empty these projections' tables and replay the whole log into
+        them, in one pass for all."""
+        tables = [self.projections[name].table for name in names]
         self._ensure_positions()
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
-            conn.execute(delete(projection.table))
-            conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
+            for table in tables:
+                conn.execute(delete(table))
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name.in_(names))
                          .values(position=0, events_applied=0, error=None, updated_at=_now()))
-        return self._advance([name], self.rebuild_page_size, progress)
+        return self._advance(names, self.rebuild_page_size, progress)
 
     def _advance(self, names: Sequence[str], page_size: int,
                  progress: Progress | None) -> int:
