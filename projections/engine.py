@@ -266,9 +266,6 @@ class Status:
 
 Progress = Callable[[int], None]
 
-# Beyond any notification id: the upper bound of a page read to the end.
-_LAST_ID = 2**62
-
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
@@ -278,8 +275,9 @@ class Engine:
         # queries per event; catching up keeps pages short so writers wait less.
         self.rebuild_page_size = max(rebuild_page_size, page_size)
         self.projections = {p.name: p for p in projections}
-        self.page_statement = page_statement(ledger.recorder,
-                                             db.dialect.identifier_preparer.quote)
+        quote = db.dialect.identifier_preparer.quote
+        self.page_statement = page_statement(ledger.recorder, quote)
+        self.bounded_page_statement = page_statement(ledger.recorder, quote, stop=True)
         self.decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
         self._positions_ready = False
 
@@ -390,8 +388,10 @@ class Engine:
         holds the write lock, so no event can be appended in between."""
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(self.page_statement, (start, _LAST_ID if stop is None else stop,
-                                                 limit))
+            if stop is None:
+                cursor.execute(self.page_statement, (start, limit))
+            else:
+                cursor.execute(self.bounded_page_statement, (start, stop, limit))
             return cursor.fetchall()
         finally:
             cursor.close()
