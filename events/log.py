@@ -55,6 +55,13 @@ class _NotExact(Exception):
 LogRow = tuple[int, Any, int, str, bytes]
 
 
+def head_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
+    """The SELECT of the last notification id (NULL while the log is empty),
+    as the recorder's own ``max_notification_id`` does."""
+    table, key, _ = _table_key_mark(recorder, quote)
+    return f"SELECT max({key}) FROM {table}"
+
+
 def page_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
                    stop: bool = False) -> str:
     """The SELECT that reads, in order, up to a limit of events with
@@ -63,16 +70,22 @@ def page_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
     not needed: on PostgreSQL, while a table's statistics still say "empty"
     (just after a large import), a query with both bounds gets a slower plan
     (a whole page read took five times as long)."""
-    if isinstance(recorder, PostgresApplicationRecorder):
-        table = f"{quote(recorder.datastore.schema)}.{quote(recorder.events_table_name)}"
-        key, mark = "notification_id", "%s"
-    elif isinstance(recorder, SQLiteApplicationRecorder):
-        table, key, mark = quote(recorder.events_table_name), "rowid", "?"
-    else:
-        raise TypeError(f"no page statement for {type(recorder).__name__}")
+    table, key, mark = _table_key_mark(recorder, quote)
     upto = f" AND {key} <= {mark}" if stop else ""
     return (f"SELECT {key}, originator_id, originator_version, topic, state FROM {table} "
             f"WHERE {key} >= {mark}{upto} ORDER BY {key} LIMIT {mark}")
+
+
+def _table_key_mark(recorder: ApplicationRecorder,
+                    quote: Callable[[str], str]) -> tuple[str, str, str]:
+    """The events table, its notification id column and the driver's
+    parameter mark."""
+    if isinstance(recorder, PostgresApplicationRecorder):
+        table = f"{quote(recorder.datastore.schema)}.{quote(recorder.events_table_name)}"
+        return table, "notification_id", "%s"
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        return quote(recorder.events_table_name), "rowid", "?"
+    raise TypeError(f"no statements for {type(recorder).__name__}")
 
 
 def uuid_ids(recorder: ApplicationRecorder) -> bool:

@@ -38,7 +38,9 @@ from sqlalchemy import (
     Dialect,
     Table,
     Text,
+    bindparam,
     delete,
+    literal_column,
     select,
     update,
 )
@@ -47,7 +49,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel
 
-from events.log import EventDecoder, LogRow, page_statement, uuid_ids
+from events.log import EventDecoder, LogRow, head_statement, page_statement, uuid_ids
 from projections.db import IMMEDIATE
 
 log = logging.getLogger(__name__)
@@ -277,21 +279,25 @@ class Engine:
         self.projections = {p.name: p for p in projections}
         quote = db.dialect.identifier_preparer.quote
         self.page_statement = page_statement(ledger.recorder, quote)
+        self.head_statement = head_statement(ledger.recorder, quote)
         self.bounded_page_statement = page_statement(ledger.recorder, quote, stop=True)
         self.decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
         self._positions_ready = False
 
     # -- reading state ------------------------------------------------------
     def head(self) -> int:
-        return self.ledger.recorder.max_notification_id() or 0
+        with self.db.connect() as conn:
+            return conn.exec_driver_sql(self.head_statement).scalar() or 0
 
     def status(self) -> list[Status]:
+        """Every projection's position beside the head of the log, read in
+        one statement (it runs before every catch-up)."""
         self._ensure_positions()
-        head = self.head()
+        head = literal_column(f"({self.head_statement})").label("head")
         with self.db.connect() as conn:
-            rows = {r.name: r for r in conn.execute(select(POSITIONS))}
-        return [Status(n, rows[n].position, head, rows[n].events_applied, rows[n].error)
-                for n in self.projections]
+            rows = {r.name: r for r in conn.execute(select(POSITIONS, head))}
+        return [Status(n, rows[n].position, rows[n].head or 0, rows[n].events_applied,
+                       rows[n].error) for n in self.projections]
 
     def token(self) -> str:
         """Changes whenever any projection moves: the ETag of live pages."""
@@ -372,11 +378,13 @@ class Engine:
                 return 0, True
             group = [self.projections[n] for n in names if positions[n] == start]
             events = self._decode(page, group)
-            for projection in group:
-                applied = self._apply(conn, projection, page, events) if page else 0
-                conn.execute(update(POSITIONS).where(POSITIONS.c.name == projection.name)
-                             .values(position=end, error=None, updated_at=_now(),
-                                     events_applied=POSITIONS.c.events_applied + applied))
+            moved = [{"moved_name": projection.name,
+                      "applied": self._apply(conn, projection, page, events) if page else 0}
+                     for projection in group]
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("moved_name"))
+                         .values(position=end, error=None, updated_at=_now(),
+                                 events_applied=POSITIONS.c.events_applied
+                                 + bindparam("applied")), moved)
         at_head = ahead is None and len(page) < page_size
         return len(page) * len(group), at_head
 
