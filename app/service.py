@@ -45,12 +45,12 @@ class LedgerService:
         user sees their own write at once. A failing projection does not undo
         the recorded event: it is logged and shows as behind."""
         result = command(*args, **kwargs)
-        self.catch_up()
+        self.catch_up(after_write=True)
         return result
 
-    def catch_up(self) -> bool:
+    def catch_up(self, after_write: bool = False) -> bool:
         try:
-            self.engine.catch_up()
+            self.engine.catch_up(after_write=after_write)
             return True
         except ProjectionFailed as failure:
             log.error("projections are behind: %s", failure)

@@ -308,12 +308,17 @@ class Engine:
         return ".".join(str(r.position) for r in rows if r.name in self.projections)
 
     # -- moving forward -------------------------------------------------------
-    def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False) -> int:
+    def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False,
+                 after_write: bool = False) -> int:
         """Bring every projection up to the head of the log. Raises
         ``ProjectionFailed`` for the first that fails, after the others are
         up to date. ``long_pages``: a replay run by hand (after a migration)
-        takes the rebuild's pages, as no request waits behind it."""
-        behind = [s.name for s in self.status() if s.behind]
+        takes the rebuild's pages, as no request waits behind it.
+        ``after_write``: the caller has just recorded an event, so every
+        projection is behind; the read that would say so is skipped."""
+        self._ensure_positions()
+        behind = list(self.projections) if after_write else \
+            [s.name for s in self.status() if s.behind]
         page_size = self.rebuild_page_size if long_pages else self.page_size
         return self._advance(behind, page_size, progress) if behind else 0
 
