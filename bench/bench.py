@@ -345,8 +345,8 @@ def measure_recorded(service: LedgerService, raw: RawTable, count: int,
     result.limits = (
         f"Of {1e6 / rate:,.0f} µs per command, bringing the {len(service.engine.projections)} "
         f"projections up to date takes about {catch_up_us:,.0f} µs (against the command "
-        "alone, the row above): one read of their positions and the head of the log, then "
-        "one write transaction that reads the new event once and moves them all.")
+        "alone, the row above): one write transaction that locks their positions, reads the "
+        "new event once, applies it and moves them all.")
     return result
 
 
