@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template, request
 from app import htmx, service
 from app.dossiers import ReceiveForm
 from app.scope import selected_commune
+from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import today
 from projections import queries
 from projections.periods import BadPeriod, Period
@@ -31,7 +32,7 @@ def chosen_period() -> tuple[str, Period, str | None]:
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
-    service().catch_up()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     text, period, error = chosen_period()
     return render_template("dashboard/index.html", period_text=text, period=period,
                            period_error=error, counts=_counts(period),
@@ -41,7 +42,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/dashboard/counts")
 def counts():  # type: ignore[no-untyped-def]
-    service().catch_up()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     text, period, _error = chosen_period()
     tag = _etag(period)
     if request.if_none_match.contains(tag):

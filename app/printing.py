@@ -23,6 +23,7 @@ from app import service
 from app.catalogue import qr_inline
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES, number
 from app.scope import selected_commune
+from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, zone
 from events.domain import (
     AWAITING_SUPPLEMENT,
@@ -357,7 +358,7 @@ def book():  # type: ignore[no-untyped-def]
     except BadPeriod as error:
         return render_template("error.html", status=400, message=str(error)), 400
     commune, today = selected_commune(), now().date()
-    service().catch_up()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
         lines = book_lines(conn, commune, period, today)
         name = queries.commune_name(conn, commune) or commune

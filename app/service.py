@@ -25,6 +25,10 @@ from projections.engine import Engine, ProjectionFailed
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
+# How long a web request's catch-up may go on starting pages. After a command
+# it takes milliseconds; only a replay under way (a rebuild) takes longer,
+# and gunicorn stops a worker that answers nothing for 30 s.
+REQUEST_CATCH_UP_SECONDS = 5.0
 
 
 class LedgerService:
@@ -45,12 +49,14 @@ class LedgerService:
         user sees their own write at once. A failing projection does not undo
         the recorded event: it is logged and shows as behind."""
         result = command(*args, **kwargs)
-        self.catch_up(after_write=True)
+        self.catch_up(after_write=True, budget=REQUEST_CATCH_UP_SECONDS)
         return result
 
-    def catch_up(self, after_write: bool = False) -> bool:
+    def catch_up(self, after_write: bool = False, budget: float | None = None) -> bool:
+        """``budget``: see ``Engine.catch_up``; web requests pass
+        ``REQUEST_CATCH_UP_SECONDS``, commands that report wait for all."""
         try:
-            self.engine.catch_up(after_write=after_write)
+            self.engine.catch_up(after_write=after_write, budget=budget)
             return True
         except ProjectionFailed as failure:
             log.error("projections are behind: %s", failure)

@@ -309,18 +309,23 @@ class Engine:
 
     # -- moving forward -------------------------------------------------------
     def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False,
-                 after_write: bool = False) -> int:
+                 after_write: bool = False, budget: float | None = None) -> int:
         """Bring every projection up to the head of the log. Raises
         ``ProjectionFailed`` for the first that fails, after the others are
         up to date. ``long_pages``: a replay run by hand (after a migration)
         takes the rebuild's pages, as no request waits behind it.
         ``after_write``: the caller has just recorded an event, so every
-        projection is behind; the read that would say so is skipped."""
+        projection is behind; the read that would say so is skipped.
+        ``budget``: seconds after which no further page is begun (the first
+        always is), so that a request finding a long replay under way (a
+        rebuild, say) leaves the rest of it to others instead of outlasting
+        its worker's timeout."""
         self._ensure_positions()
         behind = list(self.projections) if after_write else \
             [s.name for s in self.status() if s.behind]
         page_size = self.rebuild_page_size if long_pages else self.page_size
-        return self._advance(behind, page_size, progress) if behind else 0
+        deadline = None if budget is None else time.monotonic() + budget
+        return self._advance(behind, page_size, progress, deadline) if behind else 0
 
     def rebuild(self, *names: str, progress: Progress | None = None) -> int:
         """Empty these projections' tables and replay the whole log into
@@ -334,8 +339,8 @@ class Engine:
                          .values(position=0, events_applied=0, error=None, updated_at=_now()))
         return self._advance(names, self.rebuild_page_size, progress)
 
-    def _advance(self, names: Sequence[str], page_size: int,
-                 progress: Progress | None) -> int:
+    def _advance(self, names: Sequence[str], page_size: int, progress: Progress | None,
+                 deadline: float | None = None) -> int:
         """Move these projections to the head of the log together. Each page
         is read and decoded once, applied by every projection standing at its
         start, and their rows and positions are committed in one transaction.
@@ -357,7 +362,7 @@ class Engine:
                 applied += moved
                 if progress and moved:
                     progress(moved)
-                if at_head:
+                if at_head or (deadline is not None and time.monotonic() >= deadline):
                     break
         if failures:
             raise failures[0]

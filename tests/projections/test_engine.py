@@ -3,6 +3,7 @@ concurrent workers, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+import importlib
 import signal
 import subprocess
 import sys
@@ -106,6 +107,32 @@ def test_pages_cover_the_log_exactly_once(database_url):
     assert counts(service).received == 40
     head = 1 + len(PROCEDURES) + 40
     assert (status.position, status.events_applied) == (head, 40)
+    service.close()
+
+
+def test_a_catch_up_with_a_spent_budget_stops_after_one_page(database_url, monkeypatch):
+    """A request that finds a long replay under way does one page of it and
+    answers; whoever comes next goes on from there, and nothing is lost."""
+    service = open_service(database_url, page_size=10)
+    with acting_as("system"):
+        service.ledger.register_commune(COMMUNE, "Quảng Nghiệp")
+        list_procedures(service, COMMUNE)
+        for n in range(40):
+            service.ledger.receive_dossier(COMMUNE, f"P-{n}", "1.0", "X", "truc_tiep", "",
+                                           vn(2023, 3, 1, 9), date(2023, 3, 9))
+    start = dossier_status(service).position  # the catalogue was caught up as listed
+    service.engine.catch_up(budget=0)
+    assert dossier_status(service).position == start + 10
+    # As a web request does (``app.service`` the name is the app's accessor).
+    monkeypatch.setattr(importlib.import_module("app.service"), "REQUEST_CATCH_UP_SECONDS", 0)
+    with acting_as("canbo"):
+        service.record(service.ledger.receive_dossier, COMMUNE, "P-40", "1.0", "X",
+                       "truc_tiep", "", vn(2023, 3, 1, 9), date(2023, 3, 9))
+    assert dossier_status(service).position == start + 20
+    service.engine.catch_up()
+    status = dossier_status(service)
+    assert (status.behind, status.events_applied) == (0, 41)
+    assert counts(service).received == 41
     service.close()
 
 
