@@ -47,6 +47,7 @@ from bench.import_bench import TARGET_SECONDS
 from bench.import_bench import run as run_import
 from events.application import Ledger
 from events.domain import Dossier, acting_as
+from events.log import LogRow
 from events.store import sqlite_pragmas
 from projections.dossiers import DossierRow
 
@@ -227,30 +228,32 @@ class PostgresRawTable:
         self.conn.close()
 
 
-def read_log(service: LedgerService, page: int) -> int:
-    """Page through the whole log as a rebuild does, without decoding."""
-    start, seen = 1, 0
+def log_pages(service: LedgerService, page: int) -> Iterator[list[LogRow]]:
+    """The whole log in the pages a rebuild reads, as the engine reads them."""
+    start = 1
     with service.read() as conn:
         while rows := service.engine.read_page(conn, start, page):
-            seen += len(rows)
+            yield rows
             start = rows[-1][0] + 1
-    return seen
+
+
+def read_log(service: LedgerService, page: int) -> int:
+    """Page through the whole log as a rebuild does, without decoding."""
+    return sum(len(rows) for rows in log_pages(service, page))
 
 
 def decode_log(service: LedgerService, page: int) -> tuple[float, int]:
     """Seconds spent turning every stored event of the log into its domain
     event, as the rebuild does, and the number of dossiers received, to
     check the rebuild against."""
-    start, decoding, received = 1, 0.0, 0
+    decoding, received = 0.0, 0
     topic, decode = get_topic(Dossier.Received), service.engine.decoder.decode
-    with service.read() as conn:
-        while rows := service.engine.read_page(conn, start, page):
-            started = time.perf_counter()
-            for _, originator_id, version, row_topic, state in rows:
-                decode(originator_id, version, row_topic, state)
-            decoding += time.perf_counter() - started
-            received += sum(row[3] == topic for row in rows)
-            start = rows[-1][0] + 1
+    for rows in log_pages(service, page):
+        started = time.perf_counter()
+        for _, originator_id, aggregate_version, row_topic, state in rows:
+            decode(originator_id, aggregate_version, row_topic, state)
+        decoding += time.perf_counter() - started
+        received += sum(row[3] == topic for row in rows)
     return decoding, received
 
 

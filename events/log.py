@@ -12,7 +12,7 @@ another transcoder, a value it cannot parse) goes through the mapper itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -108,8 +108,7 @@ class EventDecoder:
         self.shortcut = (mapper.cipher is None and mapper.compressor is None
                          and type(transcoder) is JSONTranscoder)
         self.revivers = {name: _SAME_AS_DECODE.get(type(t), t.decode)
-                         for name, t in transcoder.names.items()} \
-            if isinstance(transcoder, JSONTranscoder) else {}
+                         for name, t in transcoder.names.items()} if self.shortcut else {}
         self.text_ids_are_uuids = text_ids_are_uuids
         self.classes: dict[str, tuple[type[Any], Callable[[Any], Any], int]] = {}
 
@@ -178,7 +177,3 @@ class EventDecoder:
             elif item.__class__ is float:
                 raise _NotExact
         return value
-
-    def decode_rows(self, rows: Sequence[LogRow]) -> list[DomainEventProtocol[Any]]:
-        decode = self.decode
-        return [decode(oid, version, topic, state) for _, oid, version, topic, state in rows]

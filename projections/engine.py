@@ -195,9 +195,12 @@ class _Writer:
             return
         pick = itemgetter(*blank)
         blanks = pick(first)
-        alike = [row for row in rows if pick(row) == blanks]
-        if len(alike) < len(rows):
-            self._insert([row for row in rows if pick(row) != blanks], names, {})
+        alike: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
+        for row in rows:
+            (alike if pick(row) == blanks else others).append(row)
+        if others:
+            self._insert(others, names, {})
         self._insert(alike, names, dict(zip(blank, map(_literal, blanks), strict=True)))
 
     def _insert(self, rows: list[dict[str, Any]], names: list[str],

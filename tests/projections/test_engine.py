@@ -94,14 +94,20 @@ def test_a_command_brings_projections_up_to_date_before_it_returns(service):
     assert all(s.behind == 0 for s in service.engine.status())
 
 
-def test_pages_cover_the_log_exactly_once(database_url):
-    service = open_service(database_url, page_size=7)
+def with_unprojected_receipts(database_url: str, page_size: int):  # type: ignore[no-untyped-def]
+    """A service whose log ends with 40 receipts no projection has seen."""
+    service = open_service(database_url, page_size=page_size)
     with acting_as("system"):
         service.ledger.register_commune(COMMUNE, "Quảng Nghiệp")
         list_procedures(service, COMMUNE)
         for n in range(40):
             service.ledger.receive_dossier(COMMUNE, f"P-{n}", "1.0", "X", "truc_tiep", "",
                                            vn(2023, 3, 1, 9), date(2023, 3, 9))
+    return service
+
+
+def test_pages_cover_the_log_exactly_once(database_url):
+    service = with_unprojected_receipts(database_url, page_size=7)
     service.engine.catch_up()
     status = dossier_status(service)
     assert counts(service).received == 40
@@ -113,13 +119,7 @@ def test_pages_cover_the_log_exactly_once(database_url):
 def test_a_catch_up_with_a_spent_budget_stops_after_one_page(database_url, monkeypatch):
     """A request that finds a long replay under way does one page of it and
     answers; whoever comes next goes on from there, and nothing is lost."""
-    service = open_service(database_url, page_size=10)
-    with acting_as("system"):
-        service.ledger.register_commune(COMMUNE, "Quảng Nghiệp")
-        list_procedures(service, COMMUNE)
-        for n in range(40):
-            service.ledger.receive_dossier(COMMUNE, f"P-{n}", "1.0", "X", "truc_tiep", "",
-                                           vn(2023, 3, 1, 9), date(2023, 3, 9))
+    service = with_unprojected_receipts(database_url, page_size=10)
     start = dossier_status(service).position  # the catalogue was caught up as listed
     service.engine.catch_up(budget=0)
     assert dossier_status(service).position == start + 10
