@@ -5,18 +5,24 @@ Commands raise a named ``DomainError`` and record nothing when a rule fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
+from events import topics
+from events.base import LedgerAggregate, aware, checked_day
 from events.catalogue import CatalogueCommands, Procedure
-from events.domain import Access, Calendar, Commune, Dossier, LedgerAggregate, User, aware
+from events.communes import Calendar, Commune
+from events.dossiers import Dossier, corrections, deadlines, standing, values
+from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from events.workdays import add_working_days
+from events.people import DOSSIER_ROLES, Access, User
+from events.workdays import WorkCalendar
 
 ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin")
 
@@ -41,6 +47,10 @@ class Ledger(CatalogueCommands, Application):
         # A registered commune stays registered (nothing is ever deleted), so
         # once seen it need not be read from the log again by this process.
         self._known_communes: set[str] = set()
+        self._batch: Batch | None = None
+        # Which dossiers of a commune may be open; the web service answers
+        # from its read model (see ``_open_dossiers``).
+        self.open_dossier_codes: Callable[[str], Iterable[str]] | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -128,7 +138,7 @@ class Ledger(CatalogueCommands, Application):
     # -- calendar -------------------------------------------------------
     def calendar(self, commune: str) -> Calendar | None:
         try:
-            return self.repository.get(Calendar.id_for(commune))
+            return self._get(Calendar.id_for(commune), AggregateNotFoundError())
         except AggregateNotFoundError:
             return None
 
@@ -137,76 +147,146 @@ class Ledger(CatalogueCommands, Application):
         calendar = self.calendar(commune)
         return (calendar.days_off, calendar.make_up_days) if calendar else (set(), set())
 
+    def work_calendar(self, commune: str) -> WorkCalendar:
+        return WorkCalendar(*self.exceptions(commune))
+
     def declare_day_off(self, commune: str, day: date, reason: str) -> None:
-        self._on_calendar(commune, lambda c: c.declare_day_off(day, reason))
+        self._on_calendar(commune, day, reason, True, lambda c: c.declare_day_off(day, reason))
 
     def declare_make_up_day(self, commune: str, day: date, reason: str) -> None:
-        self._on_calendar(commune, lambda c: c.declare_make_up_day(day, reason))
+        self._on_calendar(commune, day, reason, False,
+                          lambda c: c.declare_make_up_day(day, reason))
 
-    def _on_calendar(self, commune: str, action: Callable[[Calendar], None]) -> None:
+    def _on_calendar(self, commune: str, day: date, reason: str, day_off: bool,
+                     action: Callable[[Calendar], None]) -> None:
+        """Declare the day, and move the due dates of the open dossiers whose
+        count it falls in, all in one transaction ("due dates follow")."""
         self.require_commune(commune)
         calendar = self.calendar(commune) or Calendar.open(commune)
+        was_working = WorkCalendar(calendar.days_off, calendar.make_up_days).is_working_day(day)
         action(calendar)
-        self.save(calendar)
+        after = WorkCalendar(calendar.days_off, calendar.make_up_days)
+        moved: list[Dossier] = []
+        if after.is_working_day(day) != was_working:
+            why = f"{'Ngày nghỉ' if day_off else 'Ngày làm bù'} {day:%d/%m/%Y}: {reason.strip()}"
+            for dossier in self._open_dossiers(commune):
+                counted_from = deadlines.deemed_received(self.local(dossier.received_at), after)
+                new = deadlines.moved_by_declaration(dossier.due_date, counted_from, day,
+                                                     day_off, after)
+                dossier.move_due_date(_now(), new, day, why)
+                if dossier.pending_events:
+                    moved.append(dossier)
+        self._store(calendar, *moved)
+
+    def _open_dossiers(self, commune: str) -> Iterator[Dossier]:
+        """The commune's open dossiers: those ``open_dossier_codes`` names
+        (the web service asks its read model), else every dossier received
+        in the log, read through."""
+        if self.open_dossier_codes is not None:
+            codes: Iterable[str] = self.open_dossier_codes(commune)
+        else:
+            codes = self._codes_in_log(commune)
+        for code in codes:
+            dossier = self.dossier(commune, code)
+            if dossier.status in OPEN:
+                yield dossier
+
+    def _codes_in_log(self, commune: str) -> Iterator[str]:
+        topics = [t for t, cls in self._received_topics()]
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, 1000, topics=topics)
+            for stored in page:
+                event = self.mapper.to_domain_event(stored)
+                if event.commune == commune:
+                    yield event.code
+            if len(page) < 1000:
+                return
+            start = page[-1].id + 1
+
+    @staticmethod
+    def _received_topics() -> list[tuple[str, type]]:
+        return [(t, c) for t, c in topics.known(Dossier.Received)]
 
     def due_after(self, commune: str, day: date, working_days: int) -> date:
         """The date ``working_days`` working days after ``day``, with the
         commune's declared days off and make-up days."""
-        return add_working_days(day, working_days, *self.exceptions(commune))
+        return self.work_calendar(commune).after(day, working_days)
 
     # -- dossiers -------------------------------------------------------
     def receive_dossier(self, commune: str, code: str, procedure_code: str, applicant: str,
                         channel: str, online_mode: str, received_at: datetime,
                         due_date: date | None = None, *, source: str = "") -> None:
-        """Receive a dossier. Its procedure must be in the catalogue; without
-        a due date, the procedure's working days give it."""
+        """Receive a dossier. Its procedure must be in the catalogue and in
+        force; without a due date, the procedure's working days give it (a
+        given one moves onto a working day)."""
         self.require_commune(commune)
-        code, procedure_code, applicant = code.strip(), procedure_code.strip(), applicant.strip()
-        _require(code, "Cần mã hồ sơ.", "code")
-        _require(procedure_code, "Cần mã thủ tục hành chính.", "procedure_code")
-        _require(applicant, "Cần tên người nộp.", "applicant")
+        code, procedure_code = values.code(code), values.procedure_code(procedure_code)
         procedure = self._procedure_in_force(commune, procedure_code)
-        try:
-            aware(received_at)
-        except InvalidValue as error:
-            raise InvalidValue(error.message, "received_at") from None
-        local_day = self.local_day(received_at)
-        due = due_date or self.due_after(commune, local_day, procedure.working_days)
+        local = self.local(aware(received_at, "received_at"))
+        calendar = self.work_calendar(commune)
+        if due_date is not None:
+            due = deadlines.given_due_date(checked_day(due_date, "due_date"), calendar)
+            if due < local.date():
+                raise InvalidValue("Hạn trả không được trước ngày tiếp nhận.", "due_date")
+        else:
+            due = deadlines.due_date(local, procedure.working_days, calendar)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,
-                                  online_mode, received_at, due, local_day,
-                                  procedure.inter_agency, procedure.fee, source)
+                                  online_mode, received_at, due, procedure.inter_agency,
+                                  procedure.fee, source)
         self._create(dossier, AlreadyExists(f"Mã hồ sơ {code} đã được sử dụng.", "code"))
 
     def _procedure_in_force(self, commune: str, code: str) -> Procedure:
-        procedure = self._get(Procedure.id_for(commune, code), NotFound(
-            f"Thủ tục mã {code} chưa có trong danh mục.", "procedure_code"))
+        procedure = self._listed_procedure(commune, code)
         if procedure.abolished:
             raise InvalidValue(f"Thủ tục mã {code} đã bị bãi bỏ.", "procedure_code")
         return procedure
+
+    def _listed_procedure(self, commune: str, code: str) -> Procedure:
+        return self._get(Procedure.id_for(commune, code), NotFound(
+            f"Thủ tục mã {code} chưa có trong danh mục.", "procedure_code"))
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
     def hand_over(self, commune: str, code: str, at: datetime, to_user: str, step: str,
                   step_due: date) -> None:
+        """To an existing, enabled user of the commune who may act on dossiers."""
+        self._check_colleague(commune, to_user)
         self._on_dossier(commune, code, lambda d: d.hand_over(at, to_user, step, step_due))
+
+    def _check_colleague(self, commune: str, name: str) -> None:
+        name = name.strip() if isinstance(name, str) else ""
+        try:
+            user = self.user(name) if name else None
+        except NotFound:
+            user = None
+        if user is None or user.commune != commune or not user.roles & set(DOSSIER_ROLES):
+            raise InvalidValue(f"Không có cán bộ «{name[:64]}» xử lý hồ sơ của xã này.",
+                               "to_user")
+        if user.disabled:
+            raise InvalidValue(f"Tài khoản {name} đã bị khóa.", "to_user")
 
     def request_supplement(self, commune: str, code: str, at: datetime, reason: str) -> None:
         self._on_dossier(commune, code, lambda d: d.request_supplement(at, reason))
 
-    def receive_supplement(self, commune: str, code: str, at: datetime,
-                           new_due_date: date | None = None) -> None:
-        """The complete supplement restarts the clock: the procedure's full
-        processing time counts again from the day it arrived."""
+    def receive_supplement(self, commune: str, code: str, at: datetime) -> None:
+        """The complete supplement restarts the clock: the working days not
+        yet used when it stopped continue from the next working day."""
         def act(dossier: Dossier) -> None:
-            due = new_due_date or self.due_after(
-                commune, self.local_day(at),
-                self._procedure_in_force(commune, dossier.procedure_code).working_days)
+            due = dossier.due_date
+            if dossier.supplement_requested_at is not None:
+                due = deadlines.resumed_due_date(
+                    dossier.due_date, self.local_day(dossier.supplement_requested_at),
+                    self.local_day(aware(at)), self.work_calendar(commune))
             dossier.receive_supplement(at, due)
         self._on_dossier(commune, code, act)
 
     def refuse_dossier(self, commune: str, code: str, at: datetime, reason: str) -> None:
-        self._on_dossier(commune, code, lambda d: d.refuse(at, reason))
+        self._on_dossier(commune, code, lambda d: d.refuse(at, reason, self.zone))
 
     def withdraw_dossier(self, commune: str, code: str, at: datetime, reason: str) -> None:
         self._on_dossier(commune, code, lambda d: d.withdraw(at, reason))
@@ -231,17 +311,48 @@ class Ledger(CatalogueCommands, Application):
     def correct_dossier(self, commune: str, code: str, at: datetime, version: int,
                         reason: str, changes: dict[str, Any]) -> None:
         """Record a correction of the dossier's event number ``version``; the
-        corrected event stays in the log as it was."""
+        corrected event stays in the log as it was. A corrected procedure
+        must be in the catalogue; a corrected receipt time or procedure
+        recomputes the due date."""
         def act(dossier: Dossier) -> None:
+            if not isinstance(version, int) or isinstance(version, bool):
+                raise InvalidValue("Số thứ tự sự kiện không hợp lệ.", "version")
             events = {e.originator_version: e for e in self.events.get(dossier.id)}
             if version not in events:
                 raise NotFound(f"Hồ sơ {code} không có sự kiện số {version}.", "version")
-            dossier.correct(at, events[version], reason, changes)
+            corrected = events[version]
+            kind = type(corrected).__name__
+            checked = corrections.checked(kind, changes, dossier.channel, dossier.online_mode)
+            dossier.correct(at, corrected, reason, checked,
+                            self._corrected_due_dates(dossier, kind, checked))
         self._on_dossier(commune, code, act)
 
+    def _corrected_due_dates(self, dossier: Dossier, kind: str,
+                             changes: dict[str, Any]) -> tuple[date, date] | None:
+        if kind != "Received" or not {"occurred_at", "procedure_code"} & set(changes):
+            return None
+        code = changes.get("procedure_code", dossier.procedure_code)
+        procedure = self._listed_procedure(dossier.commune, code)
+        received = datetime.fromisoformat(changes["occurred_at"]) \
+            if "occurred_at" in changes else dossier.received_at
+        calendar = self.work_calendar(dossier.commune)
+        original = deadlines.due_date(self.local(received), procedure.working_days, calendar)
+        due = original
+        if dossier.supplement_received_at is not None:
+            due = deadlines.resumed_due_date(
+                original, self.local_day(dossier.supplement_requested_at),
+                self.local_day(dossier.supplement_received_at), calendar)
+        return due, original
+
     def dossier(self, commune: str, code: str) -> Dossier:
-        return self._get(Dossier.id_for(commune, code.strip()), NotFound(
-            f"Không có hồ sơ mã {code.strip()}.", "code"))
+        code = code.strip() if isinstance(code, str) else ""
+        return self._get(Dossier.id_for(commune, code), NotFound(
+            f"Không có hồ sơ mã {code}.", "code"))
+
+    def dossier_facts(self, commune: str, code: str) -> standing.Facts:
+        """What the tallies count of one dossier, from its own events."""
+        dossier = self.dossier(commune, code)
+        return standing.Facts.of(dossier, self.events.get(dossier.id), self.zone)
 
     def _on_dossier(self, commune: str, code: str, action: Callable[[Dossier], None]) -> None:
         """Load, act, save. Two people acting on one dossier at once: the
@@ -249,24 +360,52 @@ class Ledger(CatalogueCommands, Application):
         dossier = self.dossier(commune, code)
         action(dossier)
         try:
-            self.save(dossier)
+            self._store(dossier)
         except IntegrityError:
             raise InvalidTransition(f"Hồ sơ {code} vừa được người khác cập nhật; hãy tải lại "
                                     "trang rồi thử lại.") from None
 
+    # -- batches --------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Commands inside this block record nothing until ``Batch.save``:
+        an import runs every row through the commands first, and saves only
+        if every row was accepted. Aggregates read in the block are kept, so
+        a file's rows read the catalogue and the calendar once."""
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        self._batch = Batch(self)
+        try:
+            yield self._batch
+        finally:
+            self._batch = None
+
+    def _store(self, *aggregates: LedgerAggregate) -> None:
+        if self._batch is not None:
+            self._batch.keep(*aggregates)
+        else:
+            self.save(*aggregates)
+
     # -- helpers --------------------------------------------------------
     def _get(self, aggregate_id: Any, error: Exception) -> Any:
+        if self._batch is not None and (kept := self._batch.get(aggregate_id)) is not None:
+            return kept
         try:
-            return self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise error from None
+        if self._batch is not None:
+            self._batch.read(aggregate)
+        return aggregate
 
     def _create(self, aggregate: LedgerAggregate, taken: Exception) -> None:
         """Save a new aggregate; its id comes from its natural key, so a
         second creation, even by another process at the same moment,
         fails on the store's uniqueness and records nothing."""
+        if self._batch is not None and self._batch.get(aggregate.id) is not None:
+            raise taken
         try:
-            self.save(aggregate)
+            self._store(aggregate)
         except IntegrityError:
             raise taken from None
 
@@ -279,3 +418,43 @@ def _check_role(role: str) -> None:
 def _require(value: str, message: str, field: str) -> None:
     if not value:
         raise InvalidValue(message, field)
+
+
+class Batch:
+    """Aggregates a batch of commands changed, in the order first changed,
+    and those it read, to read again without the log."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.changed: dict[Any, LedgerAggregate] = {}
+        self.seen: dict[Any, LedgerAggregate] = {}
+
+    def get(self, aggregate_id: Any) -> LedgerAggregate | None:
+        return self.changed.get(aggregate_id) or self.seen.get(aggregate_id)
+
+    def read(self, aggregate: LedgerAggregate) -> None:
+        self.seen[aggregate.id] = aggregate
+
+    def keep(self, *aggregates: LedgerAggregate) -> None:
+        for aggregate in aggregates:
+            self.changed[aggregate.id] = aggregate
+
+    def forget(self, aggregate_id: Any) -> None:
+        """Drop a kept aggregate whose command failed half-way."""
+        self.changed.pop(aggregate_id, None)
+        self.seen.pop(aggregate_id, None)
+
+    def save(self, size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
+        """Save what the batch changed, ``size`` aggregates a transaction;
+        ``progress(done, total)`` after each. Returns how many were saved."""
+        pending = [a for a in self.changed.values() if a.pending_events]
+        for start in range(0, len(pending), size):
+            self.ledger.save(*pending[start:start + size])
+            if progress:
+                progress(min(start + size, len(pending)), len(pending))
+        self.changed.clear()
+        return len(pending)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Index, Table
+from sqlalchemy import BigInteger, Index, Table
 from sqlmodel import Field, SQLModel
 
-from events.domain import (
+from events.dossiers import (
     AWAITING_SUPPLEMENT,
     IN_PROGRESS,
     REFUSED,
@@ -19,6 +19,7 @@ from events.domain import (
     STOPPED,
     WITHDRAWN,
     Dossier,
+    corrections,
 )
 from projections.engine import Projection, Rows, handles
 
@@ -41,8 +42,11 @@ class DossierRow(SQLModel, table=True):
     status: str = Field(max_length=16)
     received_at: datetime
     received_on: date
-    due_date: date  # moves on with a complete supplement
-    original_due_date: date
+    due_date: date  # in force now: a supplement and a declared day off move it
+    original_due_date: date  # set at receipt (or by a corrected receipt)
+    due_before_supplement: date  # in force until the supplement arrived
+    supplement_requested_on: date | None = None
+    supplement_received_on: date | None = None
     appointment_date: date | None = None  # set by an apology; timeliness ignores it
     first_apology_on: date | None = None
     supplements: int = 0
@@ -55,8 +59,8 @@ class DossierRow(SQLModel, table=True):
     refused_on: date | None = None
     withdrawn_on: date | None = None
     stopped_on: date | None = None
-    fee: int = 0
-    fee_paid: int | None = None
+    fee: int = Field(default=0, sa_type=BigInteger)
+    fee_paid: int | None = Field(default=None, sa_type=BigInteger)
     paid_online: bool = False
     corrections: int = 0
     recorded_by: str = Field(max_length=64)
@@ -81,7 +85,9 @@ class DossierProjection(Projection):
             "applicant": e.applicant, "channel": e.channel, "online_mode": e.online_mode,
             "inter_agency": e.inter_agency, "status": IN_PROGRESS,
             "received_at": e.occurred_at, "received_on": self.day(e.occurred_at),
-            "due_date": e.due_date, "original_due_date": e.due_date, "appointment_date": None,
+            "due_date": e.due_date, "original_due_date": e.due_date,
+            "due_before_supplement": e.due_date, "supplement_requested_on": None,
+            "supplement_received_on": None, "appointment_date": None,
             "first_apology_on": None, "supplements": 0, "handovers": 0, "holder": e.actor,
             "resolved_on": None, "digitised": False, "e_certified": False, "returned_on": None,
             "refused_on": None, "withdrawn_on": None, "stopped_on": None, "fee": e.fee,
@@ -96,11 +102,22 @@ class DossierProjection(Projection):
     @handles(Dossier.SupplementRequested)
     def supplement_requested(self, rows: Rows, e: Any) -> None:
         row = rows.get(str(e.originator_id))
-        rows.update(row["id"], status=AWAITING_SUPPLEMENT, supplements=row["supplements"] + 1)
+        rows.update(row["id"], status=AWAITING_SUPPLEMENT, supplements=row["supplements"] + 1,
+                    supplement_requested_on=self.day(e.occurred_at))
 
     @handles(Dossier.SupplementReceived)
     def supplement_received(self, rows: Rows, e: Any) -> None:
-        rows.update(str(e.originator_id), status=IN_PROGRESS, due_date=e.new_due_date)
+        row = rows.get(str(e.originator_id))
+        rows.update(row["id"], status=IN_PROGRESS, due_date=e.new_due_date,
+                    due_before_supplement=row["due_date"],
+                    supplement_received_on=self.day(e.occurred_at))
+
+    @handles(Dossier.DueDateMoved)
+    def due_date_moved(self, rows: Rows, e: Any) -> None:
+        row = rows.get(str(e.originator_id))
+        before = row["due_before_supplement"] if row["supplement_received_on"] \
+            else e.new_due_date
+        rows.update(row["id"], due_date=e.new_due_date, due_before_supplement=before)
 
     @handles(Dossier.Refused)
     def refused(self, rows: Rows, e: Any) -> None:
@@ -138,23 +155,26 @@ class DossierProjection(Projection):
     @handles(Dossier.Corrected)
     def corrected(self, rows: Rows, e: Any) -> None:
         row = rows.get(str(e.originator_id))
-        values = _corrected_values(e.corrected_kind, dict(e.changes), self.day)
+        values = self.corrected_columns(corrections.effect(e.corrected_kind, e.changes))
+        if getattr(e, "due_date", None):
+            values |= {"due_date": e.due_date,
+                       "due_before_supplement": e.due_before_supplement or e.due_date}
+            if e.corrected_kind == "Received":
+                values["original_due_date"] = e.due_before_supplement or e.due_date
         rows.update(row["id"], corrections=row["corrections"] + 1, **values)
 
-
-def _corrected_values(kind: str, changes: dict[str, Any], day: Any) -> dict[str, Any]:
-    """Turn a correction's changes into the row's columns."""
-    moment = changes.pop("occurred_at", None)
-    when = datetime.fromisoformat(moment) if moment else None
-    if kind == "Received" and when:
-        changes |= {"received_at": when, "received_on": day(when)}
-    if kind == "Resolved" and when:
-        changes["resolved_on"] = day(when)
-    if kind == "Returned" and when:
-        changes["returned_on"] = day(when)
-    if kind == "FeePaid":
-        paid = {"fee_paid": changes["amount"]} if "amount" in changes else {}
-        if "method" in changes:
-            paid["paid_online"] = changes["method"] == "truc_tuyen"
-        return paid
-    return changes
+    def corrected_columns(self, effect: dict[str, Any]) -> dict[str, Any]:
+        """A correction's effect (``corrections.effect``) as this table's columns."""
+        columns: dict[str, Any] = {}
+        for name, value in effect.items():
+            if name == "received_at":
+                columns |= {"received_at": value, "received_on": self.day(value)}
+            elif name in ("resolved_at", "returned_at"):
+                columns[name.replace("_at", "_on")] = self.day(value)
+            elif name == "fee_amount":
+                columns["fee_paid"] = value
+            elif name == "payment_method":
+                columns["paid_online"] = value == "truc_tuyen"
+            else:
+                columns[name] = value
+        return columns

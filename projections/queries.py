@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select
+from sqlalchemy import Connection, and_, case, distinct, func, not_, or_, select
 
-from events.domain import AWAITING_SUPPLEMENT, CHANNELS, IN_PROGRESS
+from events.dossiers import CHANNELS, IN_PROGRESS
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
@@ -90,6 +90,20 @@ def _open_on(day: date):  # type: ignore[no-untyped-def]
                                                       D.stopped_on)])
 
 
+def _due_in_force(day: date):  # type: ignore[no-untyped-def]
+    """``standing.due_in_force``: the due date in force at the end of ``day``
+    (NULL while the clock is paused for a supplement)."""
+    supplemented = and_(D.supplement_received_on.is_not(None), D.supplement_received_on <= day)
+    paused = and_(D.supplement_requested_on.is_not(None), D.supplement_requested_on <= day)
+    return case((supplemented, D.due_date), (paused, None), else_=D.due_before_supplement)
+
+
+def _overdue_on(day: date, judged_on: date):  # type: ignore[no-untyped-def]
+    """``standing``'s rule: open at the end of ``day``, and past the due date
+    in force on ``judged_on``."""
+    return and_(_open_on(day), _due_in_force(judged_on) < judged_on)
+
+
 def _scope(communes: Sequence[str], procedure: str | None = None):  # type: ignore[no-untyped-def]
     mine = D.commune.in_(communes)
     return and_(mine, D.procedure_code == procedure) if procedure else mine
@@ -105,7 +119,7 @@ def dossier_counts(conn: Connection, commune: str | Sequence[str], period: Perio
     received = and_(mine, _between(D.received_on, period), D.refused_on.is_(None))
     resolved = and_(mine, _between(D.resolved_on, period))
     open_at_end = and_(mine, _open_on(period.end))
-    overdue = and_(open_at_end, D.due_date < judged_on, D.status != AWAITING_SUPPLEMENT)
+    overdue = and_(mine, _overdue_on(period.end, judged_on))
     carried = and_(mine, D.received_on < period.start, _open_on(period.start - ONE_DAY))
     row = conn.execute(select(
         _count(carried), _count(received), _count(resolved),
@@ -194,6 +208,7 @@ class DossierFilter:
     channel: str = ""
     field: str = ""
     overdue: bool = False
+    overdue_on: date | None = None  # open then and past the due date in force then
     due_by: date | None = None  # open and due on or before this day
 
 
@@ -220,6 +235,8 @@ def _conditions(wanted: DossierFilter, today: date) -> list:  # type: ignore[typ
         found.append(D.channel == wanted.channel)
     if wanted.overdue:
         found += [D.status == IN_PROGRESS, D.due_date < today]
+    if wanted.overdue_on:
+        found.append(_overdue_on(wanted.overdue_on, wanted.overdue_on))
     if wanted.due_by:
         found += [D.status == IN_PROGRESS, D.due_date.between(today, wanted.due_by)]
     return found
@@ -230,12 +247,16 @@ def recent_dossiers(conn: Connection, commune: str, search: str = "",
     return find_dossiers(conn, commune, DossierFilter(search=search), date.today(), limit)
 
 
-def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date,
-                         limit: int = 20) -> tuple[list[DossierListing], list[DossierListing]]:
-    """The dashboard's panel: open dossiers past their due date, and those
-    due from today up to ``soon``."""
-    late = find_dossiers(conn, commune, DossierFilter(overdue=True), today, limit)
-    coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, limit)
+def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date | None,
+                         limit: int = 20, judged_on: date | None = None,
+                         ) -> tuple[list[DossierListing], list[DossierListing]]:
+    """The dashboard's panel: dossiers overdue at the end of ``judged_on``
+    (today unless a period ended before it), counted as the period's
+    "trong đó quá hạn" counts them, and those due from today up to ``soon``."""
+    late = find_dossiers(conn, commune, DossierFilter(overdue_on=judged_on or today), today,
+                         limit)
+    coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, limit) \
+        if soon else []
     return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
 
 

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from app import create_app
-from app.cli import create_user
+from app.people.cli import create_user
 from app.service import LedgerService, upgrade
 from events.application import ROLES
 from events.domain import acting_as
@@ -83,10 +83,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def counter(service: LedgerService) -> LedgerService:
-    """A service whose commune lists the test procedures, for dossier tests."""
+    """A service whose commune lists the test procedures and has the staff
+    dossiers are handed over to, for dossier tests."""
     with acting_as("system"):
         list_procedures(service, COMMUNE)
+        add_staff(service, COMMUNE)
     return service
+
+
+# Staff that tests hand dossiers over to: (log-in name, role). They exist in
+# the log only (no password), as hand-overs require.
+STAFF = (("chuyenvien", "officer"), ("chutich", "leader"), ("dc-officer", "officer"),
+         ("tp-officer", "officer"), ("pho-chu-tich", "leader"), ("chu-tich", "leader"),
+         ("cb", "clerk"))
+
+
+def add_staff(svc: LedgerService, commune: str, suffix: str = "") -> None:
+    for name, role in STAFF:
+        svc.record(svc.ledger.register_user, name + suffix, role, commune)
 
 
 @pytest.fixture
@@ -141,6 +155,7 @@ def populated_app(url: str, with_procedures: bool = True):  # type: ignore[no-un
             if with_procedures:
                 list_procedures(svc, COMMUNE)
                 list_procedures(svc, OTHER_COMMUNE)
+            add_staff(svc, COMMUNE)
         create_user("canbo", "clerk", COMMUNE, PASSWORD)
         for role in ROLES:
             create_user(role, role, COMMUNE, PASSWORD)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from eventsourcing.persistence import MapperDeserialisationError
+from eventsourcing.utils import resolve_topic
 
 from events.domain import acting_as
 from events.log import EventDecoder, uuid_ids
@@ -43,12 +44,15 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.apologise(COMMUNE, "D-0", vn(2023, 3, 9, 9), date(2023, 3, 20), "Chờ xác minh")
         ledger.pay_fee(COMMUNE, "D-0", vn(2023, 3, 9, 10), 20000, "tien_mat")
         ledger.correct_dossier(COMMUNE, "D-0", vn(2023, 3, 9, 11), 1, "Nhập nhầm kênh",
-                               {"channel": "truc_tuyen", "occurred_at": AT.isoformat()})
+                               {"channel": "truc_tuyen", "online_mode": "mot_phan",
+                                "occurred_at": AT.isoformat()})
         ledger.resolve_dossier(COMMUNE, "D-0", vn(2023, 3, 10, 9), True, True)
         ledger.return_dossier(COMMUNE, "D-0", vn(2023, 3, 10, 10))
         ledger.refuse_dossier(COMMUNE, "D-1", vn(2023, 3, 1, 10), "Không thuộc thẩm quyền")
         ledger.withdraw_dossier(COMMUNE, "D-2", vn(2023, 3, 1, 10), "Người nộp rút")
         ledger.stop_dossier(COMMUNE, "D-3", vn(2023, 3, 1, 10), "Người nộp mất")
+    with acting_as("admin"):  # D-4 (3 working days, due 6/3... moved) is still open
+        ledger.declare_day_off(COMMUNE, date(2023, 3, 2), "Bão")
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]
@@ -59,8 +63,11 @@ def stored_rows(service):  # type: ignore[no-untyped-def]
 def test_decoded_events_equal_the_mappers_for_every_kind(service):
     every_kind_of_event(service)
     rows = stored_rows(service)
-    handled = {topic for p in service.engine.projections.values() for topic in p.handlers}
-    assert handled <= {row[3] for row in rows}, "the scenario misses an event kind"
+    # Handlers are also keyed by the old topics of moved classes: compare classes.
+    handled = {resolve_topic(t) for p in service.engine.projections.values()
+               for t in p.handlers}
+    assert handled <= {resolve_topic(row[3]) for row in rows}, \
+        "the scenario misses an event kind"
     mapper, decoder = service.ledger.mapper, service.engine.decoder
     assert decoder.shortcut
     for notification in service.ledger.recorder.select_notifications(1, 10_000):

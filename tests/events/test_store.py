@@ -109,7 +109,7 @@ def test_impossible_transitions_record_nothing(service):
         service.ledger.resolve_dossier(COMMUNE, "H-404", vn(2023, 1, 20, 9), True, False)
     with acting_as("canbo"), pytest.raises(InvalidTransition, match="chưa có kết quả"):
         service.ledger.return_dossier(COMMUNE, "H-1", vn(2023, 1, 20, 9))
-    with acting_as("canbo"), pytest.raises(InvalidValue, match="trước lúc tiếp nhận"):
+    with acting_as("canbo"), pytest.raises(InvalidValue, match="trước bước trước đó"):
         service.ledger.resolve_dossier(COMMUNE, "H-1", vn(2023, 1, 18, 9), True, False)
     with acting_as("canbo"):
         service.ledger.resolve_dossier(COMMUNE, "H-1", vn(2023, 1, 20, 9), True, False)

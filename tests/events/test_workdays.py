@@ -17,9 +17,18 @@ def test_tet_2023_does_not_count():
 
 
 def test_a_declared_make_up_saturday_counts():
-    make_up = {date(2024, 5, 4)}
-    assert add_working_days(date(2024, 4, 26), 3, make_up_days=make_up) == date(2024, 5, 4)
-    assert add_working_days(date(2024, 4, 26), 3) == date(2024, 5, 6)
+    make_up = {date(2024, 3, 9)}
+    assert add_working_days(date(2024, 3, 7), 2, make_up_days=make_up) == date(2024, 3, 9)
+    assert add_working_days(date(2024, 3, 7), 2) == date(2024, 3, 11)
+
+
+def test_the_national_make_up_saturdays_count():
+    # Saturday 4/5/2024 was worked in exchange for Monday 29/4; 26/4/2025 for 2/5.
+    assert is_working_day(date(2024, 5, 4)) and not is_working_day(date(2024, 4, 29))
+    assert is_working_day(date(2025, 4, 26)) and not is_working_day(date(2025, 5, 2))
+    assert add_working_days(date(2024, 4, 26), 3) == date(2024, 5, 4)
+    assert add_working_days(date(2024, 4, 26), 3, days_off={date(2024, 5, 4)}) == \
+        date(2024, 5, 6)
 
 
 def test_counting_starts_the_working_day_after_receipt():

@@ -74,9 +74,11 @@ def test_supplement_stops_the_clock_and_restarts_it(service):
     assert (waiting.in_progress, waiting.in_progress_overdue) == (1, 0)  # clock stopped
     with pytest.raises(InvalidTransition, match="chờ bổ sung"):
         d.do("resolve_dossier", vn(2023, 1, 11, 9), True, False)
-    d.do("receive_supplement", vn(2023, 1, 16, 9))  # Monday: 3 working days again
-    assert d.due == date(2023, 1, 19)
-    d.do("resolve_dossier", vn(2023, 1, 18, 9), True, False)
+    # Asked on Tuesday 10th with two working days (11th, 12th) left; they
+    # continue from Monday 16th, when the complete supplement came.
+    d.do("receive_supplement", vn(2023, 1, 16, 9))
+    assert d.due == date(2023, 1, 18)
+    d.do("resolve_dossier", vn(2023, 1, 17, 9), True, False)
     c = counts(service)
     assert (c.resolved, c.early, c.late) == (1, 1, 0)
     row_due = service.ledger.dossier(COMMUNE, "D-1").original_due_date
@@ -148,7 +150,7 @@ def test_fee_and_a_correction_that_names_what_it_corrects(service):
     with pytest.raises(InvalidTransition):
         d.do("pay_fee", vn(2023, 1, 9, 10), 20000, "tien_mat")
     assert counts(service).by_channel["truc_tiep"] == 1
-    d.do("correct_dossier", vn(2023, 1, 10, 9), 1, "Nhập nhầm kênh", {"channel": "truc_tuyen"})
+    d.do("correct_dossier", vn(2023, 1, 10, 9), 1, "Nhập nhầm kênh", {"channel": "truc_tuyen", "online_mode": "toan_trinh"})
     c = counts(service)
     assert (c.by_channel["truc_tiep"], c.by_channel["truc_tuyen"], c.online_rate) == (0, 1, 1.0)
     with pytest.raises(InvalidValue, match="chỉ sửa được"):

@@ -111,7 +111,7 @@ def test_resolution_and_return_from_the_dossier_page(logged_in, app):
     token = csrf_token(page.text)
     early = officer.post(f"/dossiers/{code}/resolve", headers=HX, data={
         "csrf_token": token, "resolve-occurred_at": "2026-01-04T10:00"})
-    assert early.status_code == 422 and "trước lúc tiếp nhận" in early.text
+    assert early.status_code == 422 and "trước bước trước đó" in early.text
     resolved = officer.post(f"/dossiers/{code}/resolve", headers=HX, data={
         "csrf_token": token, "resolve-occurred_at": "2026-01-07T10:00", "resolve-digitised": "y"})
     assert resolved.status_code == 200 and resolved.headers["HX-Trigger"] == "ledger-changed"

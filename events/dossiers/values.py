@@ -1,0 +1,78 @@
+"""The values a dossier's fields may take, each checked in one place: the
+counter's form, an imported file, a correction and a direct command all come
+through these checks, so no event holds a value the read models cannot."""
+
+from __future__ import annotations
+
+from events.base import checked_text
+from events.errors import InvalidValue
+
+CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
+ONLINE = "truc_tuyen"
+ONLINE_MODES = ("", "mot_phan", "toan_trinh")
+PAYMENT_METHODS = ("tien_mat", "truc_tuyen")
+MAX_CODE, MAX_APPLICANT, MAX_USER, MAX_STEP = 64, 255, 64, 255
+MAX_AMOUNT = 10**12
+
+
+def code(value: str) -> str:
+    value = checked_text(value, "code", "Mã hồ sơ", MAX_CODE).strip()
+    if not value:
+        raise InvalidValue("Cần mã hồ sơ.", "code")
+    if any(c.isspace() for c in value):
+        raise InvalidValue("Mã hồ sơ không được chứa khoảng trắng.", "code")
+    return value
+
+
+def procedure_code(value: str) -> str:
+    value = checked_text(value, "procedure_code", "Mã thủ tục", MAX_CODE).strip()
+    if not value:
+        raise InvalidValue("Cần mã thủ tục hành chính.", "procedure_code")
+    return value
+
+
+def applicant(value: str) -> str:
+    value = " ".join(checked_text(value, "applicant", "Tên người nộp", MAX_APPLICANT).split())
+    if not value:
+        raise InvalidValue("Cần tên người nộp.", "applicant")
+    return value
+
+
+def channel(value: str) -> str:
+    if value not in CHANNELS:
+        raise InvalidValue("Kênh tiếp nhận không hợp lệ.", "channel")
+    return value
+
+
+def online_mode(value: str, of_channel: str) -> str:
+    """Only an online dossier has an online mode, and it always has one."""
+    if value not in ONLINE_MODES:
+        raise InvalidValue("Mức độ trực tuyến không hợp lệ.", "online_mode")
+    if value and of_channel != ONLINE:
+        raise InvalidValue("Chỉ hồ sơ trực tuyến mới có mức độ trực tuyến.", "online_mode")
+    if not value and of_channel == ONLINE:
+        raise InvalidValue("Hồ sơ trực tuyến cần mức độ: một phần hoặc toàn trình.",
+                           "online_mode")
+    return value
+
+
+def amount(value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidValue("Số tiền phải là số nguyên (đồng).", "amount")
+    if value < 0:
+        raise InvalidValue("Số tiền không được âm.", "amount")
+    if value > MAX_AMOUNT:
+        raise InvalidValue("Số tiền quá lớn.", "amount")
+    return value
+
+
+def method(value: str) -> str:
+    if value not in PAYMENT_METHODS:
+        raise InvalidValue("Hình thức nộp không hợp lệ.", "method")
+    return value
+
+
+def flag(value: bool, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue("Giá trị phải là có hoặc không.", field)
+    return value
