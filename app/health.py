@@ -1,4 +1,6 @@
-"""``GET /healthz``: no log-in; how many events, how far projections lag."""
+"""``GET /healthz``: no log-in; how many events, how far projections lag, and
+whether one has failed (still 200: the log is safe, a read model is not
+current; a monitor reads ``status``)."""
 
 from __future__ import annotations
 
@@ -14,5 +16,5 @@ def healthz():  # type: ignore[no-untyped-def]
     statuses = service().engine.status()
     head = statuses[0].head if statuses else service().engine.head()
     failing = [s.name for s in statuses if s.error]
-    return jsonify(status="ok", events=head, behind=max((s.behind for s in statuses), default=0),
-                   failing=failing)
+    return jsonify(status="degraded" if failing else "ok", events=head,
+                   behind=max((s.behind for s in statuses), default=0), failing=failing)

@@ -54,9 +54,11 @@ class LedgerService:
 
     def catch_up(self, after_write: bool = False, budget: float | None = None) -> bool:
         """``budget``: see ``Engine.catch_up``; web requests pass
-        ``REQUEST_CATCH_UP_SECONDS``, commands that report wait for all."""
+        ``REQUEST_CATCH_UP_SECONDS``, commands that report wait for all. A
+        projection that failed is retried only once its back-off wait ends,
+        not by every request and poll."""
         try:
-            self.engine.catch_up(after_write=after_write, budget=budget)
+            self.engine.catch_up(after_write=after_write, budget=budget, backoff=True)
             return True
         except ProjectionFailed as failure:
             log.error("projections are behind: %s", failure)

@@ -11,6 +11,13 @@ rows and positions are committed together (after a command, one write
 transaction brings every projection up to date). A handler that fails rolls
 its page back, is recorded against its projection and raised: that
 projection stops at that event until the cause is fixed, the others go on.
+
+A failed projection is not retried by every request: catch-ups that ask to
+``backoff`` (the web's) leave it alone for a while after each failure, five
+seconds at first and twice as long after every further one, up to five
+minutes. The waits are this process's own; the error stays on the position
+row, so status pages still say it failed, and once a page of it commits (in
+any process, or a rebuild clears the error) the waiting ends.
 """
 
 from __future__ import annotations
@@ -271,6 +278,23 @@ class Status:
 
 Progress = Callable[[int], None]
 
+BACKOFF_FIRST_SECONDS = 5.0
+BACKOFF_MAX_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """A failed projection's consecutive failures in this process, and the
+    moment (on the engine's clock) before which it is not retried."""
+
+    failures: int
+    until: float
+
+    def after_another(self, now: float) -> Backoff:
+        failures = self.failures + 1
+        wait = min(BACKOFF_FIRST_SECONDS * 2 ** (failures - 1), BACKOFF_MAX_SECONDS)
+        return Backoff(failures, now + wait)
+
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
@@ -286,6 +310,8 @@ class Engine:
         self.bounded_page_statement = page_statement(ledger.recorder, quote, stop=True)
         self.decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
         self._positions_ready = False
+        self.clock: Callable[[], float] = time.monotonic
+        self.backoff: dict[str, Backoff] = {}
 
     # -- reading state ------------------------------------------------------
     def head(self) -> int:
@@ -312,7 +338,8 @@ class Engine:
 
     # -- moving forward -------------------------------------------------------
     def catch_up(self, progress: Progress | None = None, *, long_pages: bool = False,
-                 after_write: bool = False, budget: float | None = None) -> int:
+                 after_write: bool = False, budget: float | None = None,
+                 backoff: bool = False) -> int:
         """Bring every projection up to the head of the log. Raises
         ``ProjectionFailed`` for the first that fails, after the others are
         up to date. ``long_pages``: a replay run by hand (after a migration)
@@ -322,19 +349,33 @@ class Engine:
         ``budget``: seconds after which no further page is begun (the first
         always is), so that a request finding a long replay under way (a
         rebuild, say) leaves the rest of it to others instead of outlasting
-        its worker's timeout."""
+        its worker's timeout.
+        ``backoff``: a projection that failed is left out until its wait
+        ends (see the module's docstring); callers that run by hand leave
+        it False and retry at once."""
         self._ensure_positions()
-        behind = list(self.projections) if after_write else \
-            [s.name for s in self.status() if s.behind]
+        if after_write and not (backoff and self.backoff):
+            behind = list(self.projections)
+        else:
+            behind = [s.name for s in self.status()
+                      if s.behind and not (backoff and self.waiting(s))]
         page_size = self.rebuild_page_size if long_pages else self.page_size
         deadline = None if budget is None else time.monotonic() + budget
         return self._advance(behind, page_size, progress, deadline) if behind else 0
+
+    def waiting(self, status: Status) -> bool:
+        """Whether this failed projection is still in its back-off wait."""
+        backoff = self.backoff.get(status.name)
+        return status.error is not None and backoff is not None and \
+            self.clock() < backoff.until
 
     def rebuild(self, *names: str, progress: Progress | None = None) -> int:
         """Empty these projections' tables and replay the whole log into
         them, in one pass for all."""
         tables = [self.projections[name].table for name in names]
         self._ensure_positions()
+        for name in names:
+            self.backoff.pop(name, None)
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             for table in tables:
                 conn.execute(delete(table))
@@ -398,6 +439,8 @@ class Engine:
                          .values(position=end, error=None, updated_at=_now(),
                                  events_applied=POSITIONS.c.events_applied
                                  + bindparam("applied")), moved)
+        for projection in group:
+            self.backoff.pop(projection.name, None)
         at_head = ahead is None and len(page) < page_size
         return len(page) * len(group), at_head
 
@@ -471,6 +514,7 @@ class Engine:
     def _record_failure(self, name: str, failure: ProjectionFailed,
                         cause: BaseException) -> None:
         log.error("%s", failure, exc_info=cause)
+        self.backoff[name] = self.backoff.get(name, Backoff(0, 0.0)).after_another(self.clock())
         with self.db.begin() as conn:
             conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
                          .values(error=str(failure), updated_at=_now()))
