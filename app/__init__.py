@@ -65,22 +65,16 @@ def _secret_key(instance: Path) -> str:
 
 
 def _register(app: Flask) -> None:
-    from app import (
-        account,
-        admin,
-        auth,
-        catalogue,
-        catalogue_cli,
-        cli,
-        dashboard,
-        dossiers,
-        errors,
-        formatting,
-        health,
-        imports,
-        printing,
-        security,
-    )
+    from app import cli, errors, formatting, health, security
+    from app.catalogue import views as catalogue
+    from app.dashboard import views as dashboard
+    from app.dossiers import views as dossiers
+    from app.importing import views as imports
+    from app.importing.cli import import_cli
+    from app.people import account, admin, auth
+    from app.people.cli import users_cli
+    from app.printing import views as printing
+    from app.reports.cli import report_command
 
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports):
         app.register_blueprint(module.bp)
@@ -89,7 +83,8 @@ def _register(app: Flask) -> None:
     errors.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
-    app.cli.add_command(catalogue_cli.import_cli)
+    for command in (import_cli, users_cli, report_command):
+        app.cli.add_command(command)
 
 
 def service() -> LedgerService:

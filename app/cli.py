@@ -1,20 +1,20 @@
-"""The command line: ``flask --app wsgi …`` (CONTRACT.md)."""
+"""The command line: ``flask --app wsgi …`` (CONTRACT.md): the database,
+communes, projections, the demo and the calendar here, with the helpers every
+command shares; each capability's package adds its own (``import``,
+``users``, ``report``)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
 from app import service
-from app.credentials import password_problem, set_password
 from app.service import upgrade
 from events.domain import acting_as
 from events.errors import DomainError
@@ -25,16 +25,14 @@ SYSTEM_ACTOR = "system"
 
 db_cli = AppGroup("db", help="Database tables.")
 commune_cli = AppGroup("commune", help="Communes (administrative units).")
-users_cli = AppGroup("users", help="User accounts.")
 projections_cli = AppGroup("projections", help="Read models built from the log.")
 demo_cli = AppGroup("demo", help="The demo commune.")
 calendar_cli = AppGroup("calendar", help="Declared days off and make-up working days.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, commune_cli, users_cli, projections_cli, demo_cli, calendar_cli):
+    for group in (db_cli, commune_cli, projections_cli, demo_cli, calendar_cli):
         app.cli.add_command(group)
-    app.cli.add_command(report_command)
 
 
 def fail(message: str) -> None:
@@ -87,31 +85,6 @@ def commune_add(code: str, name: str) -> None:
     except DomainError as error:
         fail(error.message)
     click.echo(f"Đã đăng ký {code} {name}.")
-
-
-@users_cli.command("create")
-@click.argument("name")
-@click.option("--role", required=True, help="clerk, officer, leader, auditor, inspector, admin")
-@click.option("--commune", "commune_code", default=None)
-@click.option("--full-name", default="", help="the name printed on slips, e.g. \"Nguyễn Văn A\"")
-def users_create(name: str, role: str, commune_code: str | None, full_name: str) -> None:
-    """Create a user; the password is read from standard input."""
-    password = sys.stdin.readline().rstrip("\r\n")
-    if problem := password_problem(password):
-        fail(problem)
-    create_user(name, role, resolve_commune(commune_code), password, full_name=full_name)
-    click.echo(f"Đã tạo người dùng {name} ({role}).")
-
-
-def create_user(name: str, role: str, commune: str, password: str,
-                must_change: bool = False, full_name: str = "") -> None:
-    try:
-        with acting_as(SYSTEM_ACTOR):
-            service().record(service().ledger.register_user, name, role, commune, full_name)
-    except DomainError as error:
-        fail(error.message)
-    with service().write() as conn:
-        set_password(conn, name, password, must_change)
 
 
 @projections_cli.command("status")
@@ -178,36 +151,6 @@ def demo_load(if_empty: bool) -> None:
         fail("Sổ cái đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
     logins = demo.load(service(), current_app.instance_path)
     click.echo(logins)
-
-
-@click.command("report")
-@with_appcontext
-@click.argument("period_text", metavar="PERIOD")
-@click.option("--commune", "commune_code", default=None)
-@click.option("--format", "fmt", type=click.Choice(["json", "html", "docx"]), default="json")
-@click.option("-o", "output", type=click.Path(dir_okay=False, writable=True), default=None)
-def report_command(period_text: str, commune_code: str | None, fmt: str,
-                   output: str | None) -> None:
-    """The period report: PERIOD is 2023-H1, 2023-Q2, 2023-06, 2023 or FROM..TO."""
-    from app.report import period_report
-    from app.web import today
-    from projections.periods import BadPeriod, Period
-
-    try:
-        period = Period.parse(period_text)
-    except BadPeriod as error:
-        fail(str(error))
-    if fmt != "json":
-        fail(f"Định dạng {fmt} chưa được hỗ trợ; hãy dùng --format json.")
-    commune = resolve_commune(commune_code)
-    service().catch_up()
-    with service().read() as conn:
-        text = json.dumps(period_report(conn, commune, period, today()), ensure_ascii=False,
-                          indent=2)
-    if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-    else:
-        click.echo(text)
 
 
 @calendar_cli.command("day-off")

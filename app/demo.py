@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.credentials import set_password
+from app.people.credentials import set_password
 from app.service import LedgerService
 from events.domain import acting_as
 from events.workdays import add_working_days, is_working_day

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
 
-from app.dossier_steps import PAYMENT_NAMES
-from app.permissions import P
+from app.dossiers.steps import PAYMENT_NAMES
+from app.people.permissions import P
 from app.web import zone
 from events.domain import STATUS_NAMES
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from app.dossier_import import COLUMNS, import_dossier_file
+from app.importing.dossiers import COLUMNS, import_dossier_file
 from app.service import LedgerService, upgrade
 from events.domain import acting_as
 

@@ -4,8 +4,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import app.credentials  # noqa: F401  (registers its table)
-import app.sessions  # noqa: F401
+import app.people.credentials  # noqa: F401  (registers its table)
+import app.people.sessions  # noqa: F401
 import projections.access  # noqa: F401
 import projections.catalogue  # noqa: F401
 import projections.directory  # noqa: F401

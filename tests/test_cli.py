@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select, text
 
 from app import create_app
-from app.credentials import check_password
+from app.people.credentials import check_password
 from app.service import upgrade
 from projections import queries
 from tests.conftest import COMMUNE, log_in

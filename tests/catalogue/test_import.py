@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.catalogue_cli import import_procedure_file
+from app.importing.procedures import import_procedure_file
 from events.catalogue import Procedure
 from events.domain import acting_as
 from projections import queries

@@ -208,7 +208,7 @@ def test_the_list_pages_have_no_inline_styles(client):
 
 
 def test_those_who_may_not_change_the_catalogue_see_no_forms(client, app, monkeypatch):
-    from app.permissions import ENDPOINTS, P
+    from app.people.permissions import ENDPOINTS, P
     for endpoint in ("list_procedure", "amend", "abolish"):
         monkeypatch.setitem(ENDPOINTS, f"catalogue.{endpoint}", P.MANAGE_USERS)
     post(admin(client), "/procedures", form())

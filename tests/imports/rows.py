@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
-from app.dossier_import import COLUMNS
+from app.importing.dossiers import COLUMNS
 from app.service import LedgerService
 from bench.import_bench import csv_text
 from events.domain import Dossier

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import dossier_import
+from app.importing import dossiers as dossier_import
 from events.domain import Dossier
 from projections import queries
 from projections.periods import Period

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from app.dossier_import import import_dossier_file
+from app.importing.dossiers import import_dossier_file
 from bench.import_bench import generate_rows, older_export
 from events.domain import Dossier, acting_as
 from projections import queries

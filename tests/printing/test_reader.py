@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.printing import Reader, Story, judge
+from app.printing.story import Reader, Story, judge
 from events.application import Ledger
 from events.domain import Dossier, acting_as
 from tests.conftest import COMMUNE, ZONE, vn

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from app.permissions import ENDPOINTS, OPEN, ROLES, P, may
-from app.sessions import SESSIONS, now
+from app.people.permissions import ENDPOINTS, OPEN, ROLES, P, may
+from app.people.sessions import SESSIONS, now
 from events.domain import Access, User, acting_as
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 

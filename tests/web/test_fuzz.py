@@ -38,7 +38,7 @@ from wtforms import (
 from wtforms.csrf.core import CSRFTokenField
 
 from app import create_app
-from app.permissions import ENDPOINTS, OPEN, ROLES, P
+from app.people.permissions import ENDPOINTS, OPEN, ROLES, P
 from events.application import ROLES as ROLE_NAMES
 from events.domain import Dossier, acting_as
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, ZONE, csrf_token, log_in

@@ -14,18 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
 from eventsourcing.persistence import IntegrityError
-from flask.cli import AppGroup
 
-from app import service
-from app.cli import fail, resolve_commune
-from app.formatting import number
+from app.importing import ImportInterrupted
+from app.importing.csvfile import BadRow, records
 from app.service import LedgerService
 from events.catalogue import Procedure, checked_code, checked_terms
 from events.domain import acting_as
@@ -42,18 +39,6 @@ COLUMN_OF = {"code": "ma_thu_tuc", "name": "ten_thu_tuc", "field": "linh_vuc",
 BATCH = 500
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
-import_cli = AppGroup("import", help="Import CSV files (CONTRACT.md formats).")
-
-
-class ImportInterrupted(Exception):
-    """A batch collided with a concurrent write; earlier batches stay recorded."""
-
-
-class BadRow(Exception):
-    def __init__(self, reason: str, column: str | None = None) -> None:
-        super().__init__(f"cột {column}: {reason}" if column else reason)
-
-
 @dataclass(frozen=True)
 class Row:
     line: int
@@ -67,30 +52,6 @@ class ImportResult:
     conflicts: list[str] = field(default_factory=list)
     listed: int = 0
     unchanged: int = 0
-
-
-@import_cli.command("procedures")
-@click.argument("path", metavar="FILE.csv")
-@click.option("--commune", "commune_code", default=None,
-              help="Administrative unit code; may be left out while only one exists.")
-def import_procedures(path: str, commune_code: str | None) -> None:
-    """Import the procedure catalogue from a UTF-8 CSV file."""
-    file = Path(path)
-    if not file.is_file():
-        fail(f"Không tìm thấy tệp {path}.")
-    try:
-        result = import_procedure_file(service(), resolve_commune(commune_code), file)
-    except ImportInterrupted as interrupted:
-        fail(str(interrupted))
-    for problem in result.problems:
-        click.echo(problem, err=True)
-    if result.problems:
-        fail(f"{file.name}: có {number(len(result.problems))} dòng lỗi; chưa ghi nhận gì.")
-    for conflict in result.conflicts:
-        click.echo(conflict, err=True)
-    click.echo(f"Đã nhập {file.name}: {number(result.listed)} thủ tục mới, "
-               f"{number(result.unchanged)} thủ tục không đổi, "
-               f"{number(len(result.conflicts))} xung đột không ghi.")
 
 
 def import_procedure_file(svc: LedgerService, commune: str, path: Path,
@@ -142,7 +103,7 @@ def _header_problem(header: list[str]) -> str | None:
 def _rows(reader: Any, index: dict[str, int],
           width: int) -> tuple[list[Row], list[str]]:
     rows, problems, first_seen = [], [], {}
-    for line, record in _records(reader):
+    for line, record in records(reader):
         try:
             row = _row(line, record, index, width)
         except (BadRow, DomainError) as error:
@@ -155,16 +116,6 @@ def _rows(reader: Any, index: dict[str, int],
         first_seen[row.code] = line
         rows.append(row)
     return rows, problems
-
-
-def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    """Each record not blank, with the physical line it starts on: a quoted
-    cell may span lines, so the reader's count is taken before each record."""
-    start = reader.line_num + 1
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            yield start, record
-        start = reader.line_num + 1
 
 
 def _row(line: int, record: Sequence[str], index: dict[str, int], width: int) -> Row:
@@ -266,5 +217,3 @@ def _save(svc: LedgerService, procedures: list[Procedure], batch_size: int) -> N
                 "thủ tục. Hãy chạy lại lệnh nhập để ghi phần còn lại.") from None
         saved += len(batch)
 
-
-from app import dossier_import  # noqa: E402, F401  (registers "import dossiers")

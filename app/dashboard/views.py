@@ -11,8 +11,8 @@ import hashlib
 from flask import Blueprint, Response, render_template, request
 
 from app import htmx, service
-from app.dossiers import ReceiveForm
-from app.scope import selected_commune
+from app.dossiers.views import ReceiveForm
+from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import today
 from projections import queries

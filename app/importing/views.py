@@ -45,11 +45,11 @@ from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import dossier_import, service
-from app.catalogue_cli import ImportInterrupted
+from app import service
 from app.formatting import number
 from app.forms import LedgerForm
-from app.permissions import may
+from app.importing import ImportInterrupted, dossiers
+from app.people.permissions import may
 from app.web import CHANGED, wants_fragment
 from events.domain import acting_as
 
@@ -132,8 +132,8 @@ def _page(form: UploadForm, job: dict[str, Any] | None = None,
           problems: list[str] | None = None, heading: str = "") -> str:
     template = "imports/_result.html" if wants_fragment() else "imports/index.html"
     return render_template(template, form=form, job=job, problems=problems or [],
-                           heading=heading, columns=dossier_import.COLUMNS,
-                           max_mb=dossier_import.MAX_FILE_BYTES // (1024 * 1024))
+                           heading=heading, columns=dossiers.COLUMNS,
+                           max_mb=dossiers.MAX_FILE_BYTES // (1024 * 1024))
 
 
 @bp.get("")
@@ -147,11 +147,11 @@ def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
     if not form.validate_on_submit():
         return _refused(form, [e for errors in form.errors.values() for e in errors])
-    data = form.file.data.read(dossier_import.MAX_FILE_BYTES + 1)
+    data = form.file.data.read(dossiers.MAX_FILE_BYTES + 1)
     filename = _clean_name(form.file.data.filename or "")
-    if problem := dossier_import.file_problem(data):
+    if problem := dossiers.file_problem(data):
         return _refused(form, [problem])
-    checked = dossier_import.check_file(service(), current_user.commune, data, filename)
+    checked = dossiers.check_file(service(), current_user.commune, data, filename)
     if checked.problems:
         return _refused(form, checked.problems, filename)
     job = jobs().start(current_user.name, filename, len(checked.rows))
@@ -178,7 +178,7 @@ def too_large(_error: Exception):  # type: ignore[no-untyped-def]
     gate: only those who may upload see the upload page in answer."""
     if not (current_user.is_authenticated and may(current_user.roles, request.endpoint)):
         return render_template("error.html", status=413, message="Tệp tải lên quá lớn."), 413
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or dossier_import.MAX_FILE_BYTES
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or dossiers.MAX_FILE_BYTES
     return _refused(UploadForm(formdata=None), [
         f"Tệp tải lên quá lớn: tối đa {_size(limit)}. "
         "Hãy chia tệp thành nhiều phần rồi nhập lần lượt."], status=413)
@@ -218,7 +218,7 @@ def _clean_name(name: str) -> str:
 
 # -- the background job ---------------------------------------------------------
 
-def _start(job: dict[str, Any], actor: str, checked: dossier_import.Checked) -> None:
+def _start(job: dict[str, Any], actor: str, checked: dossiers.Checked) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     thread = threading.Thread(target=_run, args=(app, jobs(), dict(job), actor, checked),
                               name=f"import-{job['id'][:8]}", daemon=True)
@@ -226,10 +226,10 @@ def _start(job: dict[str, Any], actor: str, checked: dossier_import.Checked) -> 
 
 
 def _run(app: Flask, store: Jobs, job: dict[str, Any], actor: str,
-         checked: dossier_import.Checked) -> None:
+         checked: dossiers.Checked) -> None:
     with app.app_context(), acting_as(actor):
         try:
-            outcome = dossier_import.record_rows(
+            outcome = dossiers.record_rows(
                 service(), checked, lambda done, _total: store.update(job, done=done))
         except ImportInterrupted as interrupted:
             store.update(job, state="failed", message=str(interrupted))

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import segno
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired
 
 from app import service
-from app.auth import record
+from app.catalogue.qr import qr_code, qr_inline
 from app.forms import LedgerForm, without_controls
+from app.people.auth import record
 from app.web import attach, changed, refused, wants_fragment
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
@@ -74,7 +73,7 @@ def _names() -> dict[str, Any]:
 
 def _may_manage() -> bool:
     """Show the forms only to those whose posts would be let through."""
-    from app.permissions import may
+    from app.people.permissions import may
     return current_user.is_authenticated and may(current_user.roles, "catalogue.list_procedure")
 
 
@@ -209,22 +208,6 @@ def show_term(term: str, value: Any) -> str:
     if term == "online_address":
         return value or "(không có)"
     return str(value)
-
-
-# -- QR codes ---------------------------------------------------------------------
-
-def qr_code(address: str) -> segno.QRCode:
-    """Always a full QR code, never a Micro QR (which phone cameras do not
-    read), at error level M: sturdier on a printed wall than the default L."""
-    return segno.make_qr(address, error="m")
-
-
-def qr_inline(address: str, title: str) -> Markup:
-    """The QR code as an ``<svg>`` element to place in a page; its size is
-    set by CSS (``omitsize``), its markup has no style attribute."""
-    svg = qr_code(address).svg_inline(omitsize=True, svgclass="qr", lineclass="qr-dark",
-                                      title=title)
-    return Markup(svg)  # segno escapes the title and writes fixed markup otherwise
 
 
 @bp.get("/<code>/qr.svg")

@@ -9,9 +9,9 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app import service
-from app.auth import record, relogin
-from app.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
 from app.forms import LedgerForm
+from app.people.auth import record, relogin
+from app.people.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -10,12 +10,12 @@ from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, St
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import service
-from app.auth import record
-from app.dossier_steps import STEPS, Step, blank, offered
+from app.dossiers.steps import STEPS, Step, blank, offered
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
-from app.permissions import may
-from app.scope import selected_commune
+from app.people.auth import record
+from app.people.permissions import may
+from app.people.scope import selected_commune
 from app.web import attach, changed, now, refused, wants_fragment, zone
 from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES, staff_mentioned
 from events.errors import DomainError

@@ -52,7 +52,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -61,13 +60,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import click
 from eventsourcing.persistence import IntegrityError
 
-from app import service
-from app.catalogue_cli import BadRow, ImportInterrupted, _records, import_cli
-from app.cli import SYSTEM_ACTOR, fail, resolve_commune
+from app.cli import SYSTEM_ACTOR
 from app.formatting import number
+from app.importing import ImportInterrupted
+from app.importing.csvfile import BadRow, records
 from app.service import LedgerService
 from events.domain import (
     CHANNELS,
@@ -166,41 +164,7 @@ class Outcome:
                 f"{number(len(self.conflicts))} dòng xung đột.")
 
 
-# -- the command ------------------------------------------------------------------
-
-@import_cli.command("dossiers")
-@click.argument("path", metavar="FILE.csv")
-@click.option("--commune", "commune_code", default=None,
-              help="Administrative unit code; may be left out while only one exists.")
-def import_dossiers(path: str, commune_code: str | None) -> None:
-    """Import dossiers from a UTF-8 CSV file."""
-    file = Path(path)
-    if not file.is_file():
-        fail(f"Không tìm thấy tệp {path}.")
-    if problem := size_problem(file.stat().st_size):
-        fail(f"{file.name}: {problem}")
-    svc = service()
-    checked = check_file(svc, resolve_commune(commune_code), file.read_bytes(), file.name)
-    for problem in checked.problems:
-        click.echo(problem, err=True)
-    if checked.problems:
-        fail(f"{file.name}: có {number(len(checked.problems))} dòng lỗi; chưa ghi nhận gì.")
-    outcome = _record_with_bar(svc, checked)
-    for conflict in outcome.conflicts:
-        click.echo(conflict, err=True)
-    click.echo(outcome.summary(file.name))
-
-
-def _record_with_bar(svc: LedgerService, checked: Checked) -> Outcome:
-    """Record as ``system``, with a progress bar on standard error."""
-    with click.progressbar(length=len(checked.rows), label="Đang ghi hồ sơ", show_pos=True,
-                           file=sys.stderr) as bar, acting_as(SYSTEM_ACTOR):
-        try:
-            return record_rows(svc, checked, lambda done, _total: bar.update(done - bar.pos))
-        except ImportInterrupted as interrupted:
-            fail(str(interrupted))
-            raise  # not reached: fail() exits
-
+# -- from a file ---------------------------------------------------------------
 
 def import_dossier_file(svc: LedgerService, commune: str, path: Path, actor: str = SYSTEM_ACTOR,
                         batch_size: int = BATCH) -> tuple[Checked, Outcome | None]:
@@ -298,7 +262,7 @@ def recorded_dossiers(conn: Any, commune: str) -> dict[str, Known]:
 def _check_rows(checked: Checked, reader: Any, index: dict[str, int], width: int) -> None:
     first_seen: dict[str, int] = {}
     try:
-        for line, record in _records(reader):
+        for line, record in records(reader):
             try:
                 row = _row(checked, line, record, index, width)
                 _check_unique(row, first_seen)

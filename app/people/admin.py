@@ -11,9 +11,9 @@ from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app import htmx, service
-from app.auth import record
-from app.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.forms import LedgerForm
+from app.people.auth import record
+from app.people.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.web import CHANGED
 from events.application import ROLES
 from events.domain import MAX_FULL_NAME

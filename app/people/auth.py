@@ -25,10 +25,11 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app import service, sessions
-from app.credentials import check_password, must_change_password
+from app import service
 from app.forms import LedgerForm
-from app.permissions import OPEN, P, may, permissions
+from app.people import sessions
+from app.people.credentials import check_password, must_change_password
+from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import lock_for
 from app.web import zone
 from events.domain import acting_as

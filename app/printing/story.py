@@ -1,6 +1,5 @@
-"""The one-stop counter's printed forms, on A4: the receipt with its
-appointment (Mẫu số 01), the control slip of a dossier's steps (Mẫu số 06)
-and the tracking book of a period (Mẫu số 07).
+"""What the one-stop counter's printed forms say, read from the log and the
+projections; the pages that print them are ``app.printing.views``.
 
 A dossier's forms are read from its own event stream, never typed in: the
 slip is the hand-overs as they were recorded, judged against their own
@@ -15,16 +14,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
 from sqlalchemy import Connection
 
-from app import service
-from app.catalogue import qr_inline
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES, number
-from app.scope import selected_commune
-from app.service import REQUEST_CATCH_UP_SECONDS
-from app.web import now, zone
 from events.domain import (
     AWAITING_SUPPLEMENT,
     IN_PROGRESS,
@@ -34,13 +26,9 @@ from events.domain import (
     STATUS_NAMES,
     STOPPED,
     WITHDRAWN,
-    Dossier,
-    staff_mentioned,
 )
 from projections import queries
-from projections.periods import BadPeriod, Period
-
-bp = Blueprint("printing", __name__, url_prefix="/print")
+from projections.periods import Period
 
 EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Trễ hạn"
 WORKING, OVERDUE = "Đang xử lý", "Đang xử lý, quá hạn"
@@ -295,75 +283,6 @@ def book_note(row: Any, today: date) -> str:
     if row.status != IN_PROGRESS:
         return "—"
     return OPEN_LATE if today > row.due_date else OPEN_ON_TIME
-
-
-# -- pages -------------------------------------------------------------------------
-
-
-@bp.context_processor
-def _helpers() -> dict[str, Any]:
-    return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
-            "printed_at": now()}
-
-
-def long_time(moment: datetime) -> str:
-    """As the forms write it: 09 giờ 30 phút, ngày 05 tháng 01 năm 2026."""
-    local = moment.astimezone(zone())
-    return f"{local:%H} giờ {local:%M} phút, {long_day(local.date())}"
-
-
-def long_day(day: date) -> str:
-    return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-
-
-def _story(code: str) -> tuple[Story, str]:
-    """The dossier with this code in the user's communes, and the commune's
-    name; another commune's dossier is not found, whatever the URL says."""
-    with service().read() as conn:
-        commune = queries.dossier_commune(conn, list(current_user.communes), code)
-        name = queries.commune_name(conn, commune) if commune else None
-    if commune is None:
-        abort(404)
-    events = list(service().ledger.events.get(Dossier.id_for(commune, code)))
-    with service().read() as conn:
-        staff = queries.staff_names(conn, staff_mentioned(events))
-    return Reader(events, zone(), now().date(), staff).read(), name or commune
-
-
-def _procedure(story: Story) -> queries.ProcedureListing | None:
-    with service().read() as conn:
-        return queries.procedure(conn, story.commune, story.procedure_code)
-
-
-@bp.get("/dossiers/<path:code>/receipt")
-def receipt(code: str):  # type: ignore[no-untyped-def]
-    story, commune = _story(code)
-    return render_template("printing/receipt.html", story=story, commune=commune,
-                           procedure=_procedure(story),
-                           qr=qr_inline(story.code, f"Mã QR của hồ sơ {story.code}"))
-
-
-@bp.get("/dossiers/<path:code>/control")
-def control_slip(code: str):  # type: ignore[no-untyped-def]
-    story, commune = _story(code)
-    return render_template("printing/control.html", story=story, commune=commune,
-                           procedure=_procedure(story))
-
-
-@bp.get("/book")
-def book():  # type: ignore[no-untyped-def]
-    text = request.args.get("period", "").strip() or str(now().year)
-    try:
-        period = Period.parse(text)
-    except BadPeriod as error:
-        return render_template("error.html", status=400, message=str(error)), 400
-    commune, today = selected_commune(), now().date()
-    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
-    with service().read() as conn:
-        lines = book_lines(conn, commune, period, today)
-        name = queries.commune_name(conn, commune) or commune
-    return render_template("printing/book.html", lines=lines, period=period, commune=name,
-                           period_text=text, tally=tally(lines))
 
 
 def tally(lines: list[BookLine]) -> list[tuple[str, int]]:

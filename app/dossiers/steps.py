@@ -1,6 +1,6 @@
 """Every step of a dossier's life after receipt, as one table: the form, the
 command it records, and the statuses in which the dossier page offers it.
-Each step is its own endpoint, so ``app.permissions`` says who may take it."""
+Each step is its own endpoint, so ``app.people.permissions`` says who may take it."""
 
 from __future__ import annotations
 

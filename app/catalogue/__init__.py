@@ -1,0 +1,2 @@
+"""The procedure catalogue: its pages (``views``) and the QR codes printed
+beside a procedure or a dossier (``qr``)."""

@@ -1,0 +1,2 @@
+"""The period report (CONTRACT.md): built from the projections (``period``),
+printed by the ``report`` command (``cli``)."""
