@@ -1,6 +1,8 @@
-"""Every step of a dossier's life after receipt, as one table: the form, the
-command it records, and the statuses in which the dossier page offers it.
-Each step is its own endpoint, so ``app.people.permissions`` says who may take it."""
+"""Every step of a dossier's life after receipt, as one table: the form and
+the command it records. Which steps the page offers is the dossier's own
+rule (``Dossier.refusal_of``, over ``events.dossiers.lifecycle``'s
+transition table), never a list kept here. Each step is its own endpoint,
+so ``app.people.permissions`` says who may take it."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import LedgerForm
-from events.domain import AWAITING_SUPPLEMENT, CORRECTABLE, IN_PROGRESS, OPEN, RESOLVED, Dossier
+from events.dossiers import Dossier, corrections
+from events.errors import DomainError, InvalidValue
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 PAYMENT_NAMES = {"tien_mat": "Tiền mặt", "truc_tuyen": "Trực tuyến"}
@@ -58,9 +61,9 @@ class WithdrawForm(LedgerForm):
 
 
 class SupplementReceivedForm(LedgerForm):
+    """The new due date is the law's: the working days left when the clock
+    stopped continue from the next working day."""
     occurred_at = _moment("Thời điểm nhận đủ bổ sung")
-    new_due_date = DateField("Hạn trả mới (để trống: tính lại theo thủ tục)",
-                             validators=[Optional()])
 
 
 class ResolveForm(LedgerForm):
@@ -93,23 +96,22 @@ class CorrectionForm(LedgerForm):
     version = IntegerField("Sự kiện cần sửa (số thứ tự)", validators=[
         InputRequired("Hãy chọn sự kiện cần sửa."), NumberRange(min=1, max=10**6)])
     field = SelectField("Trường cần sửa", choices=[
-        SelectChoice(f, f) for f in sorted({f for fs in CORRECTABLE.values() for f in fs})])
+        SelectChoice(f, f"{corrections.FIELD_NAMES[f]} ({f})") for f in corrections.FIELDS])
     value = StringField("Giá trị đúng", validators=[
         DataRequired("Hãy nhập giá trị đúng."), Length(max=255)])
     reason = _reason("Lý do sửa")
 
 
-def _correction_changes(form: CorrectionForm) -> dict[str, Any]:
-    """A correction's value as the event stores it: times as ISO text in the
-    business zone, flags and amounts as such."""
-    field, value = form.field.data, form.value.data.strip()
-    if field == "occurred_at":
-        return {field: value}
-    if field in ("digitised", "e_certified"):
-        return {field: value.lower() in ("1", "co", "có", "true", "x")}
-    if field == "amount":
-        return {field: int(value) if value.isdigit() else -1}
-    return {field: value}
+def _correct(ledger: Any, commune: str, code: str, form: CorrectionForm, at: datetime) -> None:
+    """A correction as typed: the value read as its field is (a time in the
+    business zone), and any refusal of the value shown at the value."""
+    try:
+        changes = corrections.changes_from_text(form.field.data, form.value.data, ledger.zone)
+        ledger.correct_dossier(commune, code, at, form.version.data, form.reason.data, changes)
+    except DomainError as error:
+        if error.field in corrections.FIELDS or error.field == "field":
+            raise InvalidValue(error.message, "value") from None
+        raise
 
 
 @dataclass(frozen=True)
@@ -117,45 +119,41 @@ class Step:
     name: str           # endpoint name and URL segment
     label: str          # the button and heading
     form: type[LedgerForm]
-    statuses: tuple[str, ...]  # where the page offers it
     # (ledger, commune, code, form, when) → records the step's event
     command: Callable[[Any, str, str, Any, datetime], None]
 
 
 STEPS: tuple[Step, ...] = (
-    Step("hand_over", "Chuyển xử lý", HandOverForm, OPEN,
+    Step("hand_over", "Chuyển xử lý", HandOverForm,
          lambda led, c, k, f, at: led.hand_over(c, k, at, f.to_user.data, f.step.data,
                                         f.step_due.data)),
-    Step("request_supplement", "Yêu cầu bổ sung", ReasonForm, (IN_PROGRESS,),
+    Step("request_supplement", "Yêu cầu bổ sung", ReasonForm,
          lambda led, c, k, f, at: led.request_supplement(c, k, at, f.reason.data)),
     Step("receive_supplement", "Nhận đủ bổ sung", SupplementReceivedForm,
-         (AWAITING_SUPPLEMENT,),
-         lambda led, c, k, f, at: led.receive_supplement(c, k, at, f.new_due_date.data)),
-    Step("resolve", "Ghi nhận có kết quả", ResolveForm, (IN_PROGRESS,),
+         lambda led, c, k, f, at: led.receive_supplement(c, k, at)),
+    Step("resolve", "Ghi nhận có kết quả", ResolveForm,
          lambda led, c, k, f, at: led.resolve_dossier(c, k, at, f.digitised.data,
                                               f.e_certified.data)),
-    Step("return_result", "Trả kết quả", ReturnForm, (RESOLVED,),
+    Step("return_result", "Trả kết quả", ReturnForm,
          lambda led, c, k, f, at: led.return_dossier(c, k, at)),
-    Step("apologise", "Xin lỗi và hẹn lại", ApologyForm, OPEN,
+    Step("apologise", "Xin lỗi và hẹn lại", ApologyForm,
          lambda led, c, k, f, at: led.apologise(c, k, at, f.new_appointment.data, f.reason.data)),
-    Step("pay_fee", "Nộp phí, lệ phí", FeeForm, (*OPEN, RESOLVED),
+    Step("pay_fee", "Nộp phí, lệ phí", FeeForm,
          lambda led, c, k, f, at: led.pay_fee(c, k, at, f.amount.data, f.method.data)),
-    Step("refuse", "Từ chối tiếp nhận", ReasonForm, OPEN,
+    Step("refuse", "Từ chối tiếp nhận", ReasonForm,
          lambda led, c, k, f, at: led.refuse_dossier(c, k, at, f.reason.data)),
-    Step("withdraw", "Công dân rút hồ sơ", WithdrawForm, OPEN,
+    Step("withdraw", "Công dân rút hồ sơ", WithdrawForm,
          lambda led, c, k, f, at: led.withdraw_dossier(c, k, at, f.reason.data or "")),
-    Step("stop", "Dừng giải quyết", ReasonForm, OPEN,
+    Step("stop", "Dừng giải quyết", ReasonForm,
          lambda led, c, k, f, at: led.stop_dossier(c, k, at, f.reason.data)),
-    Step("correct", "Sửa một sự kiện đã ghi", CorrectionForm, (),
-         lambda led, c, k, f, at: led.correct_dossier(c, k, at, f.version.data, f.reason.data,
-                                              _correction_changes(f))),
+    Step("correct", "Sửa một sự kiện đã ghi", CorrectionForm, _correct),
 )
 BY_NAME = {step.name: step for step in STEPS}
 
 
 def offered(step: Step, dossier: Dossier) -> bool:
-    """Corrections are offered in every status; other steps where they apply."""
-    return not step.statuses or dossier.status in step.statuses
+    """The steps the dossier's own rules allow now."""
+    return dossier.refusal_of(step.name) is None
 
 
 def blank(step: Step, now: datetime) -> LedgerForm:

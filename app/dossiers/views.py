@@ -17,9 +17,9 @@ from app.people.auth import record
 from app.people.permissions import may
 from app.people.scope import selected_commune
 from app.web import attach, changed, now, refused, wants_fragment, zone
-from events.domain import CHANNELS, ONLINE_MODES, OPEN, STATUS_NAMES, staff_mentioned
+from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES
+from events.people import staff_mentioned
 from events.errors import DomainError
-from events.workdays import working_days_between
 from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
@@ -158,15 +158,8 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     return {"dossier": dossier, "history": history, "staff": staff,
             "today": moment.date(), "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: blank(s, moment) for s in steps},
-            "days": working_days_left(ledger, dossier, moment.date())}
-
-
-def working_days_left(ledger, dossier, today):  # type: ignore[no-untyped-def]
-    """Working days until the due date (negative: days late), for an open
-    dossier; None once it has left the counter's hands."""
-    if dossier.status not in OPEN:
-        return None
-    return working_days_between(today, dossier.due_date, *ledger.exceptions(dossier.commune))
+            "clock": dossier.clock(moment.date(), ledger.work_calendar(dossier.commune),
+                                   zone())}
 
 
 def _done(code: str, template: str, **context) -> Response:  # type: ignore[no-untyped-def]

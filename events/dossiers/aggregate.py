@@ -19,9 +19,12 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 
 from events.base import LedgerAggregate, aware, checked_day, checked_reason, checked_text, stable_id
-from events.dossiers import corrections, lifecycle, values
+from events.dossiers import corrections, deadlines, lifecycle, values
 from events.dossiers.lifecycle import AWAITING_SUPPLEMENT, IN_PROGRESS
 from events.errors import InvalidTransition, InvalidValue
+
+
+PAUSED, RUNNING = "tam_dung", "chay"
 
 
 class Dossier(LedgerAggregate):
@@ -212,9 +215,6 @@ class Dossier(LedgerAggregate):
 
     def request_supplement(self, at: datetime, reason: str) -> None:
         self._may("request_supplement", at)
-        if self.supplements:
-            raise InvalidTransition("Hồ sơ chỉ được yêu cầu bổ sung một lần, bằng một thông báo "
-                                    "nêu đủ các thành phần còn thiếu; đã yêu cầu rồi.")
         self._record(self.SupplementRequested, at, reason=checked_reason(reason))
 
     def receive_supplement(self, at: datetime, new_due_date: date) -> None:
@@ -225,9 +225,6 @@ class Dossier(LedgerAggregate):
     def refuse(self, at: datetime, reason: str, zone: ZoneInfo) -> None:
         """Only at the counter: the first step, on the day of receipt."""
         self._may("refuse", at)
-        if len(self.steps) > 1:
-            raise InvalidTransition("Chỉ từ chối tiếp nhận ngay tại Bộ phận Một cửa, trước mọi "
-                                    "bước khác; sau đó hãy dùng «Dừng giải quyết».")
         if at.astimezone(zone).date() != self.received_at.astimezone(zone).date():
             raise InvalidValue("Chỉ từ chối tiếp nhận trong ngày tiếp nhận; sau đó hãy dùng "
                                "«Dừng giải quyết».", "occurred_at")
@@ -259,10 +256,22 @@ class Dossier(LedgerAggregate):
 
     def pay_fee(self, at: datetime, amount: int, method: str) -> None:
         self._may("pay_fee", at)
-        if self.paid:
-            raise InvalidTransition("Hồ sơ này đã nộp phí, lệ phí.")
         self._record(self.FeePaid, at, amount=values.amount(amount),
                      method=values.method(method))
+
+    def clock(self, today: date, calendar: Any, zone: ZoneInfo) -> tuple[str, int] | None:
+        """Where an open dossier's clock stands on ``today``: ("tam_dung",
+        the working days left when it stopped) while it waits for a
+        supplement, else ("chay", working days to the due date, negative when
+        past it). None once the dossier has left the counter's hands."""
+        if self.status == AWAITING_SUPPLEMENT:
+            asked = self.supplement_requested_at.astimezone(zone).date()
+            return PAUSED, deadlines.days_left_when_paused(self.due_date, asked, calendar)
+        if self.status != IN_PROGRESS:
+            return None
+        if today <= self.due_date:
+            return RUNNING, calendar.between(today, self.due_date)
+        return RUNNING, -calendar.between(self.due_date, today)
 
     def move_due_date(self, at: datetime, new_due_date: date, day: date, reason: str) -> None:
         if self.status not in lifecycle.OPEN or new_due_date == self.due_date:
@@ -289,10 +298,26 @@ class Dossier(LedgerAggregate):
                      **fields)
 
     # -- rules ------------------------------------------------------------------
-    def _may(self, step: str, at: datetime) -> None:
-        """The transition table allows the step now, and its business time
-        is not before the step before it."""
+    def refusal_of(self, step: str) -> str | None:
+        """Why ``step`` cannot be taken now, whatever its time and values, or
+        None: the transition table, and the steps taken once only. The
+        dossier page offers the steps this allows."""
         if problem := lifecycle.refusal(step, self.status):
+            return problem
+        if step == "request_supplement" and self.supplements:
+            return ("Hồ sơ chỉ được yêu cầu bổ sung một lần, bằng một thông báo nêu đủ các "
+                    "thành phần còn thiếu; đã yêu cầu rồi.")
+        if step == "refuse" and len(self.steps) > 1:
+            return ("Chỉ từ chối tiếp nhận ngay tại Bộ phận Một cửa, trước mọi bước khác; "
+                    "sau đó hãy dùng «Dừng giải quyết».")
+        if step == "pay_fee" and self.paid:
+            return "Hồ sơ này đã nộp phí, lệ phí."
+        return None
+
+    def _may(self, step: str, at: datetime) -> None:
+        """The dossier allows the step now, and its business time is not
+        before the step before it."""
+        if problem := self.refusal_of(step):
             raise InvalidTransition(problem)
         at = aware(at)
         _version, kind, last = self.steps[-1]

@@ -35,7 +35,7 @@ def test_the_page_shows_due_date_and_days_late(app):
     receive(app)
     page = client_for(app, "canbo").get(f"/dossiers/{CODE}")
     assert page.status_code == 200 and "12/01/2023" in page.text
-    assert "trễ" in page.text and "ngày làm việc" in page.text  # long past, still open
+    assert "quá hạn" in page.text and "ngày làm việc" in page.text  # long past, still open
 
 
 def test_a_clerk_sees_only_the_steps_a_clerk_may_take(app):
@@ -58,8 +58,12 @@ def test_a_supplement_round_trip_through_the_forms(app):
                  reason="Thiếu giấy chứng sinh")
     assert asked.status_code == 200 and asked.headers["HX-Trigger"] == "ledger-changed"
     assert "chờ bổ sung" in asked.text and "Nhận đủ bổ sung" in asked.text
+    # Due 12/01; asked on 10/01 with two working days left: the clock stands still.
+    assert "tạm dừng" in asked.text and "còn 2 ngày làm việc" in asked.text
+    again = step(clerk, "request_supplement", occurred_at="2023-01-10T10:00", reason="Thêm")
+    assert again.status_code == 422 and "Yêu cầu bổ sung" not in again.text.split("Thao tác")[-1]
     done = step(clerk, "receive_supplement", occurred_at="2023-01-16T09:00")
-    assert done.status_code == 200 and "19/01/2023" in done.text  # 3 working days again
+    assert done.status_code == 200 and "18/01/2023" in done.text  # the two days continue
     assert "hạn ban đầu 12/01/2023" in done.text
 
 
