@@ -36,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
     text, period, error = chosen_period()
     return render_template("dashboard/index.html", period_text=text, period=period,
                            period_error=error, counts=_counts(period),
-                           deadlines=_deadlines(), commune=selected_commune(),
+                           deadlines=_deadlines(period), commune=selected_commune(),
                            form=ReceiveForm.fresh())
 
 
@@ -49,7 +49,7 @@ def counts():  # type: ignore[no-untyped-def]
         return _revalidated(Response(status=304), tag)
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
-                           period_error=None, commune=selected_commune(), deadlines=_deadlines(),
+                           period_error=None, commune=selected_commune(), deadlines=_deadlines(period),
                            form=ReceiveForm.fresh())
     return _revalidated(Response(body), tag)
 
@@ -59,13 +59,17 @@ def _counts(period: Period) -> queries.DossierCounts:
         return queries.dossier_counts(conn, selected_commune(), period, today())
 
 
-def _deadlines() -> tuple[list[queries.DossierListing], list[queries.DossierListing]]:
-    """Open dossiers past their due date, and those due within the next two
-    working days."""
-    commune, ledger = selected_commune(), service().ledger
-    soon = ledger.due_after(commune, today(), DUE_SOON_WORKING_DAYS)
+def _deadlines(period: Period) -> tuple[list[queries.DossierListing],
+                                        list[queries.DossierListing]]:
+    """The dossiers overdue at the period's end (today, if it has not ended),
+    as its "trong đó quá hạn" counts them; and, for a period still running,
+    those due within the next two working days."""
+    commune, ledger, day = selected_commune(), service().ledger, today()
+    running = period.start <= day <= period.end
+    soon = ledger.due_after(commune, day, DUE_SOON_WORKING_DAYS) if running else None
     with service().read() as conn:
-        return queries.overdue_and_due_soon(conn, commune, today(), soon)
+        return queries.overdue_and_due_soon(conn, commune, day, soon,
+                                            judged_on=min(period.end, day))
 
 
 def _etag(period: Period) -> str:

@@ -171,3 +171,18 @@ def test_an_admin_declares_a_make_up_day_and_due_dates_follow(app):
     receive(app, "MAY-1", vn(2024, 4, 26, 9))  # Friday, 3 working days
     assert app.extensions["ledger"].ledger.dossier(COMMUNE, "MAY-1").due_date == date(2024, 5, 4)
     assert client_for(app, "canbo").get("/admin/calendar").status_code == 403
+
+
+def test_the_overdue_panel_of_a_past_period_agrees_with_its_count(app):
+    """A dossier overdue at the end of January 2023 but resolved since: the
+    January dashboard still counts it and lists it; today's does not."""
+    receive(app)  # due 12/01/2023
+    svc = app.extensions["ledger"]
+    with acting_as("officer"):
+        svc.record(svc.ledger.resolve_dossier, COMMUNE, CODE, vn(2023, 2, 6, 9), True, False)
+    clerk = client_for(app, "canbo")
+    january = clerk.get("/?period=2023-01").text
+    assert 'data-count="in_progress_overdue">1<' in january
+    assert "Quá hạn (1)" in january and CODE in january.split("panel-overdue")[1]
+    today = clerk.get("/").text
+    assert "Quá hạn (" not in today
