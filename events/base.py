@@ -45,8 +45,16 @@ def current_actor() -> str:
 
 def stable_id(kind: str, *parts: str) -> UUID:
     """Aggregate ids derived from natural keys make a second creation of the
-    same key collide in the event store, whatever the process."""
-    return uuid5(_NAMESPACE, "/".join((kind, *parts)))
+    same key collide in the event store, whatever the process. A key that
+    is not text (or not text UTF-8 can hold) names nothing the log holds."""
+    if not all(isinstance(part, str) for part in parts):
+        raise InvalidValue("Mã hoặc tên phải là chữ.")
+    key = "/".join((kind, *parts))
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue("Mã hoặc tên có ký tự không hợp lệ.") from None
+    return uuid5(_NAMESPACE, key)
 
 
 EARLIEST_DAY = date(1990, 1, 1)  # older paper records are not entered
