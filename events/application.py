@@ -58,11 +58,9 @@ class Ledger(CatalogueCommands, Application):
 
     # -- communes -------------------------------------------------------
     def register_commune(self, code: str, name: str) -> None:
-        code, name = code.strip(), name.strip()
-        if not code or not name:
-            raise InvalidValue("Cần mã và tên đơn vị hành chính.", "code")
-        self._create(Commune.register(code, name), AlreadyExists(
-            f"Đơn vị hành chính mã {code} đã được đăng ký.", "code"))
+        commune = Commune.register(code, name)
+        self._create(commune, AlreadyExists(
+            f"Đơn vị hành chính mã {commune.commune} đã được đăng ký.", "code"))
 
     def require_commune(self, code: str) -> None:
         if code in self._known_communes:

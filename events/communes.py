@@ -3,14 +3,35 @@ and make-up working days."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from events.base import LedgerAggregate, checked_day, checked_reason, stable_id
-from events.errors import InvalidTransition
+from events.base import LedgerAggregate, checked_day, checked_reason, checked_text, stable_id
+from events.errors import InvalidTransition, InvalidValue
+
+# A commune's code keys the ids of its dossiers and procedures ("dossier/
+# CODE/…", so no "/"), an inspector's scope (space-separated) and the read
+# models' 32-character columns; its name fits theirs too.
+CODE = re.compile(r"[0-9A-Za-z._-]{1,32}")
+MAX_NAME = 255
+
+
+def checked_code(code: str) -> str:
+    if not isinstance(code, str) or not CODE.fullmatch(code.strip()):
+        raise InvalidValue("Mã đơn vị hành chính chỉ gồm chữ cái không dấu, chữ số và các "
+                           "dấu . - _ (tối đa 32 ký tự).", "code")
+    return code.strip()
+
+
+def checked_name(name: str) -> str:
+    name = " ".join(checked_text(name, "name", "Tên đơn vị hành chính", MAX_NAME).split())
+    if not name:
+        raise InvalidValue("Cần tên đơn vị hành chính.", "name")
+    return name
 
 
 class Commune(LedgerAggregate):
@@ -29,6 +50,7 @@ class Commune(LedgerAggregate):
 
     @classmethod
     def register(cls, code: str, name: str) -> Commune:
+        code, name = checked_code(code), checked_name(name)
         return cls._start(cls.Registered, cls.id_for(code), code, None, name=name)
 
 
