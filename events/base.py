@@ -126,7 +126,8 @@ def _now() -> datetime:
 MAX_FULL_NAME = 100
 # Control characters (line breaks and tabs aside): no form sends them, and
 # PostgreSQL cannot store NUL in text, so a projection would stop on one.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates too: no UTF-8 holds them, so the event could not be stored.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def checked_text(value: str, field: str, label: str, longest: int) -> str:
