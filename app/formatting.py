@@ -39,6 +39,7 @@ EVENT_NAMES = {
     "Refused": "Từ chối tiếp nhận", "Withdrawn": "Rút hồ sơ", "Stopped": "Dừng giải quyết",
     "Resolved": "Có kết quả", "Returned": "Trả kết quả", "Apologised": "Xin lỗi, hẹn lại",
     "FeePaid": "Nộp phí, lệ phí", "Corrected": "Sửa sự kiện",
+    "DueDateMoved": "Dời hạn trả theo lịch làm việc",
 }
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
 
