@@ -21,7 +21,7 @@ from events.communes import Calendar, Commune
 from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from events.people import DOSSIER_ROLES, Access, User
+from events.people import DOSSIER_ROLES, Access, User, checked_scope
 from events.workdays import WorkCalendar
 
 ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin")
@@ -63,7 +63,7 @@ class Ledger(CatalogueCommands, Application):
             f"Đơn vị hành chính mã {commune.commune} đã được đăng ký.", "code"))
 
     def require_commune(self, code: str) -> None:
-        if code in self._known_communes:
+        if isinstance(code, str) and code in self._known_communes:
             return
         self._get(Commune.id_for(code), NotFound(
             f"Chưa đăng ký đơn vị hành chính mã {code}.", "commune"))
@@ -72,11 +72,9 @@ class Ledger(CatalogueCommands, Application):
     # -- users ----------------------------------------------------------
     def register_user(self, name: str, role: str, commune: str, full_name: str = "") -> None:
         _check_role(role)
-        if not name.strip() or len(name) > 64:
-            raise InvalidValue("Tên đăng nhập cần từ 1 đến 64 ký tự.", "name")
-        self.require_commune(commune)
         user = User.register(name, role, commune)
-        if full_name.strip():
+        self.require_commune(commune)
+        if not isinstance(full_name, str) or full_name.strip():
             user.set_full_name(full_name)
         self._create(user, AlreadyExists(f"Tên đăng nhập {name} đã có.", "name"))
 
@@ -94,6 +92,7 @@ class Ledger(CatalogueCommands, Application):
         self._act_on_user(name, lambda user: user.grant(role))
 
     def revoke_role(self, name: str, role: str) -> None:
+        _check_role(role)
         self._act_on_user(name, lambda user: user.revoke(role))
 
     def disable_user(self, name: str) -> None:
@@ -103,7 +102,7 @@ class Ledger(CatalogueCommands, Application):
         self._act_on_user(name, User.enable)
 
     def assign_scope(self, name: str, communes: list[str]) -> None:
-        for code in communes:
+        for code in checked_scope(communes):
             self.require_commune(code)
         self._act_on_user(name, lambda user: user.assign_scope(communes))
 
@@ -224,9 +223,9 @@ class Ledger(CatalogueCommands, Application):
         local = self.local(aware(received_at, "received_at"))
         calendar = self.work_calendar(commune)
         if due_date is not None:
-            due = deadlines.given_due_date(checked_day(due_date, "due_date"), calendar)
-            if due < local.date():
+            if checked_day(due_date, "due_date") < local.date():
                 raise InvalidValue("Hạn trả không được trước ngày tiếp nhận.", "due_date")
+            due = deadlines.given_due_date(due_date, calendar)
         else:
             due = deadlines.due_date(local, procedure.working_days, calendar)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,

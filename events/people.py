@@ -10,12 +10,52 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from events.base import MAX_FULL_NAME, LedgerAggregate, stable_id
+from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
 from events.errors import InvalidTransition, InvalidValue
 
 
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")
+# What the read models hold: log-in names and addresses (``app_user.name``,
+# ``login_attempt``: 64 characters, longer attempted names and addresses are
+# cut there), an inspector's scope (``app_user.scope``, space-separated).
+MAX_NAME, MAX_ATTEMPT, MAX_SCOPE = 64, 1000, 1024
+
+
+def checked_name(name: str) -> str:
+    """A log-in name: 1 to 64 characters, none of them control characters.
+    It is kept as given (its id is made from it)."""
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME \
+            or CONTROL_CHARACTERS.search(name):
+        raise InvalidValue(f"Tên đăng nhập cần từ 1 đến {MAX_NAME} ký tự, không có ký tự "
+                           "điều khiển.", "name")
+    return name
+
+
+def checked_scope(communes: list[str]) -> list[str]:
+    """The communes of a scope: a list of codes, sorted, each once."""
+    if not isinstance(communes, (list, tuple, set, frozenset)) \
+            or not all(isinstance(code, str) for code in communes):
+        raise InvalidValue("Phạm vi phải là danh sách mã đơn vị hành chính.", "communes")
+    scope = sorted(set(communes))
+    if len(" ".join(scope)) > MAX_SCOPE:
+        raise InvalidValue("Phạm vi có quá nhiều đơn vị hành chính.", "communes")
+    return scope
+
+
+def _attempt_text(value: str, field: str) -> str:
+    """A name or address as a log-in attempt records it (whatever was typed
+    or sent, but text, without control characters)."""
+    if not isinstance(value, str) or len(value) > MAX_ATTEMPT \
+            or CONTROL_CHARACTERS.search(value):
+        raise InvalidValue("Giá trị không hợp lệ.", field)
+    return value
+
+
+def _flag(value: bool, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue("Giá trị phải là có hoặc không.", field)
+    return value
 
 
 def staff_mentioned(events: Iterable[Any]) -> set[str]:
@@ -89,6 +129,7 @@ class User(LedgerAggregate):
 
     @classmethod
     def register(cls, name: str, role: str, commune: str) -> User:
+        name = checked_name(name)
         return cls._start(cls.Registered, cls.id_for(name), commune, None,
                           name=name, role=role)
 
@@ -103,7 +144,7 @@ class User(LedgerAggregate):
         self._record(self.RoleRevoked, role=role)
 
     def assign_scope(self, communes: list[str]) -> None:
-        self._record(self.ScopeAssigned, communes=sorted(set(communes)))
+        self._record(self.ScopeAssigned, communes=checked_scope(communes))
 
     def disable(self) -> None:
         if self.disabled:
@@ -116,10 +157,10 @@ class User(LedgerAggregate):
         self._record(self.Enabled)
 
     def change_password(self, set_by_admin: bool = False) -> None:
-        self._record(self.PasswordChanged, set_by_admin=set_by_admin)
+        self._record(self.PasswordChanged, set_by_admin=_flag(set_by_admin, "set_by_admin"))
 
     def set_full_name(self, full_name: str) -> None:
-        full_name = " ".join(full_name.split())
+        full_name = " ".join(full_name.split()) if isinstance(full_name, str) else ""
         if not full_name or len(full_name) > MAX_FULL_NAME or not full_name.isprintable():
             raise InvalidValue(f"Họ và tên cần từ 1 đến {MAX_FULL_NAME} ký tự, "
                                "không có ký tự điều khiển.", "full_name")
@@ -177,16 +218,23 @@ class Access(LedgerAggregate):
 
     @classmethod
     def open(cls, name: str, commune: str) -> Access:
-        return cls._start(cls.Opened, cls.id_for(name), commune, None, name=name)
+        if not isinstance(commune, str):
+            raise InvalidValue("Mã đơn vị hành chính phải là chữ.", "commune")
+        return cls._start(cls.Opened, cls.id_for(name), commune, None,
+                          name=_attempt_text(name, "name"))
 
     def logged_in(self, address: str) -> None:
-        self._record(self.LoggedIn, name=self.name, address=address)
+        self._record(self.LoggedIn, name=self.name, address=_attempt_text(address, "address"))
 
     def failed(self, address: str, reason: str) -> None:
-        self._record(self.LoginFailed, name=self.name, address=address, reason=reason)
+        self._record(self.LoginFailed, name=self.name, address=_attempt_text(address, "address"),
+                     reason=_attempt_text(reason, "reason"))
 
     def locked(self, address: str, until: datetime) -> None:
-        self._record(self.Locked, name=self.name, address=address, until=until)
+        if not isinstance(until, datetime) or until.utcoffset() is None:
+            raise InvalidValue("Thời điểm phải có múi giờ.", "until")
+        self._record(self.Locked, name=self.name, address=_attempt_text(address, "address"),
+                     until=until)
 
     def logged_out(self, address: str) -> None:
-        self._record(self.LoggedOut, name=self.name, address=address)
+        self._record(self.LoggedOut, name=self.name, address=_attempt_text(address, "address"))
