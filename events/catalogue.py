@@ -97,11 +97,7 @@ class Procedure(LedgerAggregate):
 
     def abolish(self, reason: str) -> None:
         self._check_in_force("bãi bỏ")
-        reason = _text(reason)
-        if not reason:
-            raise InvalidValue("Hãy nêu lý do bãi bỏ.", "reason")
-        if len(reason) > MAX_REASON:
-            raise InvalidValue(f"Lý do quá dài (tối đa {MAX_REASON} ký tự).", "reason")
+        reason = _required(reason, "Hãy nêu lý do bãi bỏ.", "reason", MAX_REASON)
         self._record(self.Abolished, reason=reason)
 
     def _check_in_force(self, action: str) -> None:
@@ -118,7 +114,7 @@ def _take_terms(aggregate: Any, event: Any) -> None:
 # -- the rules ----------------------------------------------------------------
 
 def checked_code(code: str) -> str:
-    code = code.strip()
+    code = code.strip() if isinstance(code, str) else ""
     if not code:
         raise InvalidValue("Cần mã thủ tục.", "code")
     if not CODE.fullmatch(code):
@@ -141,6 +137,8 @@ def checked_terms(name: str, field: str, authority: str, inter_agency: bool,
 
 
 def checked_address(address: str) -> str:
+    if not isinstance(address, str):
+        raise InvalidValue("Địa chỉ trực tuyến phải là chữ.", "online_address")
     address = address.strip()
     if address and not _is_web_address(address):
         raise InvalidValue("Địa chỉ trực tuyến phải để trống hoặc là địa chỉ web bắt đầu "
@@ -161,7 +159,10 @@ def _is_web_address(address: str) -> bool:
 
 def _text(value: str) -> str:
     """NFC, with runs of white space collapsed: "Hộ tịch" typed twice, or
-    pasted from a decomposed source, is one field, not two."""
+    pasted from a decomposed source, is one field, not two. Anything but
+    text is no text."""
+    if not isinstance(value, str):
+        return ""
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
@@ -232,7 +233,7 @@ class CatalogueCommands:
         self._save_change(procedure)
 
     def procedure(self, commune: str, code: str) -> Procedure:
-        code = code.strip()
+        code = code.strip() if isinstance(code, str) else code
         return self._get(Procedure.id_for(commune, code), NotFound(
             f"Không có thủ tục mã {code} trong danh mục.", "code"))
 
