@@ -159,6 +159,7 @@ class Ledger(CatalogueCommands, Application):
         """Declare the day, and move the due dates of the open dossiers whose
         count it falls in, all in one transaction ("due dates follow")."""
         self.require_commune(commune)
+        checked_day(day, "day")  # before it is looked up in the calendar
         calendar = self.calendar(commune) or Calendar.open(commune)
         was_working = WorkCalendar(calendar.days_off, calendar.make_up_days).is_working_day(day)
         action(calendar)
