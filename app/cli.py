@@ -101,7 +101,9 @@ def projections_status() -> None:
 @projections_cli.command("rebuild")
 @click.argument("name", required=False)
 def projections_rebuild(name: str | None) -> None:
-    """Drop a projection's rows (all projections without NAME) and replay the log."""
+    """Replay the log into new tables beside a projection's live ones (every
+    projection's without NAME) and swap them in once caught up; pages, log-in
+    and commands go on meanwhile."""
     engine = service().engine
     names = [name] if name else list(engine.projections)
     if name and name not in engine.projections:

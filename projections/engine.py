@@ -18,6 +18,13 @@ seconds at first and twice as long after every further one, up to five
 minutes. The waits are this process's own; the error stays on the position
 row, so status pages still say it failed, and once a page of it commits (in
 any process, or a rebuild clears the error) the waiting ends.
+
+A rebuild never empties a live table: it replays the log into a new table
+beside it, with a position row of its own, while requests go on reading and
+catching up the live one; once the new table has reached the head, one
+transaction applies what was recorded meanwhile, puts the new table in the
+live one's place and gives it the new position (``projections.db`` says how
+each database swaps a table).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from copy import copy as shallow_copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -43,10 +51,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    MetaData,
     Table,
     Text,
     bindparam,
     delete,
+    insert,
     literal_column,
     select,
     update,
@@ -54,10 +64,18 @@ from sqlalchemy import (
 from sqlalchemy import Engine as Database
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel
 
 from events.log import EventDecoder, LogRow, head_statement, page_statement, uuid_ids
-from projections.db import IMMEDIATE
+from projections.db import (
+    IMMEDIATE,
+    SHADOW_SUFFIX,
+    clone_table,
+    drop_table,
+    prepare_swap,
+    swap_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +152,7 @@ class Rows:
     def load(self, conn: Connection, keys: Iterable[str]) -> None:
         keys = list(keys)
         if keys and conn.dialect.name == "postgresql":
-            # Lookups by primary key: while a rebuild fills an emptied table its
+            # Lookups by primary key: while a rebuild fills a new table its
             # statistics still say "empty", and the planner would scan it whole.
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         for start in range(0, len(keys), 500):
@@ -278,6 +296,12 @@ class Status:
 
 Progress = Callable[[int], None]
 
+# How long a rebuild keeps trying to swap its tables in while readers hold
+# the live ones (PostgreSQL), before it gives up and leaves them as they were.
+SWAP_PATIENCE_SECONDS = 120.0
+# PostgreSQL's "lock not available" and "deadlock detected".
+_LOCK_NOT_TAKEN = frozenset({"55P03", "40P01"})
+
 BACKOFF_FIRST_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
 
@@ -312,6 +336,7 @@ class Engine:
         self._positions_ready = False
         self.clock: Callable[[], float] = time.monotonic
         self.backoff: dict[str, Backoff] = {}
+        self._building: dict[str, Projection] = {}  # by position name, during a rebuild
 
     # -- reading state ------------------------------------------------------
     def head(self) -> int:
@@ -370,37 +395,142 @@ class Engine:
             self.clock() < backoff.until
 
     def rebuild(self, *names: str, progress: Progress | None = None) -> int:
-        """Empty these projections' tables and replay the whole log into
-        them, in one pass for all."""
-        tables = [self.projections[name].table for name in names]
+        """Replay the whole log into new tables beside the live ones, in one
+        pass for all, and swap each in once it has caught up. Until then the
+        live tables stay as they are and go on being caught up by whoever
+        records, so pages, log-in and commands work throughout; the swap, in
+        one transaction, first applies what was recorded meanwhile, so no
+        event is missed. A projection whose replay fails keeps its live table
+        and position; the others are swapped in, then the failure is raised."""
         self._ensure_positions()
         for name in names:
             self.backoff.pop(name, None)
+        shadows = self._open_shadows(names)
+        try:
+            applied, failures = self._run(shadows, self.rebuild_page_size, progress)
+            failed = {failure.name + SHADOW_SUFFIX for failure in failures}
+            built = [shadow for shadow in shadows if shadow not in failed]
+            if built:
+                swapped, late = self._swap(built, progress)
+                applied, failures = applied + swapped, failures + late
+        finally:
+            self._close_shadows(shadows)
+        if failures:
+            raise failures[0]
+        return applied
+
+    def _open_shadows(self, names: Sequence[str]) -> list[str]:
+        """For each projection an empty table shaped as its live one, a
+        position row at the start of the log, and a copy of the projection
+        that writes there. Left over from a rebuild that died, they are
+        replaced."""
+        building = {name + SHADOW_SUFFIX: self._shadow(self.projections[name]) for name in names}
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
-            for table in tables:
-                conn.execute(delete(table))
-            conn.execute(update(POSITIONS).where(POSITIONS.c.name.in_(names))
-                         .values(position=0, events_applied=0, error=None, updated_at=_now()))
-        return self._advance(names, self.rebuild_page_size, progress)
+            for shadow, copy in building.items():
+                clone_table(conn, self.projections[shadow.removesuffix(SHADOW_SUFFIX)].table.name,
+                            copy.table.name)
+            conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(building)))
+            conn.execute(insert(POSITIONS), [{"name": s, "position": 0, "events_applied": 0,
+                                              "updated_at": _now()} for s in building])
+        self._building.update(building)
+        return list(building)
+
+    @staticmethod
+    def _shadow(projection: Projection) -> Projection:
+        """The projection, writing to a table of its own beside the live one."""
+        copy = shallow_copy(projection)
+        copy.name = projection.name + SHADOW_SUFFIX  # type: ignore[misc]
+        copy.table = projection.table.to_metadata(  # type: ignore[misc]
+            MetaData(), name=projection.table.name + SHADOW_SUFFIX)
+        return copy
+
+    def _close_shadows(self, shadows: Sequence[str]) -> None:
+        """Drop what a rebuild leaves beside the live tables (nothing, for
+        those swapped in)."""
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            for shadow in shadows:
+                drop_table(conn, self._building.pop(shadow).table.name)
+                self.backoff.pop(shadow, None)
+            conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(shadows)))
+
+    def _swap(self, shadows: Sequence[str], progress: Progress | None
+              ) -> tuple[int, list[ProjectionFailed]]:
+        """Swap these built tables in, retrying while readers hold the live
+        tables (PostgreSQL) and leaving out one that fails on the events
+        recorded since it reached the head."""
+        pending, failures = list(shadows), []
+        with self.db.connect() as conn, conn.begin():
+            for shadow in pending:
+                prepare_swap(conn, self._building[shadow].table.name)
+        patience = self.clock() + SWAP_PATIENCE_SECONDS
+        while pending:
+            try:
+                return self._swap_once(pending, progress), failures
+            except _PageFailed as failed:
+                failures.append(self._failed(failed))
+                pending.remove(failed.name)
+            except OperationalError as error:
+                if _sqlstate(error) not in _LOCK_NOT_TAKEN or self.clock() > patience:
+                    raise
+                time.sleep(0.05)
+        return 0, failures
+
+    def _swap_once(self, shadows: Sequence[str], progress: Progress | None) -> int:
+        """In one transaction: lock the live and new positions (so no
+        catch-up writes to a live table meanwhile), bring the new tables
+        over what was recorded since, put them in place of the live ones,
+        and give the live positions theirs."""
+        live = {shadow: shadow.removesuffix(SHADOW_SUFFIX) for shadow in shadows}
+        applied = 0
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            self._lock(conn, [*shadows, *live.values()])
+            at_head = False
+            while not at_head:
+                moved, at_head, _ = self._page(conn, shadows, self.rebuild_page_size)
+                applied += moved
+            for shadow, name in live.items():
+                swap_table(conn, self.projections[name].table.name,
+                           self._building[shadow].table.name)
+            built = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
+                                        POSITIONS.c.events_applied)
+                                 .where(POSITIONS.c.name.in_(shadows))).all()
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("live_name"))
+                         .values(position=bindparam("built_position"), error=None,
+                                 events_applied=bindparam("built_applied"), updated_at=_now()),
+                         [{"live_name": live[row.name], "built_position": row.position,
+                           "built_applied": row.events_applied} for row in built])
+            conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(shadows)))
+        for name in live.values():
+            self.backoff.pop(name, None)
+        if progress and applied:
+            progress(applied)
+        return applied
 
     def _advance(self, names: Sequence[str], page_size: int, progress: Progress | None,
                  deadline: float | None = None) -> int:
+        """Move these projections to the head of the log together; raise the
+        first failure once the others are there. See ``_run``."""
+        applied, failures = self._run(names, page_size, progress, deadline)
+        if failures:
+            raise failures[0]
+        return applied
+
+    def _run(self, names: Sequence[str], page_size: int, progress: Progress | None,
+             deadline: float | None = None) -> tuple[int, list[ProjectionFailed]]:
         """Move these projections to the head of the log together. Each page
         is read and decoded once, applied by every projection standing at its
         start, and their rows and positions are committed in one transaction.
         A projection whose handler fails takes the page down with it: it is
         marked failed and left where it was, and the others go on without
-        it. Returns the events applied, counted once per projection."""
+        it. Returns the events applied, counted once per projection, and the
+        failures."""
         pending, failures, applied = sorted(names), [], 0
         with _no_cycle_collection():
             while pending:
                 try:
                     moved, at_head = self._try_page(pending, page_size)
                 except _PageFailed as failed:
-                    failure = ProjectionFailed(failed.name, failed.position, failed.cause)
-                    failure.__cause__ = failed.cause
-                    self._record_failure(failed.name, failure, failed.cause)
-                    failures.append(failure)
+                    failures.append(self._failed(failed))
                     pending.remove(failed.name)
                     continue
                 applied += moved
@@ -408,41 +538,58 @@ class Engine:
                     progress(moved)
                 if at_head or (deadline is not None and time.monotonic() >= deadline):
                     break
-        if failures:
-            raise failures[0]
-        return applied
+        return applied, failures
+
+    def _failed(self, failed: _PageFailed) -> ProjectionFailed:
+        """Record a page's failure against its projection (named as the live
+        one, for a table being rebuilt)."""
+        name = failed.name.removesuffix(SHADOW_SUFFIX)
+        failure = ProjectionFailed(name, failed.position, failed.cause)
+        failure.__cause__ = failed.cause
+        self._record_failure(failed.name, failure, failed.cause)
+        return failure
 
     def _try_page(self, names: Sequence[str], page_size: int) -> tuple[int, bool]:
+        """One page in a transaction of its own; see ``_page``."""
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            moved, at_head, group = self._page(conn, names, page_size)
+        for name in group:
+            self.backoff.pop(name, None)
+        return moved, at_head
+
+    def _page(self, conn: Connection, names: Sequence[str], page_size: int
+              ) -> tuple[int, bool, list[str]]:
         """One page for the projections furthest behind. A page stops where
         the next projection stands, so that the two then move as one. Returns
-        the events moved over (once per projection) and whether all of
-        ``names`` are now at the head of the log as it stood."""
-        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
-            positions = self._lock(conn, names)
-            start = min(positions.values())
-            ahead = min((p for p in positions.values() if p > start), default=None)
-            page = self.read_page(conn, start + 1, page_size, stop=ahead)
-            if len(page) < page_size:
-                # Everything up to ``ahead`` (or the head) has been read: the
-                # group can stand where the next one stands, even past a gap.
-                end = ahead if ahead is not None else (page[-1][0] if page else start)
-            else:
-                end = page[-1][0]
-            if end == start:
-                return 0, True
-            group = [self.projections[n] for n in names if positions[n] == start]
-            events = self._decode(page, group)
-            moved = [{"moved_name": projection.name,
-                      "applied": self._apply(conn, projection, page, events) if page else 0}
-                     for projection in group]
-            conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("moved_name"))
-                         .values(position=end, error=None, updated_at=_now(),
-                                 events_applied=POSITIONS.c.events_applied
-                                 + bindparam("applied")), moved)
-        for projection in group:
-            self.backoff.pop(projection.name, None)
+        the events moved over (once per projection), whether all of ``names``
+        are now at the head of the log as it stood, and the projections
+        moved."""
+        positions = self._lock(conn, names)
+        start = min(positions.values())
+        ahead = min((p for p in positions.values() if p > start), default=None)
+        page = self.read_page(conn, start + 1, page_size, stop=ahead)
+        if len(page) < page_size:
+            # Everything up to ``ahead`` (or the head) has been read: the
+            # group can stand where the next one stands, even past a gap.
+            end = ahead if ahead is not None else (page[-1][0] if page else start)
+        else:
+            end = page[-1][0]
+        if end == start:
+            return 0, True, []
+        group = [self._projection(n) for n in names if positions[n] == start]
+        events = self._decode(page, group)
+        moved = [{"moved_name": projection.name,
+                  "applied": self._apply(conn, projection, page, events) if page else 0}
+                 for projection in group]
+        conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("moved_name"))
+                     .values(position=end, error=None, updated_at=_now(),
+                             events_applied=POSITIONS.c.events_applied
+                             + bindparam("applied")), moved)
         at_head = ahead is None and len(page) < page_size
-        return len(page) * len(group), at_head
+        return len(page) * len(group), at_head, [p.name for p in group]
+
+    def _projection(self, name: str) -> Projection:
+        return self.projections.get(name) or self._building[name]
 
     def read_page(self, conn: Connection, start: int, limit: int,
                   stop: int | None = None) -> list[LogRow]:
@@ -543,6 +690,10 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _sqlstate(error: OperationalError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
 
 
 def _now() -> datetime:
