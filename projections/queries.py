@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, distinct, func, not_, or_, select
 
-from events.dossiers import CHANNELS, IN_PROGRESS
+from events.dossiers import CHANNELS, IN_PROGRESS, standing
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
@@ -260,13 +260,23 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
     return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
 
 
+FACTS = (D.received_on, D.channel, D.online_mode, D.due_date, D.due_before_supplement,
+         D.supplement_requested_on, D.supplement_received_on, D.refused_on, D.withdrawn_on,
+         D.stopped_on, D.resolved_on, D.returned_on, D.digitised, D.e_certified,
+         D.first_apology_on)
+
+
+def facts_of(row: Any) -> standing.Facts:
+    """A row selected with the ``FACTS`` columns, as the pure rule takes it."""
+    return standing.Facts(*(getattr(row, c.name) for c in FACTS))
+
+
 def received_in(conn: Connection, commune: str, period: Period) -> Sequence[Any]:
     """Dossiers received in the period, in the order they were received: the
-    tracking book's lines."""
+    tracking book's lines, with the ``FACTS`` to judge them as of its end."""
     return conn.execute(
-        select(D.code, D.procedure_code, D.applicant, D.channel, D.received_at, D.due_date,
-               D.appointment_date, D.resolved_on, D.returned_on, D.refused_on,
-               D.withdrawn_on, D.stopped_on, D.status)
+        select(D.code, D.procedure_code, D.applicant, D.received_at, D.appointment_date,
+               D.status, *FACTS)
         .where(D.commune == commune, D.received_on.between(period.start, period.end))
         .order_by(D.received_at, D.code)).all()
 

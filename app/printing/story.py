@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES, number
-from events.domain import (
+from events.dossiers import (
     AWAITING_SUPPLEMENT,
     IN_PROGRESS,
     REFUSED,
@@ -26,11 +26,15 @@ from events.domain import (
     STATUS_NAMES,
     STOPPED,
     WITHDRAWN,
+    corrections,
+    standing,
+    timeliness,
 )
 from projections import queries
 from projections.periods import Period
 
-EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Trễ hạn"
+EARLY, ON_TIME, LATE = (timeliness.LABELS[k] for k in (timeliness.EARLY, timeliness.ON_TIME,
+                                                       timeliness.LATE))
 WORKING, OVERDUE = "Đang xử lý", "Đang xử lý, quá hạn"
 OPEN_ON_TIME, OPEN_LATE = "Chưa có kết quả, trong hạn", "Chưa có kết quả, quá hạn"
 PAUSED = "Chờ bổ sung, tạm dừng tính hạn"
@@ -40,8 +44,16 @@ EXITS = {"Refused": ("Từ chối tiếp nhận", REFUSED), "Withdrawn": ("Rút 
 
 
 def judge(done: date, due: date) -> str:
-    """Early, on time or late: the day the work ended against its deadline."""
-    return EARLY if done < due else ON_TIME if done == due else LATE
+    """Early, on time or late (``timeliness``): the day the work ended
+    against its deadline."""
+    return timeliness.label(done, due)
+
+
+def _folded(events: Iterable[Any]) -> Any:
+    aggregate = None
+    for e in events:
+        aggregate = e.mutate(aggregate)
+    return aggregate
 
 
 # -- a dossier, as its events tell it --------------------------------------------
@@ -82,6 +94,8 @@ class Story:
     appointment: date | None = None
     apology_on: date | None = None
     resolved: Step | None = None
+    refused_at: datetime | None = None  # refused at the counter: no appointment
+    refusal_reason: str = ""
     events: int = 0
     steps: list[Step] = field(default_factory=list)
 
@@ -100,10 +114,10 @@ class Reader:
                  staff: Mapping[str, str] | None = None) -> None:
         self.events, self.zone, self.today = list(events), zone, today
         self.staff = staff or {}  # log-in name → the name printed for it
-        self.fixes: dict[int, dict[str, Any]] = {}
-        for e in self.events:
-            if type(e).__name__ == "Corrected":
-                self.fixes.setdefault(e.corrects, {}).update(e.changes)
+        # The dossier as its events leave it: corrections applied by the
+        # aggregate's own rule, so each step prints its corrected values.
+        self.final = _folded(self.events)
+        self.times = {version: at for version, _kind, at in getattr(self.final, "steps", ())}
         self.story: Story | None = None
         self.open: Step | None = None  # the hand-over whose step is still running
 
@@ -118,11 +132,15 @@ class Reader:
 
     # -- values, corrected ---------------------------------------------------
     def value(self, e: Any, name: str) -> Any:
-        return self.fixes.get(e.originator_version, {}).get(name, getattr(e, name))
+        """A field of ``e`` as corrected: the final state's, for a field a
+        correction of this kind of event may change."""
+        kind = type(e).__name__
+        if name in corrections.CORRECTABLE.get(kind, ()):
+            return getattr(self.final, corrections.state_name(kind, name))
+        return getattr(e, name)
 
     def moment(self, e: Any) -> datetime:
-        at = self.value(e, "occurred_at")
-        return datetime.fromisoformat(at) if isinstance(at, str) else at
+        return self.times.get(e.originator_version, e.occurred_at)
 
     def day(self, e: Any) -> date:
         return self.moment(e).astimezone(self.zone).date()
@@ -206,6 +224,7 @@ class Reader:
 
     def on_Refused(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
+        self.s.refused_at, self.s.refusal_reason = self.moment(e), self.value(e, "reason")
 
     def on_Withdrawn(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
@@ -262,27 +281,40 @@ class BookLine:
 
 
 def book_lines(conn: Connection, commune: str, period: Period, today: date) -> list[BookLine]:
-    """Dossiers received in the period, in the order they were received."""
+    """Dossiers received in the period, in the order they were received, each
+    as it stood at the period's end (open ones judged then, or today if the
+    period has not ended), as the dashboard counts them."""
     names = {code: p.name for code, p in queries.catalogue(conn, commune).items()}
     rows = queries.received_in(conn, commune, period)
-    return [BookLine(n, r.code, r.procedure_code, names.get(r.procedure_code, ""),
-                     r.applicant, r.channel, r.received_at, r.due_date, r.appointment_date,
-                     r.resolved_on, r.returned_on,
-                     r.refused_on or r.withdrawn_on or r.stopped_on, r.status,
-                     book_note(r, today))
-            for n, r in enumerate(rows, start=1)]
+    judged_on = min(period.end, today)
+    lines = []
+    for n, r in enumerate(rows, start=1):
+        facts = queries.facts_of(r)
+        ended = next((d for d in (r.refused_on, r.withdrawn_on, r.stopped_on)
+                      if d and d <= period.end), None)
+        lines.append(BookLine(
+            n, r.code, r.procedure_code, names.get(r.procedure_code, ""), r.applicant,
+            r.channel, r.received_at, r.due_date, r.appointment_date,
+            _by(r.resolved_on, period.end), _by(r.returned_on, period.end), ended,
+            standing.status_on(facts, period.end), book_note(facts, period.end, judged_on)))
+    return lines
 
 
-def book_note(row: Any, today: date) -> str:
-    """Timeliness as DOMAIN.md counts it: the result day against the due
-    date (an apology does not move it); an open dossier against today."""
-    if row.resolved_on:
-        return judge(row.resolved_on, row.due_date)
-    if row.status == AWAITING_SUPPLEMENT:
-        return PAUSED
-    if row.status != IN_PROGRESS:
+def _by(day: date | None, end: date) -> date | None:
+    return day if day and day <= end else None
+
+
+def book_note(facts: standing.Facts, end: date, judged_on: date) -> str:
+    """Timeliness as DOMAIN.md counts it (``standing``, ``timeliness``): the
+    result day against the due date (an apology does not move it); a
+    dossier open at the period's end against the due date in force then."""
+    if facts.resolved_on and facts.resolved_on <= end:
+        return judge(facts.resolved_on, facts.due_date)
+    if not standing.is_open(facts, end):
         return "—"
-    return OPEN_LATE if today > row.due_date else OPEN_ON_TIME
+    state = timeliness.open_state(standing.due_in_force(facts, judged_on), judged_on)
+    return {timeliness.PAUSED: PAUSED, timeliness.OPEN_OVERDUE: OPEN_LATE,
+            timeliness.OPEN_WITHIN: OPEN_ON_TIME}[state]
 
 
 def tally(lines: list[BookLine]) -> list[tuple[str, int]]:

@@ -135,14 +135,13 @@ def effect(kind: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     ``received_at``, ``resolved_at``, ``returned_at`` (aware datetimes),
     ``procedure_code``, ``applicant``, ``channel``, ``online_mode``,
     ``digitised``, ``e_certified``, ``fee_amount``, ``payment_method``."""
-    out: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name == "occurred_at":
-            out[MOMENTS[kind]] = datetime.fromisoformat(value)
-        elif name == "amount":
-            out["fee_amount"] = value
-        elif name == "method":
-            out["payment_method"] = value
-        else:
-            out[name] = value
-    return out
+    return {state_name(kind, name): datetime.fromisoformat(value) if name == "occurred_at"
+            else value for name, value in changes.items()}
+
+
+def state_name(kind: str, field: str) -> str:
+    """The name under which the dossier's state keeps a corrected field of an
+    event of this kind."""
+    if field == "occurred_at":
+        return MOMENTS[kind]
+    return {"amount": "fee_amount", "method": "payment_method"}.get(field, field)

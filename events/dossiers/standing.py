@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events.dossiers import timeliness
+from events.dossiers import lifecycle, timeliness
 from events.dossiers.values import CHANNELS, ONLINE
 
 
@@ -75,6 +75,18 @@ def due_in_force(f: Facts, day: date) -> date | None:
     if f.supplement_requested_on is not None and f.supplement_requested_on <= day:
         return None
     return f.due_before_supplement
+
+
+def status_on(f: Facts, day: date) -> str:
+    """Where the dossier stood at the end of ``day`` (``lifecycle`` statuses)."""
+    for status, on in ((lifecycle.REFUSED, f.refused_on), (lifecycle.WITHDRAWN, f.withdrawn_on),
+                       (lifecycle.STOPPED, f.stopped_on), (lifecycle.RETURNED, f.returned_on),
+                       (lifecycle.RESOLVED, f.resolved_on)):
+        if on is not None and on <= day:
+            return status
+    if due_in_force(f, day) is None:
+        return lifecycle.AWAITING_SUPPLEMENT
+    return lifecycle.IN_PROGRESS
 
 
 def is_overdue(f: Facts, day: date) -> bool:

@@ -5,7 +5,8 @@ The receipt is received and printed on the live server, as a clerk would.
 The control slip, the book and the procedures' QR board need data the live
 server's one clerk cannot record (hand-overs, an admin's catalogue), so they
 are rendered by the app in-process and laid into the browser with the same
-stylesheet. Each form's screenshot is kept in docs/screenshots/."""
+stylesheet. Each form's screenshot is written under test-results/screenshots/
+(ignored), never over the copies kept in docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from events.domain import acting_as
+from tests.browser.conftest import screenshot_path
 from tests.conftest import COMMUNE, log_in, vn
 from tests.live import PASSWORD, USER, LiveServer
 from tests.printing.qr import decode_png
@@ -25,7 +27,6 @@ from tests.printing.qr import decode_png
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
 A4 = (595.28, 841.89)  # points
 ADDRESSES = {
     "1.0": "https://dichvucong.example/1.0",
@@ -82,7 +83,7 @@ def test_the_printed_receipt_carries_a_qr_code_of_the_dossier_code(page: Page,
            ).to_be_visible()
     expect(page.locator('[data-field="applicant"]')).to_have_text("Trần Thị Bình")
     expect(page.locator('[data-field="clerk"]')).to_have_text(USER)
-    shot = SHOTS / "form-01-receipt.png"
+    shot = screenshot_path("form-01-receipt.png")
     page.locator(".sheet").screenshot(path=str(shot))
     assert decode_png(shot) == [code]
 
@@ -149,14 +150,14 @@ def lay_out(page: Page, html: str, stylesheet: str) -> None:
 def test_the_control_slip_and_the_book_print_on_a4(page: Page, worked):  # type: ignore[no-untyped-def]
     app, first = worked
     lay_out(page, rendered(app, f"/print/dossiers/{first}/control"), "print.css")
-    expect(page.locator(".late [data-field=outcome]")).to_have_text(["Trễ hạn"])
+    expect(page.locator(".late [data-field=outcome]")).to_have_text(["Quá hạn"])
     expect(page.locator('[data-field="verdict"]')).to_have_text("Trước hạn")
-    page.locator(".sheet").screenshot(path=str(SHOTS / "form-06-control.png"))
+    page.locator(".sheet").screenshot(path=str(screenshot_path("form-06-control.png")))
     assert [is_a4(size) for size in pdf_pages(page)] == [True]
 
     lay_out(page, rendered(app, "/print/book?period=2026-01"), "print.css")
     expect(page.locator("tr[data-code]")).to_have_count(3)
-    page.locator(".sheet").screenshot(path=str(SHOTS / "form-07-book.png"))
+    page.locator(".sheet").screenshot(path=str(screenshot_path("form-07-book.png")))
     assert [is_a4(size, landscape=True) for size in pdf_pages(page)] == [True]
 
 
@@ -164,7 +165,7 @@ def test_the_qr_board_reads_back_as_the_procedures_addresses(page: Page, worked)
     app, _first = worked
     lay_out(page, rendered(app, "/procedures/board"), "catalogue.css")
     expect(page.locator("svg.qr")).to_have_count(len(ADDRESSES))
-    shot = SHOTS / "qr-board.png"
+    shot = screenshot_path("qr-board.png")
     page.screenshot(path=str(shot), full_page=True)
     found = decode_png(shot)
     assert ADDRESSES["1.001193"] in found  # the one the admin listed just now

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from app.importing.dossiers import import_dossier_file
 from events.domain import acting_as
 from events.errors import InvalidTransition, InvalidValue
 from tests.conftest import COMMUNE, OTHER_COMMUNE, log_in, vn
+from tests.imports.rows import row, write
 from tests.printing.qr import decode_svg, qr_svgs
 
 CODE = "000.00.12.H23-260105-0001"
@@ -96,11 +98,12 @@ def test_the_receipts_qr_code_reads_back_as_the_dossier_code(worked, clerk):
 def test_a_new_due_date_and_an_apology_show_on_the_receipt(app, clerk):
     receive(app)
     act(app, "dc-officer", "request_supplement", vn(2026, 1, 6, 8), "Thiếu bản sao giấy tờ")
-    act(app, "canbo", "receive_supplement", vn(2026, 1, 9, 8), date(2026, 1, 14))
+    # Due 8/1; asked on 6/1 with two working days left, which continue from 12/1.
+    act(app, "canbo", "receive_supplement", vn(2026, 1, 9, 8))
     act(app, "dc-officer", "apologise", vn(2026, 1, 14, 16), date(2026, 1, 20),
         "Chờ xác minh")
     html = clerk.get(f"/print/dossiers/{CODE}/receipt").text
-    assert field(html, "due_date") == "ngày 14 tháng 01 năm 2026"
+    assert field(html, "due_date") == "ngày 13 tháng 01 năm 2026"
     assert "Hạn ban đầu 08/01/2026" in html
     assert field(html, "appointment") == "ngày 20 tháng 01 năm 2026"
     assert "theo văn bản xin lỗi ngày 14 tháng 01 năm 2026" in html
@@ -117,6 +120,35 @@ def test_a_corrected_receipt_prints_the_corrected_values(app, clerk):
     assert "Đính chính ngày 05/01/2026 (canbo): Gõ thiếu dấu" in slip
 
 
+def test_a_dossier_refused_at_the_counter_prints_its_refusal_and_no_appointment(app, clerk):
+    receive(app)
+    act(app, "canbo", "refuse_dossier", vn(2026, 1, 5, 9, 45),
+        "Thiếu tờ khai theo mẫu; hồ sơ không thuộc thẩm quyền của xã")
+    html = clerk.get(f"/print/dossiers/{CODE}/receipt").text
+    assert "Giấy từ chối tiếp nhận hồ sơ" in text(html) and "Mẫu số 01" in html
+    assert "hẹn trả kết quả" not in text(html).replace("không có ngày hẹn trả kết quả", "")
+    assert field(html, "refused") == "từ chối tiếp nhận"
+    assert field(html, "refusal_reason") == ("Thiếu tờ khai theo mẫu; hồ sơ không thuộc thẩm "
+                                            "quyền của xã")
+    assert field(html, "refused_at") == "09 giờ 45 phút, ngày 05 tháng 01 năm 2026"
+    assert field(html, "applicant") == "Nguyễn Văn An"
+    for appointment in ("due_date", "appointment", "fee"):
+        assert f'data-field="{appointment}"' not in html
+    assert "08 tháng 01 năm 2026" not in html  # the due date it would have had
+    assert field(html, "no_appointment") == ("Hồ sơ không được tiếp nhận nên không có ngày "
+                                            "hẹn trả kết quả.")
+
+
+def test_an_imported_refused_row_prints_its_refusal_too(app, clerk, tmp_path):
+    path = write(tmp_path, [row("R-1", ma_thu_tuc="2.000894", ket_thuc="tu_choi")])
+    checked, outcome = import_dossier_file(app.extensions["ledger"], COMMUNE, path)
+    assert checked.problems == [] and outcome is not None and outcome.received == 1
+    html = clerk.get("/print/dossiers/R-1/receipt").text
+    assert field(html, "refusal_reason") == "Từ chối tiếp nhận (theo tệp nhập)"
+    assert 'data-field="due_date"' not in html and 'data-field="appointment"' not in html
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" not in text(html)
+
+
 # -- Mẫu số 06: the control slip ---------------------------------------------------
 
 def test_the_control_slip_has_a_row_per_step_judged_by_its_deadline(worked, clerk):
@@ -130,7 +162,7 @@ def test_the_control_slip_has_a_row_per_step_judged_by_its_deadline(worked, cler
                       "Có kết quả giải quyết", "Trả kết quả cho người nộp"]
     # Thẩm định was due 06/01 and handed on 07/01; Ký duyệt was due 08/01 and
     # ended with the result on 07/01; the result came a day before 08/01.
-    assert outcomes(html) == ["—", "Trễ hạn", "Trước hạn", "Trước hạn", "—"]
+    assert outcomes(html) == ["—", "Quá hạn", "Trước hạn", "Trước hạn", "—"]
     assert "<td>canbo</td>\n      <td>dc-officer</td>" in rows[1]
     assert "06/01/2026" in rows[1] and "xong ngày 07/01/2026" in rows[1]
     assert "05/01/2026 10:00" in rows[1]
@@ -157,8 +189,8 @@ def test_a_late_result_is_late_even_after_an_apology(app, clerk):
         date(2026, 1, 12))
     act(app, "dc-officer", "resolve_dossier", vn(2026, 1, 12, 10), False, False)
     html = clerk.get(f"/print/dossiers/{CODE}/control").text
-    assert outcomes(html) == ["—", "Đúng hạn", "Trễ hạn"]
-    assert field(html, "verdict") == "Trễ hạn"
+    assert outcomes(html) == ["—", "Đúng hạn", "Quá hạn"]
+    assert field(html, "verdict") == "Quá hạn"
     assert "Xin lỗi ngày 08/01/2026, hẹn lại ngày 12/01/2026: Chờ xác minh" in html
 
 
@@ -225,6 +257,19 @@ def test_the_book_lists_the_periods_dossiers_in_the_order_received(worked, clerk
     assert "Từ chối tiếp nhận ngày 20/01/2026" in text(html)
     assert field(html, "summary") == ("Tổng số: 3 hồ sơ. Trước hạn: 1; "
                                       "Chưa có kết quả, quá hạn: 1; Từ chối tiếp nhận: 1.")
+
+
+def test_the_book_shows_each_dossier_as_it_stood_at_the_periods_end(app, clerk):
+    """Overdue at the end of January and resolved in February: January's
+    book still says it was open and overdue, February's that it was late."""
+    receive(app)  # due 08/01/2026
+    act(app, "dc-officer", "resolve_dossier", vn(2026, 2, 3, 9), True, False)
+    january = clerk.get("/print/book?period=2026-01").text
+    row = re.search(rf'<tr data-code="{re.escape(CODE)}">(.*?)</tr>', january, re.S).group(1)  # type: ignore[union-attr]
+    assert "Chưa có kết quả, quá hạn" in row and "Đang giải quyết" in row
+    assert "03/02/2026" not in row
+    quarter = clerk.get("/print/book?period=2026-Q1").text
+    assert "Quá hạn" in quarter and "Chưa có kết quả" not in quarter
 
 
 def test_a_bad_period_is_a_400_page_in_vietnamese(clerk):

@@ -22,6 +22,8 @@ def ledger() -> Ledger:
         ledger.register_commune(COMMUNE, "Quảng Nghiệp")
         ledger.list_procedure(COMMUNE, "2.000894", "Đăng ký khai sinh", "Hộ tịch", "xa", False,
                               3, 8000, "")
+        for name, role in (("canbo", "clerk"), ("dc-officer", "officer"), ("chu-tich", "leader")):
+            ledger.register_user(name, role, COMMUNE)
     with acting_as("canbo"):
         ledger.receive_dossier(COMMUNE, CODE, "2.000894", "Nguyễn Văn An", "truc_tiep", "",
                                vn(2026, 1, 5, 9, 30))
@@ -37,7 +39,7 @@ def story(ledger: Ledger, today: date = date(2026, 1, 6)) -> Story:
 def test_judging_compares_days():
     due = date(2026, 1, 8)
     assert [judge(date(2026, 1, d), due) for d in (7, 8, 9)] == ["Trước hạn", "Đúng hạn",
-                                                                  "Trễ hạn"]
+                                                                  "Quá hạn"]
 
 
 def test_an_open_step_is_in_progress_until_its_deadline_passes(ledger):
@@ -52,7 +54,7 @@ def test_a_corrected_result_time_is_judged_as_corrected(ledger):
                                {"occurred_at": vn(2026, 1, 9, 15).isoformat()})
     read = story(ledger)
     assert [(s.ended, s.outcome) for s in read.steps[1:]] == [
-        (date(2026, 1, 9), "Trễ hạn"), (date(2026, 1, 9), "Trễ hạn")]
+        (date(2026, 1, 9), "Quá hạn"), (date(2026, 1, 9), "Quá hạn")]
     assert read.steps[2].notes[-1] == "Đính chính ngày 12/01/2026 (dc-officer): Ghi nhầm ngày"
 
 
@@ -64,6 +66,7 @@ def test_fees_and_supplements_are_noted_on_the_running_step(ledger):
     read = story(ledger)
     assert read.steps[1].notes == ["Nộp phí, lệ phí 8.000 đồng (tiền mặt)",
                                    "Yêu cầu bổ sung ngày 06/01/2026: Thiếu tờ khai",
-                                   "Nhận đủ bổ sung ngày 07/01/2026; hạn trả mới 12/01/2026"]
+                                   "Nhận đủ bổ sung ngày 07/01/2026; hạn trả mới 09/01/2026"]
+    # Asked on 6/1 with two working days left (7/1, 8/1); they continue from 8/1.
     assert (read.due_date, read.original_due_date, read.fee) == (
-        date(2026, 1, 12), date(2026, 1, 8), 8000)
+        date(2026, 1, 9), date(2026, 1, 8), 8000)
