@@ -1,7 +1,12 @@
 """Log-in throttling: five failures within fifteen minutes lock the account
 (or the address they came from) for fifteen minutes. Counted from the
 failed-log-in events every worker records, never from a counter in one
-process."""
+process.
+
+It fails closed: the events are counted in the ``access`` read model, and
+while that has failed or cannot be brought up to the log, recent failures
+might be missing from the count, so log-in is refused for the moment rather
+than let through unthrottled (and the refusal is not itself a failure)."""
 
 from __future__ import annotations
 
@@ -10,12 +15,25 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
-from projections.access import LoginAttemptRow
+from app.service import REQUEST_CATCH_UP_SECONDS, LedgerService
+from projections.access import AccessProjection, LoginAttemptRow
 
 LIMIT = 5
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 A = LoginAttemptRow.__table__.c  # type: ignore[attr-defined]
+UNAVAILABLE = "Hệ thống đang cập nhật, chưa thể đăng nhập; hãy thử lại sau ít phút."
+
+
+def unavailable(svc: LedgerService) -> bool:
+    """Whether the throttle cannot count now: after a catch-up, the log-in
+    attempts' read model has failed or still stands before the end of the log
+    as it was when this log-in began. Events recorded since are another
+    request's business."""
+    head = svc.engine.head()
+    svc.catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    access = next(s for s in svc.engine.status() if s.name == AccessProjection.name)
+    return access.error is not None or access.position < head
 
 
 def locked_until(failures: Sequence[datetime], now: datetime) -> datetime | None:

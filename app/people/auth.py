@@ -30,7 +30,7 @@ from app.forms import LedgerForm
 from app.people import sessions
 from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
-from app.throttle import lock_for
+from app.throttle import UNAVAILABLE, lock_for, unavailable
 from app.web import zone
 from events.domain import acting_as
 from projections import queries
@@ -137,7 +137,7 @@ def login():  # type: ignore[no-untyped-def]
             login_user(outcome)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(outcome)
-        status = 429 if "tạm khóa" in outcome else 422
+        status = 429 if "tạm khóa" in outcome else 503 if outcome == UNAVAILABLE else 422
     elif form.errors:
         status = 422
     return render_template("auth/login.html", form=form), status
@@ -146,6 +146,8 @@ def login():  # type: ignore[no-untyped-def]
 def attempt(name: str, password: str) -> CurrentUser | str:
     """Check a log-in; record it, or its failure, as an event either way."""
     svc, address = service(), _address()
+    if unavailable(svc):  # the throttle fails closed
+        return UNAVAILABLE
     with svc.read() as conn:
         moment = sessions.now()
         lock = lock_for(conn, name, address, moment)
