@@ -55,7 +55,7 @@ def generate_rows(count: int, procedures: Sequence[str] = tuple(p[0] for p in PR
 
 def _row(rng: random.Random, code: str, procedure: str, received: datetime) -> dict[str, str]:
     channel = rng.choices(("truc_tuyen", "truc_tiep", "buu_chinh"), (7, 2, 1))[0]
-    mode = rng.choice(("", "mot_phan", "toan_trinh")) if channel == "truc_tuyen" else ""
+    mode = rng.choice(("mot_phan", "toan_trinh")) if channel == "truc_tuyen" else ""
     due = received.date() + timedelta(days=rng.randrange(2, 10)) if rng.random() < .3 else None
     ending = rng.choices(("", "tu_choi", "rut", "dung"), (93, 3, 2, 2))[0]
     result = returned = None

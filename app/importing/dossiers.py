@@ -1,11 +1,13 @@
 """``import dossiers FILE.csv``: dossiers from a provincial system's export.
 
 The file (CONTRACT.md, ``dossiers`` format) is checked whole before anything
-is recorded: first its size, its encoding (UTF-8, with or without BOM) and
-its header (exactly the contract's twelve columns, in any order), then every
+is recorded: first its size, then what the shared reader
+(``app.importing.csvfile``) checks of every file (encoding, separator, a
+header of exactly the contract's twelve columns in any order), then every
 row. Each bad row is reported as ``line N: cột …: reason``, N being the
 physical line the row starts on (the header is line 1); one bad row means
-nothing is recorded.
+nothing is recorded. A receipt, result or return dated after the moment of
+the check is a bad row: it has not happened yet.
 
 Each good row becomes the events the counter's forms record, with the file's
 dates as business time (``occurred_at``) in the commune's time zone:
@@ -37,7 +39,7 @@ procedure, applicant, channel, mode, receipt time or due date, another result
 or return date or flag, refused against received, withdrawn against resolved…)
 is a conflict: reported as ``line N: xung đột: …``, nothing of that row is
 recorded, the other rows are, and the command still exits 0. Importing the
-same file again records nothing.
+same file again records nothing. Names are compared NFC, as they are stored.
 
 Speed: new dossiers are built in memory; only a recorded dossier that gets a
 new fact is loaded from the log. Every ``BATCH`` rows are saved in one
@@ -49,13 +51,11 @@ rest.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,19 +65,21 @@ from eventsourcing.persistence import IntegrityError
 from app.cli import SYSTEM_ACTOR
 from app.formatting import number
 from app.importing import ImportInterrupted
-from app.importing.csvfile import BadRow, records
-from app.service import LedgerService
-from events.domain import (
-    CHANNELS,
-    CONTROL_CHARACTERS,
-    ONLINE_MODES,
-    REFUSED,
-    STOPPED,
-    WITHDRAWN,
-    Dossier,
-    acting_as,
+from app.importing.csvfile import (
+    BadFile,
+    BadRow,
+    CsvFile,
+    Record,
+    date_cell,
+    flag_cell,
+    read_csv,
+    time_cell,
 )
+from app.service import LedgerService
+from events.domain import CHANNELS, ONLINE_MODES, REFUSED, STOPPED, WITHDRAWN, Dossier, acting_as
+from events.dossiers import deadlines
 from events.errors import DomainError
+from events.workdays import WorkCalendar
 from projections import queries
 
 COLUMNS = ("ma_ho_so", "ma_thu_tuc", "nguoi_nop", "kenh", "muc_do", "ngay_tiep_nhan",
@@ -91,8 +93,6 @@ RESULT_TIME = time(17, 0)  # a result, return, withdrawal or stop date: 17:00 th
 REFUSAL_REASON = "Từ chối tiếp nhận (theo tệp nhập)"
 WITHDRAWAL_REASON = "Rút hồ sơ (theo tệp nhập)"
 STOP_REASON = "Dừng giải quyết (theo tệp nhập)"
-TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
-DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 CODE_TEXT = re.compile(r"\S+")
 ENDING_NAMES = {"": "đang giải quyết", REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút",
                 STOPPED: "dừng giải quyết", "ket_qua": "đã có kết quả"}
@@ -144,6 +144,8 @@ class Checked:
     filename: str
     commune: str
     zone: ZoneInfo
+    now: datetime  # business dates after it are refused
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     rows: list[Row] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     procedures: dict[str, queries.ProcedureListing] = field(default_factory=dict)
@@ -189,42 +191,28 @@ def size_problem(size: int) -> str | None:
 def file_problem(data: bytes) -> str | None:
     """What makes the whole file unreadable, judged before any row is
     parsed: its size, its encoding, its header."""
+    try:
+        _read(data)
+    except BadFile as error:
+        return str(error)
+    return None
+
+
+def _read(data: bytes) -> CsvFile:
     if problem := size_problem(len(data)):
-        return problem
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return f"line {line}: tệp không ở mã UTF-8 (hãy lưu lại tệp với mã UTF-8)."
-    first = text.split("\n", 1)[0]
-    try:
-        header = [cell.strip() for cell in next(csv.reader([first]), [])]
-    except csv.Error as error:
-        return f"line 1: dòng tiêu đề không đọc được ({error})."
-    return _header_problem(header)
-
-
-def _header_problem(header: list[str]) -> str | None:
-    if not any(header):
-        return "line 1: tệp trống hoặc thiếu dòng tiêu đề (" + ",".join(COLUMNS) + ")."
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c and c not in COLUMNS]
-    repeated = sorted({c for c in header if c and header.count(c) > 1})
-    if not (missing or unknown or repeated):
-        return None
-    parts = [f"thiếu cột {', '.join(missing)}" if missing else "",
-             f"cột không xác định {', '.join(unknown)}" if unknown else "",
-             f"cột lặp lại {', '.join(repeated)}" if repeated else ""]
-    return ("line 1: dòng tiêu đề sai: " + "; ".join(p for p in parts if p)
-            + ". Cần đúng các cột: " + ",".join(COLUMNS) + ".")
+        raise BadFile(problem)
+    return read_csv(data, COLUMNS)
 
 
 def check_file(svc: LedgerService, commune: str, data: bytes, filename: str) -> Checked:
     """Every problem of the file, judged against the commune's catalogue and
     its recorded dossiers as the projections hold them."""
-    checked = Checked(filename, commune, svc.ledger.zone)
-    if problem := file_problem(data):
-        checked.problems.append(problem)
+    zone = svc.ledger.zone
+    checked = Checked(filename, commune, zone, datetime.now(zone))
+    try:
+        file = _read(data)
+    except BadFile as error:
+        checked.problems.append(str(error))
         return checked
     if problem := _projections_not_current(svc):
         checked.problems.append(problem)
@@ -232,9 +220,8 @@ def check_file(svc: LedgerService, commune: str, data: bytes, filename: str) -> 
     with svc.read() as conn:
         checked.procedures = queries.catalogue(conn, commune)
         checked.known = recorded_dossiers(conn, commune)
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    header = [cell.strip() for cell in next(reader)]
-    _check_rows(checked, reader, {c: header.index(c) for c in COLUMNS}, len(header))
+    checked.calendar = svc.ledger.work_calendar(commune)
+    _check_rows(checked, file)
     return checked
 
 
@@ -259,19 +246,19 @@ def recorded_dossiers(conn: Any, commune: str) -> dict[str, Known]:
     return known
 
 
-def _check_rows(checked: Checked, reader: Any, index: dict[str, int], width: int) -> None:
+def _check_rows(checked: Checked, file: CsvFile) -> None:
     first_seen: dict[str, int] = {}
     try:
-        for line, record in records(reader):
+        for record in file.records():
             try:
-                row = _row(checked, line, record, index, width)
+                row = _row(checked, record)
                 _check_unique(row, first_seen)
             except BadRow as error:
-                checked.problems.append(f"line {line}: {error}")
+                checked.problems.append(f"line {record.line}: {error}")
                 continue
             checked.rows.append(row)
-    except csv.Error as error:
-        checked.problems.append(f"line {reader.line_num}: tệp CSV hỏng ({error}).")
+    except BadFile as error:
+        checked.problems.append(str(error))
 
 
 def _check_unique(row: Row, first_seen: dict[str, int]) -> None:
@@ -280,31 +267,23 @@ def _check_unique(row: Row, first_seen: dict[str, int]) -> None:
     first_seen[row.code] = row.line
 
 
-def _row(checked: Checked, line: int, record: Sequence[str], index: dict[str, int],
-         width: int) -> Row:
-    if len(record) < width or any(cell.strip() for cell in record[width:]):
-        raise BadRow(f"có {len(record)} cột, cần đúng {width} cột như dòng tiêu đề.")
-
-    def cell(column: str) -> str:
-        text = record[index[column]].strip()
-        if CONTROL_CHARACTERS.search(text):
-            raise BadRow("có ký tự điều khiển không hợp lệ.", column)
-        return text
-
+def _row(checked: Checked, record: Record) -> Row:
+    cell = record.cell
     code = _code(cell("ma_ho_so"))
     procedure_code = _procedure(checked, cell("ma_thu_tuc"), code)
     applicant = _applicant(cell("nguoi_nop"))
     channel, online_mode = _channel(cell("kenh"), cell("muc_do"))
-    received_at = _moment(cell("ngay_tiep_nhan"), checked.zone)
-    dates = _dates(cell, received_at.date())
+    received_at = time_cell(cell("ngay_tiep_nhan"), "ngay_tiep_nhan", checked.zone, checked.now)
+    dates = _dates(cell, received_at.date(), checked.now.date())
     ending = _ending(cell("ket_thuc"), dates)
     ended_on, resolved_on = (dates["ngay_co_ket_qua"], None) if ending in (WITHDRAWN, STOPPED) \
         else (None, dates["ngay_co_ket_qua"])
     at = _at_result_time(checked.zone)
-    return Row(line, code, procedure_code, applicant, channel, online_mode, received_at,
-               dates["han_tra"], at(resolved_on), at(dates["ngay_tra"]), ending, at(ended_on),
-               _flag(cell("so_hoa_ket_qua"), "so_hoa_ket_qua"),
-               _flag(cell("chung_thuc_dien_tu"), "chung_thuc_dien_tu"))
+    return Row(record.line, code, procedure_code, applicant, channel, online_mode, received_at,
+               _due(dates["han_tra"], checked.calendar), at(resolved_on), at(dates["ngay_tra"]),
+               ending, at(ended_on),
+               flag_cell(cell("so_hoa_ket_qua"), "so_hoa_ket_qua"),
+               flag_cell(cell("chung_thuc_dien_tu"), "chung_thuc_dien_tu"))
 
 
 def _code(text: str) -> str:
@@ -347,35 +326,18 @@ def _channel(channel: str, online_mode: str) -> tuple[str, str]:
                      "hoặc toan_trinh.", "muc_do")
     if online_mode and channel != "truc_tuyen":
         raise BadRow("chỉ hồ sơ trực tuyến (kenh truc_tuyen) mới có mức độ.", "muc_do")
+    if channel == "truc_tuyen" and not online_mode:
+        raise BadRow("hồ sơ trực tuyến (kenh truc_tuyen) cần mức độ: mot_phan hoặc "
+                     "toan_trinh.", "muc_do")
     return channel, online_mode
 
 
-def _moment(text: str, zone: ZoneInfo) -> datetime:
-    problem = BadRow(f"«{text[:80]}» không phải thời điểm hợp lệ; cần dạng YYYY-MM-DD HH:MM, "
-                     "ví dụ 2023-02-13 08:30.", "ngay_tiep_nhan")
-    if not TIME_TEXT.fullmatch(text):
-        raise problem
-    try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
-    except ValueError:
-        raise problem from None
-
-
-def _date(text: str, column: str) -> date | None:
-    if not text:
-        return None
-    problem = BadRow(f"«{text[:80]}» không phải ngày hợp lệ; cần dạng YYYY-MM-DD, "
-                     "ví dụ 2023-02-13.", column)
-    if not DATE_TEXT.fullmatch(text):
-        raise problem
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise problem from None
-
-
-def _dates(cell: Callable[[str], str], received_on: date) -> dict[str, date | None]:
-    dates = {c: _date(cell(c), c) for c in ("han_tra", "ngay_co_ket_qua", "ngay_tra")}
+def _dates(cell: Callable[[str], str], received_on: date,
+           today: date) -> dict[str, date | None]:
+    """The due date may lie ahead; a result or a return has happened."""
+    dates = {"han_tra": date_cell(cell("han_tra"), "han_tra")}
+    for column in ("ngay_co_ket_qua", "ngay_tra"):
+        dates[column] = date_cell(cell(column), column, today)
     due, result, returned = dates["han_tra"], dates["ngay_co_ket_qua"], dates["ngay_tra"]
     if due and due < received_on:
         raise BadRow(f"hạn trả {due} trước ngày tiếp nhận {received_on}.", "han_tra")
@@ -389,6 +351,12 @@ def _dates(cell: Callable[[str], str], received_on: date) -> dict[str, date | No
     return dates
 
 
+def _due(given: date | None, calendar: WorkCalendar) -> date | None:
+    """A due date the file gives, moved onto a working day as the counter
+    moves it, so that the same file read again names the recorded date."""
+    return deadlines.given_due_date(given, calendar) if given else None
+
+
 def _ending(text: str, dates: dict[str, date | None]) -> str:
     if text not in ENDINGS:
         raise BadRow(f"«{text[:80]}» không hợp lệ; cần để trống, tu_choi, rut hoặc dung.",
@@ -399,12 +367,6 @@ def _ending(text: str, dates: dict[str, date | None]) -> str:
     if text in (WITHDRAWN, STOPPED) and dates["ngay_tra"]:
         raise BadRow(f"hồ sơ {ENDING_NAMES[text]} không có ngày trả kết quả.", "ngay_tra")
     return text
-
-
-def _flag(text: str, column: str) -> bool:
-    if text not in ("0", "1"):
-        raise BadRow(f"phải là 0 hoặc 1, không phải «{text[:80]}».", column)
-    return text == "1"
 
 
 def _at_result_time(zone: ZoneInfo) -> Callable[[date | None], datetime | None]:
@@ -420,11 +382,10 @@ def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None 
     """Record what each checked row adds, ``batch_size`` rows a transaction;
     ``progress(done, total)`` after each. Runs as the actor already set."""
     outcome, total, done = Outcome(), len(checked.rows), 0
-    due = _due_dates(svc, checked.commune)
     try:
         for start in range(0, total, batch_size):
             chunk = checked.rows[start:start + batch_size]
-            changed = [d for row in chunk if (d := _dossier(svc, checked, row, due, outcome))]
+            changed = [d for row in chunk if (d := _dossier(svc, checked, row, outcome))]
             _save(svc, changed, outcome)
             done += len(chunk)
             if progress:
@@ -434,22 +395,13 @@ def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None 
     return outcome
 
 
-def _due_dates(svc: LedgerService, commune: str) -> Callable[[date, int], date]:
-    """``Ledger.due_after``, asked once per receipt day and processing time:
-    a file spans a few hundred days, not thousands."""
-    @cache
-    def due(day: date, working_days: int) -> date:
-        return svc.ledger.due_after(commune, day, working_days)
-    return due
-
-
-def _dossier(svc: LedgerService, checked: Checked, row: Row, due: Callable[[date, int], date],
+def _dossier(svc: LedgerService, checked: Checked, row: Row,
              outcome: Outcome) -> Dossier | None:
     """The dossier this row changes, with its new events pending, or None."""
     known = checked.known.get(row.code)
     try:
         if known is None:
-            dossier = _received(checked, row, due)
+            dossier = _received(checked, row)
             outcome.received += 1
             return dossier
         return _completed(svc, checked, row, known, outcome)
@@ -459,15 +411,17 @@ def _dossier(svc: LedgerService, checked: Checked, row: Row, due: Callable[[date
         return None
 
 
-def _received(checked: Checked, row: Row, due: Callable[[date, int], date]) -> Dossier:
+def _received(checked: Checked, row: Row) -> Dossier:
+    """As ``Ledger.receive_dossier`` receives it: without a due date, the
+    procedure's working days give it (``events.dossiers.deadlines``)."""
     procedure = checked.procedures[row.procedure_code]
-    day = row.received_at.date()
+    due = row.due_date or deadlines.due_date(row.received_at, procedure.working_days,
+                                             checked.calendar)
     dossier = Dossier.receive(checked.commune, row.code, row.procedure_code, row.applicant,
-                              row.channel, row.online_mode, row.received_at,
-                              row.due_date or due(day, procedure.working_days), day,
+                              row.channel, row.online_mode, row.received_at, due,
                               procedure.inter_agency, procedure.fee,
                               f"{checked.filename}:{row.line}")
-    for _recorded, step in _steps(row):
+    for _recorded, step in _steps(row, checked.zone):
         step(dossier)
     return dossier
 
@@ -478,7 +432,8 @@ def _completed(svc: LedgerService, checked: Checked, row: Row, known: Known,
         outcome.conflicts.append(f"line {row.line}: xung đột: hồ sơ {row.code}: "
                                  + "; ".join(clashes) + ". Không ghi nhận gì từ dòng này.")
         return None
-    missing = [step for recorded, step in _steps(row) if getattr(known, recorded) is None]
+    missing = [step for recorded, step in _steps(row, checked.zone)
+               if getattr(known, recorded) is None]
     if not missing:
         outcome.unchanged += 1
         return None
@@ -492,12 +447,12 @@ def _completed(svc: LedgerService, checked: Checked, row: Row, known: Known,
 Step = Callable[[Dossier], None]
 
 
-def _steps(row: Row) -> list[tuple[str, Step]]:
+def _steps(row: Row, zone: ZoneInfo) -> list[tuple[str, Step]]:
     """The events after receipt the row states, each with the projection
     column that shows it recorded."""
     steps: list[tuple[str, Step]] = []
     if row.ending == REFUSED:
-        steps.append(("refused_on", lambda d: d.refuse(d.received_at, REFUSAL_REASON)))
+        steps.append(("refused_on", lambda d: d.refuse(d.received_at, REFUSAL_REASON, zone)))
     if row.ending == WITHDRAWN:
         steps.append(("withdrawn_on", lambda d: d.withdraw(
             _not_before(row.ended_at, d.received_at), WITHDRAWAL_REASON)))
@@ -522,7 +477,7 @@ def _clashes(row: Row, known: Known, zone: ZoneInfo) -> list[str]:
     contradicts nothing."""
     received = known.received_at.astimezone(zone).replace(second=0, microsecond=0)
     pairs = [("ma_thu_tuc", row.procedure_code, known.procedure_code),
-             ("nguoi_nop", row.applicant, " ".join(known.applicant.split())),
+             ("nguoi_nop", row.applicant, _nfc(" ".join(known.applicant.split()))),
              ("kenh", row.channel, known.channel),
              ("muc_do", row.online_mode, known.online_mode),
              ("ngay_tiep_nhan", f"{row.received_at:%Y-%m-%d %H:%M}", f"{received:%Y-%m-%d %H:%M}")]
@@ -553,6 +508,11 @@ def _outcome_clashes(row: Row, known: Known) -> list[str]:
                         ("chung_thuc_dien_tu", row.e_certified, known.e_certified))
                     if ours != recorded]
     return clashes
+
+
+def _nfc(text: str) -> str:
+    """A name recorded before names were normalised, as a file's row reads."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _day(moment: datetime | None) -> date | None:

@@ -11,10 +11,9 @@ catalogue is an amendment an admin makes on the procedure's page.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from app.importing import ImportInterrupted
-from app.importing.csvfile import BadRow, records
+from app.importing.csvfile import BadFile, BadRow, Record, flag_cell, read_csv
 from app.service import LedgerService
 from events.catalogue import Procedure, checked_code, checked_terms
 from events.domain import acting_as
@@ -75,68 +74,39 @@ def import_procedure_file(svc: LedgerService, commune: str, path: Path,
 
 def read_rows(data: bytes) -> tuple[list[Row], list[str]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return [], [f"line {line}: tệp không ở mã UTF-8."]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip() for cell in next(reader, [])]
-    if problem := _header_problem(header):
-        return [], [f"line 1: {problem}"]
-    return _rows(reader, {column: header.index(column) for column in COLUMNS}, len(header))
+        file = read_csv(data, COLUMNS)
+        return _rows(file.records())
+    except BadFile as error:
+        return [], [str(error)]
 
 
-def _header_problem(header: list[str]) -> str | None:
-    if not any(header):
-        return "tệp trống hoặc thiếu dòng tiêu đề (" + ",".join(COLUMNS) + ")."
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c and c not in COLUMNS]
-    repeated = sorted({c for c in header if c and header.count(c) > 1})
-    if missing or unknown or repeated:
-        parts = [f"thiếu cột {', '.join(missing)}" if missing else "",
-                 f"cột không xác định {', '.join(unknown)}" if unknown else "",
-                 f"cột lặp lại {', '.join(repeated)}" if repeated else ""]
-        return "dòng tiêu đề sai: " + "; ".join(p for p in parts if p) + "."
-    return None
-
-
-def _rows(reader: Any, index: dict[str, int],
-          width: int) -> tuple[list[Row], list[str]]:
-    rows, problems, first_seen = [], [], {}
-    for line, record in records(reader):
+def _rows(records: Iterator[Record]) -> tuple[list[Row], list[str]]:
+    rows: list[Row] = []
+    problems: list[str] = []
+    first_seen: dict[str, int] = {}
+    for record in records:
         try:
-            row = _row(line, record, index, width)
+            row = _row(record)
         except (BadRow, DomainError) as error:
-            problems.append(f"line {line}: {_reason(error)}")
+            problems.append(f"line {record.line}: {_reason(error)}")
             continue
         if row.code in first_seen:
-            problems.append(f"line {line}: mã thủ tục {row.code} trùng với dòng "
+            problems.append(f"line {row.line}: mã thủ tục {row.code} trùng với dòng "
                             f"{first_seen[row.code]}.")
             continue
-        first_seen[row.code] = line
+        first_seen[row.code] = row.line
         rows.append(row)
     return rows, problems
 
 
-def _row(line: int, record: Sequence[str], index: dict[str, int], width: int) -> Row:
-    if len(record) < width or any(cell.strip() for cell in record[width:]):
-        raise BadRow(f"có {len(record)} cột, cần đúng {width} cột như dòng tiêu đề.")
-
-    def cell(column: str) -> str:
-        return record[index[column]].strip()
-
+def _row(record: Record) -> Row:
+    cell = record.cell
     code = checked_code(cell("ma_thu_tuc"))
     terms = checked_terms(cell("ten_thu_tuc"), cell("linh_vuc"), cell("co_quan"),
-                          _flag(cell("lien_thong")), _whole(cell("so_ngay_giai_quyet"),
-                                                            "so_ngay_giai_quyet"),
+                          flag_cell(cell("lien_thong"), "lien_thong"),
+                          _whole(cell("so_ngay_giai_quyet"), "so_ngay_giai_quyet"),
                           _whole(cell("le_phi"), "le_phi"), cell("dia_chi_truc_tuyen"))
-    return Row(line, code, terms)
-
-
-def _flag(text: str) -> bool:
-    if text not in ("0", "1"):
-        raise BadRow(f"phải là 0 hoặc 1, không phải «{text}».", "lien_thong")
-    return text == "1"
+    return Row(record.line, code, terms)
 
 
 def _whole(text: str, column: str) -> int:
@@ -184,13 +154,20 @@ def _change(svc: LedgerService, commune: str, row: Row,
     if known.abolished:
         raise InvalidTransition(f"thủ tục {row.code} đã bị bãi bỏ trong danh mục; không nhập lại "
                           "thủ tục đã bãi bỏ.")
-    if known.terms == row.terms:
+    recorded = _nfc(known.terms)
+    if recorded == row.terms:
         result.unchanged += 1
         return None
-    differ = ", ".join(key for key in row.terms if row.terms[key] != known.terms.get(key))
+    differ = ", ".join(key for key in row.terms if row.terms[key] != recorded.get(key))
     result.conflicts.append(f"line {row.line}: xung đột: thủ tục {row.code} đã ghi với giá "
                             f"trị khác ({differ}); giữ nguyên bản đã ghi.")
     return None
+
+
+def _nfc(terms: dict[str, Any]) -> dict[str, Any]:
+    """Terms recorded before names were normalised, as a file's row reads."""
+    return {key: unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+            for key, value in terms.items()}
 
 
 def _catalogue_not_current(svc: LedgerService) -> str | None:

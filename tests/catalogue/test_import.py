@@ -4,6 +4,7 @@ re-import recording only what changed."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from app.importing.procedures import import_procedure_file
@@ -134,7 +135,38 @@ def test_files_the_command_cannot_read(runner, tmp_path):
     latin.write_bytes((HEADER + "\n1.0,Th\u1ee7 t\u1ee5c,X,xa,0,1,0,\n").encode("utf-8")
                       + "1.1,Đăng,X,xa,0,1,0,\n".encode("cp1258"))
     encoded = run(runner, str(latin))
-    assert encoded.exit_code == 1 and "line 3: tệp không ở mã UTF-8." in encoded.output
+    assert encoded.exit_code == 1 and "line 3: tệp không ở mã UTF-8" in encoded.output
     empty = tmp_path / "trong.csv"
     empty.write_text("", encoding="utf-8")
     assert "line 1: tệp trống" in run(runner, str(empty)).output
+
+
+def test_a_semicolon_separated_catalogue_imports(service, tmp_path):
+    path = tmp_path / "excel.csv"
+    lines = [HEADER.replace(",", ";"),
+             "1.004222;Chứng thực bản sao từ bản chính;Chứng thực;xa;0;1;2000;",
+             '1.001193;"Đăng ký kết hôn; kết hôn lại";Hộ tịch;xa;0;3;0;']
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = import_procedure_file(service, COMMUNE, path)
+    assert (result.problems, result.listed) == ([], 2)
+    assert service.ledger.procedure(COMMUNE, "1.001193").name == "Đăng ký kết hôn; kết hôn lại"
+
+
+def test_names_in_nfd_are_stored_nfc_and_match_the_same_names_in_nfc(service, tmp_path):
+    nfd = [unicodedata.normalize("NFD", line) for line in GOOD_ROWS]
+    assert nfd != GOOD_ROWS
+    first = import_procedure_file(service, COMMUNE, write(tmp_path, *nfd, name="nfd.csv"))
+    assert (first.problems, first.listed) == ([], 5)
+    assert service.ledger.procedure(COMMUNE, "1.000894").name == "Đăng ký khai sinh"
+    head = service.engine.head()
+    again = import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS, name="nfc.csv"))
+    assert (again.problems, again.conflicts, again.unchanged) == ([], [], 5)
+    assert service.engine.head() == head
+
+
+def test_a_header_of_a_million_columns_is_refused(service, tmp_path):
+    path = tmp_path / "rong.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n", encoding="utf-8")
+    result = import_procedure_file(service, COMMUNE, path)
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("line 1: dòng tiêu đề có 1.000.000 cột; tối đa 64 cột.")
