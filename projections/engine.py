@@ -67,6 +67,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel
 
+from events import topics
 from events.log import EventDecoder, LogRow, head_statement, page_statement, uuid_ids
 from projections.db import (
     IMMEDIATE,
@@ -136,6 +137,9 @@ class Projection:
     def __init_subclass__(cls) -> None:
         cls.handlers = {m.handled_topic: m for m in vars(cls).values()
                         if hasattr(m, "handled_topic")}
+        # An event class that moved is stored under its old topic too.
+        cls.handlers |= {old: m for t, m in list(cls.handlers.items())
+                         for old in topics.aliases(t)}
         cls.creating = frozenset(t for t, m in cls.handlers.items() if m.creates)
 
 
