@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from events.errors import InvalidTransition, InvalidValue, NoActor
+from events.errors import InvalidValue, NoActor
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:commune-ledger")
 _actor: ContextVar[str | None] = ContextVar("actor", default=None)

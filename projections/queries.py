@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, func, not_, or_, select
+from sqlalchemy import Connection, and_, case, distinct, func, or_, select
 
 from events.dossiers import CHANNELS, IN_PROGRESS, standing
 from projections.catalogue import ProcedureRow
