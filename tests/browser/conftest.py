@@ -12,6 +12,7 @@ itself answered (the browser hides a ``304`` behind its cache).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,15 @@ TAB_HEADER = "X-Ledger-Tab"
 # Gunicorn's access-log atoms: time, request line, status, and the test-only
 # tab header, so a test can tell which page a logged request came from.
 ACCESS_FORMAT = '%(t)s "%(r)s" %(s)s tab=%({x-ledger-tab}i)s'
+# Screenshots go to an ignored folder (pytest-playwright's own output folder,
+# emptied at the start of each run): a test run never writes over a tracked
+# file. The pictures in docs/screenshots/ are copied from here by hand.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,15 @@ and until the change its polls were answered ``304 Not Modified``.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.browser.conftest import TAB_HEADER
+from tests.browser.conftest import TAB_HEADER, screenshot_path
 from tests.live import PASSWORD, USER, LiveServer, wait_until
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard.png"
 COUNTS = "/dashboard/counts"
 POLL_WAIT = 10.0  # seconds: more than three polls at LIVE_POLL_SECONDS = 3
 
@@ -145,5 +143,4 @@ def test_receipt_updates_both_tabs_live(context: BrowserContext, page: Page,
     # why the 304s above are read from the server's access log.
     assert b_responses, "page B saw no responses to its polls"
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page_a.screenshot(path=str(SCREENSHOT), full_page=True)
+    page_a.screenshot(path=str(screenshot_path("dashboard.png")), full_page=True)
