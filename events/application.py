@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,7 +48,9 @@ class Ledger(CatalogueCommands, Application):
         # A registered commune stays registered (nothing is ever deleted), so
         # once seen it need not be read from the log again by this process.
         self._known_communes: set[str] = set()
-        self._batch: Batch | None = None
+        # The batch of the running context (thread), if any: a web worker's
+        # other threads keep recording while an import checks its file.
+        self._batches: ContextVar[Batch | None] = ContextVar(f"batch-{id(self)}", default=None)
         # Which dossiers of a commune may be open; the web service answers
         # from its read model (see ``_open_dossiers``).
         self.open_dossier_codes: Callable[[str], Iterable[str]] | None = None
@@ -237,7 +240,8 @@ class Ledger(CatalogueCommands, Application):
     def _procedure_in_force(self, commune: str, code: str) -> Procedure:
         procedure = self._listed_procedure(commune, code)
         if procedure.abolished:
-            raise InvalidValue(f"Thủ tục mã {code} đã bị bãi bỏ.", "procedure_code")
+            raise InvalidValue(f"Thủ tục mã {code} đã bị bãi bỏ; không tiếp nhận hồ sơ mới của "
+                               "thủ tục này.", "procedure_code")
         return procedure
 
     def _listed_procedure(self, commune: str, code: str) -> Procedure:
@@ -366,41 +370,50 @@ class Ledger(CatalogueCommands, Application):
     # -- batches --------------------------------------------------------
     @contextmanager
     def batch(self) -> Iterator[Batch]:
-        """Commands inside this block record nothing until ``Batch.save``:
-        an import runs every row through the commands first, and saves only
-        if every row was accepted. Aggregates read in the block are kept, so
-        a file's rows read the catalogue and the calendar once."""
-        if self._batch is not None:
+        """Commands inside this block (in this thread) record nothing until
+        ``Batch.save``: an import runs every row through the commands first,
+        and saves only if every row was accepted. Aggregates read in the
+        block are kept, so a file's rows read the catalogue and the calendar
+        once."""
+        if self._batches.get() is not None:
             raise RuntimeError("batches do not nest")
-        self._batch = Batch(self)
+        batch = Batch(self)
+        token = self._batches.set(batch)
         try:
-            yield self._batch
+            yield batch
         finally:
-            self._batch = None
+            self._batches.reset(token)
 
     def _store(self, *aggregates: LedgerAggregate) -> None:
-        if self._batch is not None:
-            self._batch.keep(*aggregates)
+        if (batch := self._batches.get()) is not None:
+            batch.keep(*aggregates)
         else:
             self.save(*aggregates)
 
     # -- helpers --------------------------------------------------------
     def _get(self, aggregate_id: Any, error: Exception) -> Any:
-        if self._batch is not None and (kept := self._batch.get(aggregate_id)) is not None:
-            return kept
+        batch = self._batches.get()
+        if batch is not None:
+            if (kept := batch.get(aggregate_id)) is not None:
+                return kept
+            if aggregate_id in batch.missing:
+                raise error
         try:
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
+            if batch is not None:
+                batch.missing.add(aggregate_id)
             raise error from None
-        if self._batch is not None:
-            self._batch.read(aggregate)
+        if batch is not None:
+            batch.read(aggregate)
         return aggregate
 
     def _create(self, aggregate: LedgerAggregate, taken: Exception) -> None:
         """Save a new aggregate; its id comes from its natural key, so a
         second creation, even by another process at the same moment,
         fails on the store's uniqueness and records nothing."""
-        if self._batch is not None and self._batch.get(aggregate.id) is not None:
+        batch = self._batches.get()
+        if batch is not None and batch.get(aggregate.id) is not None:
             raise taken
         try:
             self._store(aggregate)
@@ -426,6 +439,7 @@ class Batch:
         self.ledger = ledger
         self.changed: dict[Any, LedgerAggregate] = {}
         self.seen: dict[Any, LedgerAggregate] = {}
+        self.missing: set[Any] = set()  # ids the log did not hold when asked
 
     def get(self, aggregate_id: Any) -> LedgerAggregate | None:
         return self.changed.get(aggregate_id) or self.seen.get(aggregate_id)
@@ -436,11 +450,17 @@ class Batch:
     def keep(self, *aggregates: LedgerAggregate) -> None:
         for aggregate in aggregates:
             self.changed[aggregate.id] = aggregate
+            self.missing.discard(aggregate.id)
 
     def forget(self, aggregate_id: Any) -> None:
-        """Drop a kept aggregate whose command failed half-way."""
+        """Drop what the batch holds of an aggregate (its changes too): the
+        next command reads it from the log again."""
         self.changed.pop(aggregate_id, None)
         self.seen.pop(aggregate_id, None)
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for a in self.changed.values() if a.pending_events)
 
     def save(self, size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
         """Save what the batch changed, ``size`` aggregates a transaction;

@@ -16,7 +16,6 @@ from app.importing import ImportInterrupted
 from app.importing.dossiers import Checked, Outcome, check_file, record_rows, size_problem
 from app.importing.procedures import import_procedure_file
 from app.service import LedgerService
-from events.domain import acting_as
 
 import_cli = AppGroup("import", help="Import CSV files (CONTRACT.md formats).")
 
@@ -57,7 +56,8 @@ def import_dossiers(path: str, commune_code: str | None) -> None:
     if problem := size_problem(file.stat().st_size):
         fail(f"{file.name}: {problem}")
     svc = service()
-    checked = check_file(svc, resolve_commune(commune_code), file.read_bytes(), file.name)
+    checked = check_file(svc, resolve_commune(commune_code), file.read_bytes(), file.name,
+                         SYSTEM_ACTOR)
     for problem in checked.problems:
         click.echo(problem, err=True)
     if checked.problems:
@@ -69,9 +69,11 @@ def import_dossiers(path: str, commune_code: str | None) -> None:
 
 
 def _record_with_bar(svc: LedgerService, checked: Checked) -> Outcome:
-    """Record as ``system``, with a progress bar on standard error."""
-    with click.progressbar(length=len(checked.rows), label="Đang ghi hồ sơ", show_pos=True,
-                           file=sys.stderr) as bar, acting_as(SYSTEM_ACTOR):
+    """Record what the check accepted (as ``system``), with a progress bar on
+    standard error."""
+    pending = checked.batch.pending if checked.batch else 0
+    with click.progressbar(length=pending, label="Đang ghi hồ sơ", show_pos=True,
+                           file=sys.stderr) as bar:
         try:
             return record_rows(svc, checked, lambda done, _total: bar.update(done - bar.pos))
         except ImportInterrupted as interrupted:

@@ -9,8 +9,11 @@ physical line the row starts on (the header is line 1); one bad row means
 nothing is recorded. A receipt, result or return dated after the moment of
 the check is a bad row: it has not happened yet.
 
-Each good row becomes the events the counter's forms record, with the file's
-dates as business time (``occurred_at``) in the commune's time zone:
+Each good row goes through the ledger's own commands, the very ones the
+counter's forms call, so a row is held to the counter's rules (procedure in
+the catalogue and in force, channel and mode, due date, the order of steps):
+a row a command refuses is a bad row, reported at its column. The file's
+dates are business time (``occurred_at``) in the commune's time zone:
 
 - ``Received`` at ``ngay_tiep_nhan``, its ``source`` being ``FILE:LINE``;
   without ``han_tra`` the due date comes from the procedure's working days and
@@ -20,8 +23,9 @@ dates as business time (``occurred_at``) in the commune's time zone:
 - ``ngay_co_ket_qua``: ``Resolved`` at 17:00 that day (the end of office
   hours), with ``so_hoa_ket_qua`` and ``chung_thuc_dien_tu``; ``ngay_tra``:
   ``Returned`` at 17:00 that day. A moment that would fall before the step it
-  follows (a dossier received at 17:30 and resolved the same day) is moved to
-  that step's moment, so the day stays the file's;
+  follows on the same day (a dossier received at 17:30 and resolved that day)
+  is moved to that step's moment, so the day stays the file's; an earlier day
+  is refused, as at the counter;
 - ``ket_thuc`` = ``rut`` / ``dung``: ``Withdrawn`` / ``Stopped`` at 17:00 on
   ``ngay_co_ket_qua`` (the day it left processing) or, when the file gives no
   date, at the receipt time. Such a row has no ``ngay_tra``; its result flags,
@@ -41,17 +45,17 @@ is a conflict: reported as ``line N: xung đột: …``, nothing of that row is
 recorded, the other rows are, and the command still exits 0. Importing the
 same file again records nothing. Names are compared NFC, as they are stored.
 
-Speed: new dossiers are built in memory; only a recorded dossier that gets a
-new fact is loaded from the log. Every ``BATCH`` rows are saved in one
-transaction (``ledger.save(*aggregates)``) and the projections catch up once,
-at the end. A batch that collides with a concurrent write stops the import;
-the batches before it stay recorded and importing the file again records the
-rest.
+Speed: the rows' commands run in one ``Ledger.batch()``: nothing is saved
+while the file is checked, the catalogue and calendar are read once, and
+only a recorded dossier that gets a new fact is loaded from the log. Once
+every row is accepted, every ``BATCH`` dossiers are saved in one transaction
+and the projections catch up once, at the end. A batch that collides with a
+concurrent write stops the import; the batches before it stay recorded and
+importing the file again records the rest.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,7 +80,9 @@ from app.importing.csvfile import (
     time_cell,
 )
 from app.service import LedgerService
-from events.domain import CHANNELS, ONLINE_MODES, REFUSED, STOPPED, WITHDRAWN, Dossier, acting_as
+from events.application import Batch, Ledger
+from events.base import acting_as
+from events.dossiers import REFUSED, STOPPED, WITHDRAWN, Dossier
 from events.dossiers import deadlines
 from events.errors import DomainError
 from events.workdays import WorkCalendar
@@ -87,13 +93,11 @@ COLUMNS = ("ma_ho_so", "ma_thu_tuc", "nguoi_nop", "kenh", "muc_do", "ngay_tiep_n
            "chung_thuc_dien_tu")
 ENDINGS = ("", REFUSED, WITHDRAWN, STOPPED)
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_CODE, MAX_APPLICANT = 64, 255  # the dossier projection's columns
 BATCH = 500
 RESULT_TIME = time(17, 0)  # a result, return, withdrawal or stop date: 17:00 that day
 REFUSAL_REASON = "Từ chối tiếp nhận (theo tệp nhập)"
 WITHDRAWAL_REASON = "Rút hồ sơ (theo tệp nhập)"
 STOP_REASON = "Dừng giải quyết (theo tệp nhập)"
-CODE_TEXT = re.compile(r"\S+")
 ENDING_NAMES = {"": "đang giải quyết", REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút",
                 STOPPED: "dừng giải quyết", "ket_qua": "đã có kết quả"}
 
@@ -145,11 +149,12 @@ class Checked:
     commune: str
     zone: ZoneInfo
     now: datetime  # business dates after it are refused
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     rows: list[Row] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    procedures: dict[str, queries.ProcedureListing] = field(default_factory=dict)
     known: dict[str, Known] = field(default_factory=dict)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    outcome: Outcome = field(default_factory=lambda: Outcome())
+    batch: Batch | None = None  # the accepted rows' events, not yet saved
 
 
 @dataclass
@@ -172,11 +177,10 @@ def import_dossier_file(svc: LedgerService, commune: str, path: Path, actor: str
                         batch_size: int = BATCH) -> tuple[Checked, Outcome | None]:
     """Check the whole file, then record it; with any bad row, record
     nothing and return no outcome."""
-    checked = check_file(svc, commune, path.read_bytes(), path.name)
+    checked = check_file(svc, commune, path.read_bytes(), path.name, actor)
     if checked.problems:
         return checked, None
-    with acting_as(actor):
-        return checked, record_rows(svc, checked, batch_size=batch_size)
+    return checked, record_rows(svc, checked, batch_size=batch_size)
 
 
 # -- checking the file ------------------------------------------------------------
@@ -204,9 +208,11 @@ def _read(data: bytes) -> CsvFile:
     return read_csv(data, COLUMNS)
 
 
-def check_file(svc: LedgerService, commune: str, data: bytes, filename: str) -> Checked:
-    """Every problem of the file, judged against the commune's catalogue and
-    its recorded dossiers as the projections hold them."""
+def check_file(svc: LedgerService, commune: str, data: bytes, filename: str,
+               actor: str = SYSTEM_ACTOR) -> Checked:
+    """Every problem of the file: its form first, then each row as the
+    ledger's commands judge it against the commune's catalogue, calendar and
+    recorded dossiers, on behalf of ``actor``, who records it."""
     zone = svc.ledger.zone
     checked = Checked(filename, commune, zone, datetime.now(zone))
     try:
@@ -218,11 +224,21 @@ def check_file(svc: LedgerService, commune: str, data: bytes, filename: str) -> 
         checked.problems.append(problem)
         return checked
     with svc.read() as conn:
-        checked.procedures = queries.catalogue(conn, commune)
         checked.known = recorded_dossiers(conn, commune)
     checked.calendar = svc.ledger.work_calendar(commune)
     _check_rows(checked, file)
+    if any(p.startswith("line 1:") for p in checked.problems):
+        return checked  # no header to read rows by
+    with acting_as(actor):
+        _run_commands(svc.ledger, checked)
+    checked.problems.sort(key=_line_number)
     return checked
+
+
+def _line_number(problem: str) -> int:
+    """``line N: …`` sorts by N; a problem of the whole file comes first."""
+    head = problem.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
 def _projections_not_current(svc: LedgerService) -> str | None:
@@ -268,20 +284,17 @@ def _check_unique(row: Row, first_seen: dict[str, int]) -> None:
 
 
 def _row(checked: Checked, record: Record) -> Row:
+    """The row's cells read as values; the rules are the commands'."""
     cell = record.cell
-    code = _code(cell("ma_ho_so"))
-    procedure_code = _procedure(checked, cell("ma_thu_tuc"), code)
-    applicant = _applicant(cell("nguoi_nop"))
-    channel, online_mode = _channel(cell("kenh"), cell("muc_do"))
     received_at = time_cell(cell("ngay_tiep_nhan"), "ngay_tiep_nhan", checked.zone, checked.now)
-    dates = _dates(cell, received_at.date(), checked.now.date())
+    dates = _dates(cell, checked.now.date())
     ending = _ending(cell("ket_thuc"), dates)
     ended_on, resolved_on = (dates["ngay_co_ket_qua"], None) if ending in (WITHDRAWN, STOPPED) \
         else (None, dates["ngay_co_ket_qua"])
     at = _at_result_time(checked.zone)
-    return Row(record.line, code, procedure_code, applicant, channel, online_mode, received_at,
-               _due(dates["han_tra"], checked.calendar), at(resolved_on), at(dates["ngay_tra"]),
-               ending, at(ended_on),
+    return Row(record.line, _code(cell("ma_ho_so")), cell("ma_thu_tuc"),
+               " ".join(cell("nguoi_nop").split()), cell("kenh"), cell("muc_do"), received_at,
+               dates["han_tra"], at(resolved_on), at(dates["ngay_tra"]), ending, at(ended_on),
                flag_cell(cell("so_hoa_ket_qua"), "so_hoa_ket_qua"),
                flag_cell(cell("chung_thuc_dien_tu"), "chung_thuc_dien_tu"))
 
@@ -289,72 +302,17 @@ def _row(checked: Checked, record: Record) -> Row:
 def _code(text: str) -> str:
     if not text:
         raise BadRow("thiếu mã hồ sơ.", "ma_ho_so")
-    if len(text) > MAX_CODE or not CODE_TEXT.fullmatch(text):
-        raise BadRow(f"mã hồ sơ «{text[:80]}» không hợp lệ (không chứa khoảng trắng, tối đa "
-                     f"{MAX_CODE} ký tự).", "ma_ho_so")
     return text
 
 
-def _procedure(checked: Checked, text: str, code: str) -> str:
-    if not text:
-        raise BadRow("thiếu mã thủ tục.", "ma_thu_tuc")
-    listed = checked.procedures.get(text)
-    if listed is None:
-        raise BadRow(f"thủ tục {text[:80]} chưa có trong danh mục thủ tục của xã "
-                     f"{checked.commune}.", "ma_thu_tuc")
-    if listed.abolished and code not in checked.known:
-        raise BadRow(f"thủ tục {text} đã bị bãi bỏ; không tiếp nhận hồ sơ mới của thủ tục này.",
-                     "ma_thu_tuc")
-    return text
-
-
-def _applicant(text: str) -> str:
-    applicant = " ".join(text.split())
-    if not applicant:
-        raise BadRow("thiếu tên người nộp.", "nguoi_nop")
-    if len(applicant) > MAX_APPLICANT:
-        raise BadRow(f"tên người nộp quá dài (tối đa {MAX_APPLICANT} ký tự).", "nguoi_nop")
-    return applicant
-
-
-def _channel(channel: str, online_mode: str) -> tuple[str, str]:
-    if channel not in CHANNELS:
-        raise BadRow(f"kênh «{channel[:80]}» không hợp lệ; cần một trong "
-                     f"{', '.join(CHANNELS)}.", "kenh")
-    if online_mode not in ONLINE_MODES:
-        raise BadRow(f"mức độ «{online_mode[:80]}» không hợp lệ; cần để trống, mot_phan "
-                     "hoặc toan_trinh.", "muc_do")
-    if online_mode and channel != "truc_tuyen":
-        raise BadRow("chỉ hồ sơ trực tuyến (kenh truc_tuyen) mới có mức độ.", "muc_do")
-    if channel == "truc_tuyen" and not online_mode:
-        raise BadRow("hồ sơ trực tuyến (kenh truc_tuyen) cần mức độ: mot_phan hoặc "
-                     "toan_trinh.", "muc_do")
-    return channel, online_mode
-
-
-def _dates(cell: Callable[[str], str], received_on: date,
-           today: date) -> dict[str, date | None]:
+def _dates(cell: Callable[[str], str], today: date) -> dict[str, date | None]:
     """The due date may lie ahead; a result or a return has happened."""
     dates = {"han_tra": date_cell(cell("han_tra"), "han_tra")}
     for column in ("ngay_co_ket_qua", "ngay_tra"):
         dates[column] = date_cell(cell(column), column, today)
-    due, result, returned = dates["han_tra"], dates["ngay_co_ket_qua"], dates["ngay_tra"]
-    if due and due < received_on:
-        raise BadRow(f"hạn trả {due} trước ngày tiếp nhận {received_on}.", "han_tra")
-    if result and result < received_on:
-        raise BadRow(f"ngày có kết quả {result} trước ngày tiếp nhận {received_on}.",
-                     "ngay_co_ket_qua")
-    if returned and not result:
+    if dates["ngay_tra"] and not dates["ngay_co_ket_qua"]:
         raise BadRow("có ngày trả nhưng thiếu ngay_co_ket_qua.", "ngay_tra")
-    if returned and result and returned < result:
-        raise BadRow(f"ngày trả {returned} trước ngày có kết quả {result}.", "ngay_tra")
     return dates
-
-
-def _due(given: date | None, calendar: WorkCalendar) -> date | None:
-    """A due date the file gives, moved onto a working day as the counter
-    moves it, so that the same file read again names the recorded date."""
-    return deadlines.given_due_date(given, calendar) if given else None
 
 
 def _ending(text: str, dates: dict[str, date | None]) -> str:
@@ -375,113 +333,158 @@ def _at_result_time(zone: ZoneInfo) -> Callable[[date | None], datetime | None]:
     return at
 
 
-# -- recording ---------------------------------------------------------------------
+# -- the rows through the ledger's commands ---------------------------------------
 
-def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None = None,
-                batch_size: int = BATCH) -> Outcome:
-    """Record what each checked row adds, ``batch_size`` rows a transaction;
-    ``progress(done, total)`` after each. Runs as the actor already set."""
-    outcome, total, done = Outcome(), len(checked.rows), 0
+# The column a command's refusal of a field points at.
+COLUMN_OF = {"code": "ma_ho_so", "procedure_code": "ma_thu_tuc", "applicant": "nguoi_nop",
+             "channel": "kenh", "online_mode": "muc_do", "received_at": "ngay_tiep_nhan",
+             "due_date": "han_tra", "source": "ma_ho_so"}
+
+
+def _run_commands(ledger: Ledger, checked: Checked) -> None:
+    """Every row's commands, in one batch that records nothing yet: a row a
+    command refuses is a bad row if it is new, a conflict if its dossier is
+    recorded (and then none of its facts is kept)."""
+    outcome = checked.outcome
+    with ledger.batch() as batch:
+        for row in checked.rows:
+            known = checked.known.get(row.code)
+            try:
+                if known is None:
+                    _receive(ledger, checked, row)
+                    outcome.received += 1
+                else:
+                    _complete(ledger, checked, row, known)
+            except _Refused as refused:
+                if known is None:
+                    checked.problems.append(f"line {row.line}: {refused.bad_row}")
+                else:
+                    batch.forget(Dossier.id_for(checked.commune, row.code))
+                    outcome.conflicts.append(f"line {row.line}: xung đột: hồ sơ {row.code}: "
+                                             f"{refused.error.message}")
+    checked.batch = batch
+
+
+class _Refused(Exception):
+    def __init__(self, error: DomainError, column: str) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.bad_row = BadRow(error.message, COLUMN_OF.get(error.field or "", column))
+
+
+def _receive(ledger: Ledger, checked: Checked, row: Row) -> None:
+    """``Ledger.receive_dossier``, then the steps the row states."""
     try:
-        for start in range(0, total, batch_size):
-            chunk = checked.rows[start:start + batch_size]
-            changed = [d for row in chunk if (d := _dossier(svc, checked, row, outcome))]
-            _save(svc, changed, outcome)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    finally:
-        svc.catch_up()
-    return outcome
-
-
-def _dossier(svc: LedgerService, checked: Checked, row: Row,
-             outcome: Outcome) -> Dossier | None:
-    """The dossier this row changes, with its new events pending, or None."""
-    known = checked.known.get(row.code)
-    try:
-        if known is None:
-            dossier = _received(checked, row)
-            outcome.received += 1
-            return dossier
-        return _completed(svc, checked, row, known, outcome)
+        ledger.receive_dossier(checked.commune, row.code, row.procedure_code, row.applicant,
+                               row.channel, row.online_mode, row.received_at, row.due_date,
+                               source=f"{checked.filename}:{row.line}")
     except DomainError as error:
-        outcome.conflicts.append(f"line {row.line}: xung đột: hồ sơ {row.code}: "
-                                 f"{error.message}")
-        return None
+        raise _Refused(error, "ngay_tiep_nhan") from None
+    for _recorded, column, step in _steps(ledger, checked.commune, row):
+        _take(step, column)
 
 
-def _received(checked: Checked, row: Row) -> Dossier:
-    """As ``Ledger.receive_dossier`` receives it: without a due date, the
-    procedure's working days give it (``events.dossiers.deadlines``)."""
-    procedure = checked.procedures[row.procedure_code]
-    due = row.due_date or deadlines.due_date(row.received_at, procedure.working_days,
-                                             checked.calendar)
-    dossier = Dossier.receive(checked.commune, row.code, row.procedure_code, row.applicant,
-                              row.channel, row.online_mode, row.received_at, due,
-                              procedure.inter_agency, procedure.fee,
-                              f"{checked.filename}:{row.line}")
-    for _recorded, step in _steps(row, checked.zone):
-        step(dossier)
-    return dossier
-
-
-def _completed(svc: LedgerService, checked: Checked, row: Row, known: Known,
-               outcome: Outcome) -> Dossier | None:
-    if clashes := _clashes(row, known, checked.zone):
+def _complete(ledger: Ledger, checked: Checked, row: Row, known: Known) -> None:
+    """The facts a recorded dossier lacks, unless the row contradicts it."""
+    outcome = checked.outcome
+    if clashes := _clashes(row, known, checked.zone, checked.calendar):
         outcome.conflicts.append(f"line {row.line}: xung đột: hồ sơ {row.code}: "
                                  + "; ".join(clashes) + ". Không ghi nhận gì từ dòng này.")
-        return None
-    missing = [step for recorded, step in _steps(row, checked.zone)
-               if getattr(known, recorded) is None]
-    if not missing:
+        return
+    missing = [(column, step) for recorded, column, step in
+               _steps(ledger, checked.commune, row) if getattr(known, recorded) is None]
+    for column, step in missing:
+        _take(step, column)
+    if missing:
+        outcome.updated += 1
+    else:
         outcome.unchanged += 1
-        return None
-    dossier = svc.ledger.dossier(checked.commune, row.code)
-    for step in missing:
-        step(dossier)
-    outcome.updated += 1
-    return dossier
 
 
-Step = Callable[[Dossier], None]
+def _take(step: Callable[[], None], column: str) -> None:
+    try:
+        step()
+    except DomainError as error:
+        raise _Refused(error, column) from None
 
 
-def _steps(row: Row, zone: ZoneInfo) -> list[tuple[str, Step]]:
-    """The events after receipt the row states, each with the projection
-    column that shows it recorded."""
-    steps: list[tuple[str, Step]] = []
+def _steps(ledger: Ledger, commune: str, row: Row) -> list[tuple[str, str, Callable[[], None]]]:
+    """The commands after receipt the row states, each with the projection
+    column that shows it recorded and the file's column it comes from."""
+    code = row.code
+
+    def after_last(moment: datetime | None) -> datetime:
+        return _not_before(moment, ledger.dossier(commune, code).steps[-1][2])
+
+    steps: list[tuple[str, str, Callable[[], None]]] = []
     if row.ending == REFUSED:
-        steps.append(("refused_on", lambda d: d.refuse(d.received_at, REFUSAL_REASON, zone)))
+        steps.append(("refused_on", "ket_thuc", lambda: ledger.refuse_dossier(
+            commune, code, row.received_at, REFUSAL_REASON)))
     if row.ending == WITHDRAWN:
-        steps.append(("withdrawn_on", lambda d: d.withdraw(
-            _not_before(row.ended_at, d.received_at), WITHDRAWAL_REASON)))
+        steps.append(("withdrawn_on", "ngay_co_ket_qua", lambda: ledger.withdraw_dossier(
+            commune, code, after_last(row.ended_at), WITHDRAWAL_REASON)))
     if row.ending == STOPPED:
-        steps.append(("stopped_on", lambda d: d.stop(
-            _not_before(row.ended_at, d.received_at), STOP_REASON)))
+        steps.append(("stopped_on", "ngay_co_ket_qua", lambda: ledger.stop_dossier(
+            commune, code, after_last(row.ended_at), STOP_REASON)))
     if row.resolved_at:
-        steps.append(("resolved_on", lambda d: d.resolve(
-            _not_before(row.resolved_at, d.received_at), row.digitised, row.e_certified)))
+        steps.append(("resolved_on", "ngay_co_ket_qua", lambda: ledger.resolve_dossier(
+            commune, code, after_last(row.resolved_at), row.digitised, row.e_certified)))
     if row.returned_at:
-        steps.append(("returned_on", lambda d: d.return_result(
-            _not_before(row.returned_at, d.resolved_at))))
+        steps.append(("returned_on", "ngay_tra", lambda: ledger.return_dossier(
+            commune, code, after_last(row.returned_at))))
     return steps
 
 
 def _not_before(moment: datetime | None, earliest: datetime) -> datetime:
-    return earliest if moment is None or moment < earliest else moment
+    """A day the file gives, at 17:00, moved to ``earliest`` when that falls
+    later the same day; another day is left for the command to judge."""
+    if moment is None:
+        return earliest
+    same_day = moment.date() == earliest.astimezone(moment.tzinfo).date()
+    return earliest if same_day and moment < earliest else moment
 
 
-def _clashes(row: Row, known: Known, zone: ZoneInfo) -> list[str]:
+# -- recording ---------------------------------------------------------------------
+
+def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None = None,
+                batch_size: int = BATCH) -> Outcome:
+    """Save what the checked rows' commands recorded, ``batch_size`` dossiers a
+    transaction; ``progress(done, total)`` after each."""
+    assert checked.batch is not None, "a file is checked before it is recorded"
+    outcome, batch = checked.outcome, checked.batch
+    total = batch.pending
+    saved = [0]
+
+    def step(done: int, _total: int) -> None:
+        saved[0] = done
+        if progress:
+            progress(done, total)
+    try:
+        batch.save(batch_size, step)
+    except IntegrityError:
+        raise ImportInterrupted(
+            "Một hồ sơ trong tệp vừa được người khác ghi trong lúc nhập; đã ghi "
+            f"{number(saved[0])} hồ sơ trước đó. Hãy nhập lại tệp để ghi phần còn lại "
+            "(những gì đã ghi sẽ không bị ghi lại).") from None
+    finally:
+        svc.catch_up()
+    if progress and not total:
+        progress(0, 0)
+    return outcome
+
+
+def _clashes(row: Row, known: Known, zone: ZoneInfo, calendar: WorkCalendar) -> list[str]:
     """What the row says that contradicts what is recorded; an empty cell
-    contradicts nothing."""
+    contradicts nothing. A due date on a day off names the working day the
+    counter moved it to."""
     received = known.received_at.astimezone(zone).replace(second=0, microsecond=0)
     pairs = [("ma_thu_tuc", row.procedure_code, known.procedure_code),
              ("nguoi_nop", row.applicant, _nfc(" ".join(known.applicant.split()))),
              ("kenh", row.channel, known.channel),
              ("muc_do", row.online_mode, known.online_mode),
              ("ngay_tiep_nhan", f"{row.received_at:%Y-%m-%d %H:%M}", f"{received:%Y-%m-%d %H:%M}")]
-    if row.due_date:
+    if row.due_date and deadlines.given_due_date(row.due_date, calendar) != \
+            known.original_due_date:
         pairs.append(("han_tra", str(row.due_date), str(known.original_due_date)))
     clashes = [f"cột {column}: tệp ghi «{mine}», sổ cái ghi «{theirs}»"
                for column, mine, theirs in pairs if mine != theirs]
@@ -531,17 +534,3 @@ def _known_ending(known: Known) -> str:
     if known.stopped_on:
         return STOPPED
     return "ket_qua" if known.resolved_on else ""
-
-
-def _save(svc: LedgerService, dossiers: list[Dossier], outcome: Outcome) -> None:
-    if not dossiers:
-        return
-    try:
-        svc.ledger.save(*dossiers)
-    except IntegrityError:
-        saved = outcome.received + outcome.updated - len(dossiers)
-        raise ImportInterrupted(
-            "Một hồ sơ trong tệp vừa được người khác ghi trong lúc nhập; đã ghi "
-            f"{number(saved)} hồ sơ trước đó. Hãy nhập lại tệp để ghi phần còn lại "
-            "(những gì đã ghi sẽ không bị ghi lại).") from None
-

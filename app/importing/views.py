@@ -151,10 +151,11 @@ def upload():  # type: ignore[no-untyped-def]
     filename = _clean_name(form.file.data.filename or "")
     if problem := dossiers.file_problem(data):
         return _refused(form, [problem])
-    checked = dossiers.check_file(service(), current_user.commune, data, filename)
+    checked = dossiers.check_file(service(), current_user.commune, data, filename,
+                                  current_user.name)
     if checked.problems:
         return _refused(form, checked.problems, filename)
-    job = jobs().start(current_user.name, filename, len(checked.rows))
+    job = jobs().start(current_user.name, filename, checked.batch.pending if checked.batch else 0)
     _start(job, current_user.name, checked)
     if not wants_fragment():
         return redirect(url_for("imports.index", job=job["id"]), 303)

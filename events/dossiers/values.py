@@ -40,19 +40,27 @@ def applicant(value: str) -> str:
 
 def channel(value: str) -> str:
     if value not in CHANNELS:
-        raise InvalidValue("Kênh tiếp nhận không hợp lệ.", "channel")
+        raise InvalidValue(f"Kênh tiếp nhận «{_shown(value)}» không hợp lệ; cần một trong: "
+                           f"{', '.join(CHANNELS)}.", "channel")
     return value
+
+
+def _shown(value: object) -> str:
+    """A refused value, as a message may quote it."""
+    text = value if isinstance(value, str) else repr(value)
+    return "".join(c if c.isprintable() else "?" for c in text[:40])
 
 
 def online_mode(value: str, of_channel: str) -> str:
     """Only an online dossier has an online mode, and it always has one."""
     if value not in ONLINE_MODES:
-        raise InvalidValue("Mức độ trực tuyến không hợp lệ.", "online_mode")
+        raise InvalidValue(f"Mức độ trực tuyến «{_shown(value)}» không hợp lệ; cần để trống, "
+                           "mot_phan hoặc toan_trinh.", "online_mode")
     if value and of_channel != ONLINE:
         raise InvalidValue("Chỉ hồ sơ trực tuyến mới có mức độ trực tuyến.", "online_mode")
     if not value and of_channel == ONLINE:
-        raise InvalidValue("Hồ sơ trực tuyến cần mức độ: một phần hoặc toàn trình.",
-                           "online_mode")
+        raise InvalidValue("Hồ sơ trực tuyến cần mức độ: một phần (mot_phan) hoặc toàn trình "
+                           "(toan_trinh).", "online_mode")
     return value
 
 

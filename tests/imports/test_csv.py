@@ -173,5 +173,5 @@ def test_an_online_dossier_without_an_online_mode_is_a_line_error(counter, tmp_p
     rows = [row("M-1", kenh="truc_tuyen", muc_do="toan_trinh"), row("M-2", kenh="truc_tuyen")]
     checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, rows))
     assert outcome is None
-    assert checked.problems == ["line 3: cột muc_do: hồ sơ trực tuyến (kenh truc_tuyen) cần "
-                                "mức độ: mot_phan hoặc toan_trinh."]
+    assert checked.problems == ["line 3: cột muc_do: Hồ sơ trực tuyến cần mức độ: một phần "
+                                "(mot_phan) hoặc toàn trình (toan_trinh)."]

@@ -220,7 +220,7 @@ def test_a_new_dossier_of_an_abolished_procedure_is_a_bad_row(counter, tmp_path)
     checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, [
         row("G-1", ngay_co_ket_qua="2023-02-14"), row("G-2")]))
     assert outcome is None
-    assert checked.problems == ["line 3: cột ma_thu_tuc: thủ tục 2.000894 đã bị bãi bỏ; "
+    assert checked.problems == ["line 3: cột ma_thu_tuc: Thủ tục mã 2.000894 đã bị bãi bỏ; "
                                 "không tiếp nhận hồ sơ mới của thủ tục này."]
 
 
@@ -243,3 +243,24 @@ def test_a_10000_row_file_tallies_as_the_same_dossiers_recorded_one_by_one(sqlit
         assert again is not None and svc.engine.head() == head
     finally:
         svc.close()
+
+
+def test_a_row_is_held_to_the_counters_rules(counter, tmp_path):
+    """The import runs the counter's commands: a result dated before the
+    receipt is refused by the order of steps, a refusal on the receipt's day
+    is taken, and a receipt on a Sunday counts from the next working day, as
+    at the counter."""
+    from tests.imports.rows import row, write
+    bad = [row("R-1", ngay_co_ket_qua="2023-02-10", so_hoa_ket_qua="1")]
+    checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, bad, "bad.csv"))
+    assert outcome is None
+    assert len(checked.problems) == 1
+    assert checked.problems[0].startswith("line 2: cột ngay_co_ket_qua: Thời điểm này không "
+                                          "được trước bước trước đó")
+    good = [row("R-2", ngay_tiep_nhan="2023-02-12 20:00", kenh="truc_tuyen",
+                muc_do="toan_trinh"), row("R-3", ket_thuc="tu_choi")]
+    checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, good))
+    assert outcome is not None and outcome.received == 2 and not checked.problems
+    # Sunday 12/02/2023 counts as Monday 13/02; 3 working days: Thursday 16/02.
+    assert counter.ledger.dossier(COMMUNE, "R-2").due_date == date(2023, 2, 16)
+    assert counter.ledger.dossier(COMMUNE, "R-3").status == "tu_choi"
