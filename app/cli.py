@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 
 from app import service
 from app.service import upgrade
-from events.domain import acting_as
+from events.base import acting_as
 from events.errors import DomainError
 from projections import queries
 from projections.engine import Progress, ProjectionFailed, timed

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from app.people.credentials import set_password
 from app.service import LedgerService
-from events.domain import acting_as
+from events.base import acting_as
 from events.workdays import add_working_days, is_working_day
 
 COMMUNE = ("DEMO-QN", "Xã Quảng Nghiệp (dữ liệu mẫu)")

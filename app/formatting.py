@@ -10,7 +10,7 @@ from flask import Flask
 from app.dossiers.steps import PAYMENT_NAMES
 from app.people.permissions import P
 from app.web import zone
-from events.domain import STATUS_NAMES
+from events.dossiers import STATUS_NAMES
 
 
 def number(value: int | None) -> str:

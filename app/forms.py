@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from events.domain import CONTROL_CHARACTERS
+from events.base import CONTROL_CHARACTERS
 
 MESSAGES = {
     "This field is required.": "Trường này là bắt buộc.",

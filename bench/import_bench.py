@@ -26,7 +26,7 @@ from pathlib import Path
 
 from app.importing.dossiers import COLUMNS, import_dossier_file
 from app.service import LedgerService, upgrade
-from events.domain import acting_as
+from events.base import acting_as
 
 COMMUNE = "10921"
 TARGET_SECONDS = 30.0

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.domain import CONTROL_CHARACTERS, LedgerAggregate, stable_id
+from events.base import CONTROL_CHARACTERS, LedgerAggregate, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
 
 AUTHORITIES = ("xa", "quan_su", "cong_an")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Index, Table
 from sqlmodel import Field, SQLModel
 
-from events.domain import Access
+from events.people import Access
 from projections.engine import Projection, Rows, handles
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Table
 from sqlmodel import Field, SQLModel
 
-from events.domain import Commune, User
+from events.communes import Commune
+from events.people import User
 from projections.engine import Projection, Rows, handles
 
 

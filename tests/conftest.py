@@ -24,7 +24,7 @@ from app import create_app
 from app.people.cli import create_user
 from app.service import LedgerService, upgrade
 from events.application import ROLES
-from events.domain import acting_as
+from events.base import acting_as
 
 POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")

@@ -51,7 +51,7 @@ from app.forms import LedgerForm
 from app.importing import ImportInterrupted, dossiers
 from app.people.permissions import may
 from app.web import CHANGED, wants_fragment
-from events.domain import acting_as
+from events.base import acting_as
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from app.people.auth import record
 from app.people.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.web import CHANGED
 from events.application import ROLES
-from events.domain import MAX_FULL_NAME
+from events.base import MAX_FULL_NAME
 from events.errors import DomainError
 from projections import queries
 

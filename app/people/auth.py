@@ -32,7 +32,7 @@ from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import UNAVAILABLE, lock_for, unavailable
 from app.web import zone
-from events.domain import acting_as
+from events.base import acting_as
 from projections import queries
 
 bp = Blueprint("auth", __name__)

@@ -16,7 +16,8 @@ from app.people.scope import selected_commune
 from app.printing.story import Reader, Story, book_lines, tally
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, zone
-from events.domain import STATUS_NAMES, Dossier, staff_mentioned
+from events.dossiers import STATUS_NAMES, Dossier
+from events.people import staff_mentioned
 from projections import queries
 from projections.periods import BadPeriod, Period
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from events.domain import acting_as
+from events.base import acting_as
 from tests.browser.conftest import screenshot_path
 from tests.conftest import COMMUNE, log_in, vn
 from tests.live import PASSWORD, USER, LiveServer

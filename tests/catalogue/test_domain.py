@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from events.catalogue import Procedure
-from events.domain import acting_as
+from events.base import acting_as
 from events.errors import AlreadyExists, DomainError, InvalidTransition, InvalidValue, NotFound
 from tests.conftest import COMMUNE
 

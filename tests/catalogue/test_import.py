@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.importing.procedures import import_procedure_file
 from events.catalogue import Procedure
-from events.domain import acting_as
+from events.base import acting_as
 from projections import queries
 from tests.conftest import COMMUNE
 

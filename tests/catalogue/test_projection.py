@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, select
 
-from events.domain import acting_as
+from events.base import acting_as
 from projections import queries
 from projections.catalogue import ProcedureRow
 from tests.conftest import COMMUNE

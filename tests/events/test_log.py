@@ -9,7 +9,7 @@ import pytest
 from eventsourcing.persistence import MapperDeserialisationError
 from eventsourcing.utils import resolve_topic
 
-from events.domain import acting_as
+from events.base import acting_as
 from events.log import EventDecoder, uuid_ids
 from tests.conftest import COMMUNE, PROCEDURES, vn
 

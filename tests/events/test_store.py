@@ -10,7 +10,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, ProgrammingError
 from sqlalchemy import text
 
-from events.domain import Dossier, acting_as
+from events.base import acting_as
+from events.dossiers import Dossier
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NoActor, NotFound
 from tests.conftest import COMMUNE, vn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.domain import acting_as
+from events.base import acting_as
 from events.workdays import add_working_days, is_working_day
 from tests.conftest import COMMUNE, vn
 

@@ -19,7 +19,7 @@ import sys
 from datetime import date
 
 from app.service import LedgerService
-from events.domain import acting_as
+from events.base import acting_as
 from projections.dossiers import DossierProjection
 from tests.conftest import COMMUNE, vn
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from app.importing.dossiers import COLUMNS
 from app.service import LedgerService
 from bench.import_bench import csv_text
-from events.domain import Dossier
+from events.dossiers import Dossier
 from tests.conftest import ZONE
 
 HEADER = ",".join(COLUMNS)

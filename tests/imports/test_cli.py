@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.importing import dossiers as dossier_import
-from events.domain import Dossier
+from events.dossiers import Dossier
 from projections import queries
 from projections.periods import Period
 from tests.conftest import COMMUNE

@@ -19,7 +19,7 @@ from app.importing.csvfile import (
     time_cell,
 )
 from app.importing.dossiers import COLUMNS, import_dossier_file
-from events.domain import Dossier
+from events.dossiers import Dossier
 from projections import queries
 from tests.conftest import COMMUNE, ZONE
 from tests.imports.rows import HEADER, history, row, write

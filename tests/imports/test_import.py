@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 
 from app.importing.dossiers import import_dossier_file
 from bench.import_bench import generate_rows, older_export
-from events.domain import Dossier, acting_as
+from events.base import acting_as
+from events.dossiers import Dossier
 from projections import queries
 from projections.periods import Period
 from tests.conftest import COMMUNE, OTHER_COMMUNE, ZONE, list_procedures, open_service, vn

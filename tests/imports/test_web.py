@@ -8,7 +8,7 @@ import re
 import time
 
 from bench.import_bench import csv_text, generate_rows
-from events.domain import Dossier
+from events.dossiers import Dossier
 from projections import queries
 from projections.periods import Period
 from tests.conftest import COMMUNE, csrf_token, log_in

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.importing.dossiers import import_dossier_file
-from events.domain import acting_as
+from events.base import acting_as
 from events.errors import InvalidTransition, InvalidValue
 from tests.conftest import COMMUNE, OTHER_COMMUNE, log_in, vn
 from tests.imports.rows import row, write

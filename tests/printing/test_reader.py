@@ -9,7 +9,8 @@ import pytest
 
 from app.printing.story import Reader, Story, judge
 from events.application import Ledger
-from events.domain import Dossier, acting_as
+from events.base import acting_as
+from events.dossiers import Dossier
 from tests.conftest import COMMUNE, ZONE, vn
 
 CODE = "000.00.12.H23-260105-0001"

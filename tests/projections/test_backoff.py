@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.service import LedgerService
-from events.domain import acting_as
+from events.base import acting_as
 from projections.dossiers import DossierProjection
 from projections.engine import (
     BACKOFF_FIRST_SECONDS,

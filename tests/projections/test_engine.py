@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from events.domain import acting_as
+from events.base import acting_as
 from events.errors import AlreadyExists
 from projections import queries
 from projections.directory import UserProjection

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from events.domain import acting_as
+from events.base import acting_as
 from events.errors import InvalidTransition, InvalidValue
 from projections import queries
 from projections.periods import Period

@@ -17,7 +17,7 @@ from sqlalchemy import func, inspect, select
 
 from app.service import LedgerService
 from app.throttle import lock_for
-from events.domain import acting_as
+from events.base import acting_as
 from projections import queries
 from projections.db import SHADOW_SUFFIX
 from projections.dossiers import DossierProjection

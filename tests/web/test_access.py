@@ -10,7 +10,8 @@ from sqlalchemy import update
 
 from app.people.permissions import ENDPOINTS, OPEN, ROLES, P, may
 from app.people.sessions import SESSIONS, now
-from events.domain import Access, User, acting_as
+from events.base import acting_as
+from events.people import Access, User
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
 CODE = "000.00.12.H23-260105-0001"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.domain import acting_as
+from events.base import acting_as
 from tests.conftest import COMMUNE, csrf_token, log_in, vn
 
 HX = {"HX-Request": "true"}

@@ -40,7 +40,8 @@ from wtforms.csrf.core import CSRFTokenField
 from app import create_app
 from app.people.permissions import ENDPOINTS, OPEN, ROLES, P
 from events.application import ROLES as ROLE_NAMES
-from events.domain import Dossier, acting_as
+from events.base import acting_as
+from events.dossiers import Dossier
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, ZONE, csrf_token, log_in
 from tests.web import test_access
 

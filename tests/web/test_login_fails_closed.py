@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.throttle import UNAVAILABLE
-from events.domain import acting_as
+from events.base import acting_as
 from projections.access import AccessProjection, LoginAttemptRow
 from projections.engine import BACKOFF_FIRST_SECONDS
 from tests.conftest import log_in
