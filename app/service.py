@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from events.application import Ledger
 from events.store import DatabaseURL
+from projections import queries
 from projections.access import AccessProjection
 from projections.catalogue import ProcedureProjection
 from projections.db import make_engine
@@ -43,6 +44,17 @@ class LedgerService:
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),
                        ProcedureProjection(), DossierProjection(timezone)]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
+        self.ledger.open_dossier_codes = self.open_dossier_codes
+
+    def open_dossier_codes(self, commune: str) -> list[str] | None:
+        """The commune's open dossiers as the read model holds them, for a
+        calendar declaration to move their due dates; None (the ledger then
+        reads the log) while that read model is behind or has failed."""
+        self.catch_up()
+        if any(s.name == "dossiers" and (s.behind or s.error) for s in self.engine.status()):
+            return None
+        with self.read() as conn:
+            return queries.open_dossier_codes(conn, commune)
 
     def record(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command, then bring the projections up to date so that the

@@ -53,7 +53,7 @@ class Ledger(CatalogueCommands, Application):
         self._batches: ContextVar[Batch | None] = ContextVar(f"batch-{id(self)}", default=None)
         # Which dossiers of a commune may be open; the web service answers
         # from its read model (see ``_open_dossiers``).
-        self.open_dossier_codes: Callable[[str], Iterable[str]] | None = None
+        self.open_dossier_codes: Callable[[str], Iterable[str] | None] | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -183,9 +183,8 @@ class Ledger(CatalogueCommands, Application):
         """The commune's open dossiers: those ``open_dossier_codes`` names
         (the web service asks its read model), else every dossier received
         in the log, read through."""
-        if self.open_dossier_codes is not None:
-            codes: Iterable[str] = self.open_dossier_codes(commune)
-        else:
+        codes = self.open_dossier_codes(commune) if self.open_dossier_codes else None
+        if codes is None:
             codes = self._codes_in_log(commune)
         for code in codes:
             dossier = self.dossier(commune, code)

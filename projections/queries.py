@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, distinct, func, or_, select
 
-from events.dossiers import CHANNELS, IN_PROGRESS, standing
+from events.dossiers import CHANNELS, IN_PROGRESS, OPEN, standing
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
@@ -289,6 +289,12 @@ def recorded_facts(conn: Connection, commune: str) -> Sequence[Any]:
                D.received_at, D.original_due_date, D.resolved_on, D.digitised,
                D.e_certified, D.returned_on, D.refused_on, D.withdrawn_on, D.stopped_on)
         .where(D.commune == commune)).all()
+
+
+def open_dossier_codes(conn: Connection, commune: str) -> list[str]:
+    """The codes of the commune's dossiers still in the counter's hands."""
+    query = select(D.code).where(D.commune == commune, D.status.in_(OPEN))
+    return list(conn.execute(query).scalars())
 
 
 def dossier_commune(conn: Connection, communes: Sequence[str], code: str) -> str | None:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from events.base import acting_as
 from events.errors import InvalidTransition, InvalidValue
 from projections import queries
+from projections.dossiers import DossierRow
 from projections.periods import Period
 from tests.conftest import COMMUNE, vn
 
+D = DossierRow.__table__.c  # type: ignore[attr-defined]
 JAN = "2023-01"
 TODAY = date(2023, 12, 31)
 
@@ -179,3 +182,20 @@ def test_declared_calendar_exceptions_move_due_dates(service):
     assert d.due == date(2024, 5, 4)  # the make-up Saturday counts
     e.receive(at=vn(2024, 5, 31, 9))  # Friday; Monday 3 June declared off
     assert e.due == date(2024, 6, 6)
+
+
+def test_a_day_off_declared_later_moves_the_open_dossiers_due_dates(service):
+    open_one, resolved = Counter(service, "L-1"), Counter(service, "L-2")
+    open_one.receive(at=vn(2024, 3, 4, 9))  # 3 working days: due Thursday 7 March
+    resolved.receive(at=vn(2024, 3, 4, 9))
+    resolved.do("resolve_dossier", vn(2024, 3, 5, 9), True, False)
+    with acting_as("admin"):
+        service.record(service.ledger.declare_day_off, COMMUNE, date(2024, 3, 6), "Bão số 1")
+    assert (open_one.due, resolved.due) == (date(2024, 3, 8), date(2024, 3, 7))
+    with service.read() as conn:
+        rows = conn.execute(select(D.code, D.due_date).where(D.code.in_(["L-1", "L-2"])))
+        dues = {code: due for code, due in rows}
+    assert dues == {"L-1": date(2024, 3, 8), "L-2": date(2024, 3, 7)}
+    kinds = [type(e).__name__ for e in service.ledger.events.get(
+        service.ledger.dossier(COMMUNE, "L-1").id)]
+    assert kinds[-1] == "DueDateMoved"
