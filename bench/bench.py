@@ -694,8 +694,8 @@ METHOD = [
     "into a table shaped like the library's "
     "events table, each row carrying the stored state of a real Received event. App "
     f"and raw runs alternate in {ROUNDS} rounds; ratio = app events/s ÷ raw events/s.",
-    "- Projection rebuild: `engine.rebuild` of every projection in one pass over a log of synthetic "
-    "dossier events (about half Received, half Resolved; a Resolved usually lands in "
+    "- Projection rebuild: `engine.rebuild` of every projection in one pass over a log of "
+    "synthetic dossier events (about half Received, half Resolved; a Resolved usually lands in "
     "a later page than its Received). Events/s = events in the log ÷ seconds. Raw "
     "floor: the same log read as the rebuild reads it (the engine's own SELECT through "
     "the database driver, in the pages a rebuild reads), without decoding. The rebuilt "

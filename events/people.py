@@ -13,7 +13,6 @@ from eventsourcing.domain import Aggregate
 from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
 from events.errors import InvalidTransition, InvalidValue
 
-
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")
 # What the read models hold: log-in names and addresses (``app_user.name``,

@@ -49,8 +49,8 @@ def counts():  # type: ignore[no-untyped-def]
         return _revalidated(Response(status=304), tag)
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
-                           period_error=None, commune=selected_commune(), deadlines=_deadlines(period),
-                           form=ReceiveForm.fresh())
+                           period_error=None, commune=selected_commune(),
+                           deadlines=_deadlines(period), form=ReceiveForm.fresh())
     return _revalidated(Response(body), tag)
 
 

@@ -18,8 +18,8 @@ from app.people.permissions import may
 from app.people.scope import selected_commune
 from app.web import attach, changed, now, refused, wants_fragment, zone
 from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES
-from events.people import staff_mentioned
 from events.errors import DomainError
+from events.people import staff_mentioned
 from projections import queries
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")

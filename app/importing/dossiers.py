@@ -82,8 +82,7 @@ from app.importing.csvfile import (
 from app.service import LedgerService
 from events.application import Batch, Ledger
 from events.base import acting_as
-from events.dossiers import REFUSED, STOPPED, WITHDRAWN, Dossier
-from events.dossiers import deadlines
+from events.dossiers import REFUSED, STOPPED, WITHDRAWN, Dossier, deadlines
 from events.errors import DomainError
 from events.workdays import WorkCalendar
 from projections import queries

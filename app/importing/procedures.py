@@ -23,8 +23,8 @@ from eventsourcing.persistence import IntegrityError
 from app.importing import ImportInterrupted
 from app.importing.csvfile import BadFile, BadRow, Record, flag_cell, read_csv
 from app.service import LedgerService
-from events.catalogue import Procedure, checked_code, checked_terms
 from events.base import acting_as
+from events.catalogue import Procedure, checked_code, checked_terms
 from events.errors import DomainError, InvalidTransition
 from projections import queries
 

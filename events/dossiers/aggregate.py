@@ -23,7 +23,6 @@ from events.dossiers import corrections, deadlines, lifecycle, values
 from events.dossiers.lifecycle import AWAITING_SUPPLEMENT, IN_PROGRESS
 from events.errors import InvalidTransition, InvalidValue
 
-
 PAUSED, RUNNING = "tam_dung", "chay"
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from events.catalogue import Procedure
 from events.base import acting_as
+from events.catalogue import Procedure
 from events.errors import AlreadyExists, DomainError, InvalidTransition, InvalidValue, NotFound
 from tests.conftest import COMMUNE
 

@@ -8,8 +8,8 @@ import unicodedata
 from pathlib import Path
 
 from app.importing.procedures import import_procedure_file
-from events.catalogue import Procedure
 from events.base import acting_as
+from events.catalogue import Procedure
 from projections import queries
 from tests.conftest import COMMUNE
 

@@ -11,12 +11,7 @@ import pytest
 from app.service import LedgerService
 from events.base import acting_as
 from projections.dossiers import DossierProjection
-from projections.engine import (
-    BACKOFF_FIRST_SECONDS,
-    BACKOFF_MAX_SECONDS,
-    Backoff,
-    ProjectionFailed,
-)
+from projections.engine import BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS, Backoff, ProjectionFailed
 from tests.conftest import COMMUNE, log_in, vn
 from tests.projections.test_engine import counts, dossier_status, receive
 

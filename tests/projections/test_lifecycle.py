@@ -153,7 +153,8 @@ def test_fee_and_a_correction_that_names_what_it_corrects(service):
     with pytest.raises(InvalidTransition):
         d.do("pay_fee", vn(2023, 1, 9, 10), 20000, "tien_mat")
     assert counts(service).by_channel["truc_tiep"] == 1
-    d.do("correct_dossier", vn(2023, 1, 10, 9), 1, "Nhập nhầm kênh", {"channel": "truc_tuyen", "online_mode": "toan_trinh"})
+    d.do("correct_dossier", vn(2023, 1, 10, 9), 1, "Nhập nhầm kênh",
+         {"channel": "truc_tuyen", "online_mode": "toan_trinh"})
     c = counts(service)
     assert (c.by_channel["truc_tiep"], c.by_channel["truc_tuyen"], c.online_rate) == (0, 1, 1.0)
     with pytest.raises(InvalidValue, match="chỉ sửa được"):
