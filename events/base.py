@@ -158,3 +158,20 @@ def checked_reason(reason: str, required: bool = True) -> str:
     if required and not reason:
         raise InvalidValue("Hãy nêu lý do.", "reason")
     return checked_text(reason, "reason", "Lý do", MAX_REASON)
+
+
+# A code that names a thing in a URL, a file name or a QR code: letters
+# without diacritics, digits, ".", "-" and "_", never "..".
+IDENTIFIER = re.compile(r"[0-9A-Za-z._-]{1,64}")
+
+
+def checked_identifier(value: str, field: str, label: str) -> str:
+    """A code (of a dossier, a procedure…), so that every URL built from it
+    points where it says."""
+    value = value.strip() if isinstance(value, str) else ""
+    if not value:
+        raise InvalidValue(f"Cần {label[0].lower()}{label[1:]}.", field)
+    if not IDENTIFIER.fullmatch(value) or ".." in value:
+        raise InvalidValue(f"{label} chỉ gồm chữ cái không dấu, chữ số và các dấu . - _ "
+                           "(không có «..», tối đa 64 ký tự).", field)
+    return value

@@ -8,7 +8,6 @@ replayed. Its online service address is what the counter's QR codes encode.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.base import CONTROL_CHARACTERS, LedgerAggregate, stable_id
+from events.base import CONTROL_CHARACTERS, LedgerAggregate, checked_identifier, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
 
 AUTHORITIES = ("xa", "quan_su", "cong_an")
@@ -25,7 +24,6 @@ TERMS = ("name", "field", "authority", "inter_agency", "working_days", "fee", "o
 
 # The bounds keep every value inside the projection's columns, so no listed
 # procedure can stop the projection on PostgreSQL.
-CODE = re.compile(r"[0-9A-Za-z._-]{1,64}")
 MAX_NAME, MAX_FIELD, MAX_ADDRESS, MAX_REASON = 1000, 255, 1000, 1000
 MAX_WORKING_DAYS, MAX_FEE = 1000, 10**12
 
@@ -114,13 +112,7 @@ def _take_terms(aggregate: Any, event: Any) -> None:
 # -- the rules ----------------------------------------------------------------
 
 def checked_code(code: str) -> str:
-    code = code.strip() if isinstance(code, str) else ""
-    if not code:
-        raise InvalidValue("Cần mã thủ tục.", "code")
-    if not CODE.fullmatch(code):
-        raise InvalidValue("Mã thủ tục chỉ gồm chữ cái không dấu, chữ số và các dấu . - _ "
-                           "(tối đa 64 ký tự).", "code")
-    return code
+    return checked_identifier(code, "code", "Mã thủ tục")
 
 
 def checked_terms(name: str, field: str, authority: str, inter_agency: bool,

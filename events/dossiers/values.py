@@ -4,7 +4,7 @@ through these checks, so no event holds a value the read models cannot."""
 
 from __future__ import annotations
 
-from events.base import checked_text
+from events.base import checked_identifier, checked_text
 from events.errors import InvalidValue
 
 CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
@@ -16,19 +16,11 @@ MAX_AMOUNT = 10**12
 
 
 def code(value: str) -> str:
-    value = checked_text(value, "code", "Mã hồ sơ", MAX_CODE).strip()
-    if not value:
-        raise InvalidValue("Cần mã hồ sơ.", "code")
-    if any(c.isspace() for c in value):
-        raise InvalidValue("Mã hồ sơ không được chứa khoảng trắng.", "code")
-    return value
+    return checked_identifier(value, "code", "Mã hồ sơ")
 
 
 def procedure_code(value: str) -> str:
-    value = checked_text(value, "procedure_code", "Mã thủ tục", MAX_CODE).strip()
-    if not value:
-        raise InvalidValue("Cần mã thủ tục hành chính.", "procedure_code")
-    return value
+    return checked_identifier(value, "procedure_code", "Mã thủ tục")
 
 
 def applicant(value: str) -> str:

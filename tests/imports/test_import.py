@@ -265,3 +265,12 @@ def test_a_row_is_held_to_the_counters_rules(counter, tmp_path):
     # Sunday 12/02/2023 counts as Monday 13/02; 3 working days: Thursday 16/02.
     assert counter.ledger.dossier(COMMUNE, "R-2").due_date == date(2023, 2, 16)
     assert counter.ledger.dossier(COMMUNE, "R-3").status == "tu_choi"
+
+
+def test_a_code_that_is_not_an_identifier_is_a_line_error(counter, tmp_path):
+    from tests.imports.rows import row, write
+    rows = [row("OK-1"), row("A/B"), row("X..Y"), row("C-1", ma_thu_tuc="../1.0")]
+    checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, rows))
+    assert outcome is None
+    assert [p.split(":")[0:2] for p in checked.problems] == [
+        ["line 3", " cột ma_ho_so"], ["line 4", " cột ma_ho_so"], ["line 5", " cột ma_thu_tuc"]]

@@ -142,3 +142,15 @@ def test_search_answers_htmx_with_rows_only(logged_in):
     rows = logged_in.get("/dossiers?q=Văn An", headers=HX).text
     assert "<html" not in rows and "000.00.12.H23-260105-0001" in rows
     assert "Chưa có hồ sơ nào khớp" in logged_in.get("/dossiers?q=zzz", headers=HX).text
+
+
+def test_a_code_is_an_identifier_at_the_form(logged_in, app):
+    """A dossier code with "/", "..", a space or a control character is
+    refused at its field: every URL built from a code points where it says."""
+    head = app.extensions["ledger"].engine.head()
+    for code in ("a/b", "..", "HS..1", "HS 1", "HS\x01", "x" * 65, "hồ-sơ"):
+        response = post_receipt(logged_in, code=code)
+        assert response.status_code == 422, code
+        assert 'id="code-error"' in response.text, code
+    assert app.extensions["ledger"].engine.head() == head
+    assert post_receipt(logged_in, code="000.00.12.H23-260105_0001").status_code == 200
