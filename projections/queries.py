@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, distinct, func, or_, select
 
 from events.dossiers import CHANNELS, IN_PROGRESS, OPEN, standing
+from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import DossierRow
@@ -321,8 +322,18 @@ class Account:
 
     @property
     def communes(self) -> tuple[str, ...]:
-        """The communes this user may read: their own and any assigned."""
+        """The communes this user may read: their own and, for a reader, any
+        assigned (a scope a commune admin gave before only the province
+        could is ignored)."""
+        if not set(self.roles) & set(SCOPED_ROLES):
+            return (self.commune,)
         return (self.commune, *[c for c in self.scope if c != self.commune])
+
+    @property
+    def province_level(self) -> bool:
+        """Managed by the province, not by the commune's admin: taking the
+        account over would reach other communes."""
+        return PROVINCE_ADMIN in self.roles or len(self.communes) > 1
 
 
 _ACCOUNT = (U.id, U.name, U.roles, U.commune, U.scope, U.disabled, U.session_epoch,
@@ -347,6 +358,30 @@ def account_by_id(conn: Connection, user_id: str) -> Account | None:
 def accounts(conn: Connection, communes: Sequence[str]) -> list[Account]:
     rows = conn.execute(select(*_ACCOUNT).where(U.commune.in_(communes)).order_by(U.name))
     return [a for a in map(_account, rows) if a]
+
+
+def readers(conn: Connection) -> list[Account]:
+    """Every commune's inspectors and auditors, and whoever holds a scope:
+    the accounts a province admin grants communes to (or revokes them)."""
+    rows = conn.execute(select(*_ACCOUNT).order_by(U.commune, U.name))
+    return [a for a in map(_account, rows)
+            if a and (a.scope or set(a.roles) & set(SCOPED_ROLES))]
+
+
+def admin_names(conn: Connection, commune: str) -> list[str]:
+    """The commune's enabled admins."""
+    query = select(U.name, U.roles).where(U.commune == commune, U.disabled.is_(False))
+    return [row.name for row in conn.execute(query) if "admin" in row.roles.split()]
+
+
+def colleagues(conn: Connection, commune: str) -> list[tuple[str, str]]:
+    """Who may receive a dossier of the commune (``Ledger.hand_over``'s rule:
+    enabled, of the commune, with a role that acts on dossiers), as (log-in
+    name, "full name (log-in name)"), by name."""
+    found = [a for a in accounts(conn, [commune])
+             if not a.disabled and set(a.roles) & set(DOSSIER_ROLES)]
+    return sorted(((a.name, f"{a.full_name} ({a.name})" if a.full_name else a.name)
+                   for a in found), key=lambda pair: (fold(pair[1]), pair[0]))
 
 
 def staff_names(conn: Connection, names: Iterable[str]) -> dict[str, str]:

@@ -43,8 +43,10 @@ def _reason(label: str = "Lý do") -> TextAreaField:
 
 class HandOverForm(LedgerForm):
     occurred_at = _moment("Thời điểm chuyển")
-    to_user = StringField("Chuyển cho", validators=[
-        DataRequired("Hãy nhập người nhận."), Length(max=64, message="Tối đa 64 ký tự.")])
+    # Filled per request with the commune's colleagues (``with_colleagues``):
+    # a name not offered is refused here, saying nothing of who exists.
+    to_user = SelectField("Chuyển cho", choices=[], validate_choice=True,
+                          validators=[InputRequired("Hãy chọn người nhận.")])
     step = StringField("Bước xử lý", validators=[
         DataRequired("Hãy nhập tên bước."), Length(max=255, message="Tối đa 255 ký tự.")])
     step_due = DateField("Hạn của bước", validators=[InputRequired("Hãy nhập hạn của bước.")])
@@ -158,3 +160,11 @@ def offered(step: Step, dossier: Dossier) -> bool:
 
 def blank(step: Step, now: datetime) -> LedgerForm:
     return step.form(prefix=step.name, formdata=None, occurred_at=now)
+
+
+def with_colleagues(form: LedgerForm, colleagues: list[tuple[str, str]]) -> LedgerForm:
+    """A hand-over form offers the colleagues (log-in name, name shown) who
+    may receive the dossier."""
+    if isinstance(form, HandOverForm):
+        form.to_user.choices = [SelectChoice(name, shown) for name, shown in colleagues]
+    return form

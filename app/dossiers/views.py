@@ -10,7 +10,7 @@ from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, St
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import service
-from app.dossiers.steps import STEPS, Step, blank, offered
+from app.dossiers.steps import STEPS, Step, blank, offered, with_colleagues
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
 from app.people.auth import record
@@ -108,7 +108,7 @@ def _take_step(code: str, step: Step) -> Response:
     """Record one step on a dossier of the user's own commune: writes never
     reach another commune's dossier, whatever the URL says."""
     page = _dossier_page(code, [current_user.commune])
-    form = step.form(prefix=step.name)
+    form = with_colleagues(step.form(prefix=step.name), page["colleagues"])
     if form.validate_on_submit():
         moment = form.occurred_at.data if "occurred_at" in form else None
         at = _aware(moment) if moment else now()
@@ -151,13 +151,15 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     history = list(ledger.events.get(dossier.id))
     with service().read() as conn:
         staff = queries.staff_names(conn, staff_mentioned(history) | {dossier.holder})
+        colleagues = queries.colleagues(conn, commune)
     moment = now().replace(second=0, microsecond=0, tzinfo=None)  # as a form shows it
     mine = dossier.commune == current_user.commune
     steps = [s for s in STEPS if mine and offered(s, dossier)
              and may(current_user.roles, f"dossiers.{s.name}")]
     return {"dossier": dossier, "history": history, "staff": staff,
             "today": moment.date(), "steps": steps, "open_step": None, "message": None,
-            "forms": {s.name: blank(s, moment) for s in steps},
+            "forms": {s.name: with_colleagues(blank(s, moment), colleagues) for s in steps},
+            "colleagues": colleagues,
             "clock": dossier.clock(moment.date(), ledger.work_calendar(dossier.commune),
                                    zone())}
 

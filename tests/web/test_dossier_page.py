@@ -186,3 +186,26 @@ def test_the_overdue_panel_of_a_past_period_agrees_with_its_count(app):
     assert "Quá hạn (1)" in january and CODE in january.split("panel-overdue")[1]
     today = clerk.get("/").text
     assert "Quá hạn (" not in today
+
+
+def test_a_hand_over_goes_only_to_a_colleague_offered_by_name(app):
+    """The field lists the commune's enabled colleagues who act on dossiers;
+    another commune's log-in name and an unknown name get the same refusal
+    at the field, and nothing is recorded."""
+    import re
+    receive(app)
+    clerk = client_for(app, "canbo")
+    page = clerk.get(f"/dossiers/{CODE}").text
+    select = re.search(r'<select[^>]*name="hand_over-to_user".*?</select>', page, re.S)
+    assert select, "the hand-over field is a list to pick from"
+    offered = set(re.findall(r'<option[^>]*value="([^"]*)"', select.group(0)))
+    assert {"chuyenvien", "canbo", "officer", "leader"} <= offered
+    assert not offered & {"auditor", "inspector", "admin", "other-clerk"}
+    svc = app.extensions["ledger"]
+    head = svc.engine.head()
+    answers = [step(clerk, "hand_over", occurred_at="2023-01-09T10:00", to_user=name,
+                    step="Thẩm định", step_due="2023-01-10") for name in ("other-clerk", "ai-do")]
+    for answer in answers:
+        assert answer.status_code == 422 and 'id="hand_over-to_user-error"' in answer.text
+    assert answers[0].text.count("other-clerk") == answers[1].text.count("other-clerk") == 0
+    assert svc.engine.head() == head
