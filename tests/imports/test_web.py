@@ -148,3 +148,19 @@ def test_a_job_is_seen_only_by_the_user_who_started_it(app, logged_in):
     assert other.get("/imports/progress?job=../../secret_key", headers=HX).status_code == 404
     assert logged_in.get("/imports/progress?job=../../secret_key").status_code == 404
     assert logged_in.get("/imports/progress", headers=HX).status_code == 404
+
+
+def test_a_header_of_a_million_columns_is_answered_at_once(app, logged_in):
+    """A first line of 1,000,000 columns (about 7 MB) is refused by its width
+    with a message, in one linear pass: the quadratic check it replaced kept a
+    worker busy past gunicorn's 30 s timeout for 60,000 columns."""
+    before = head(app)
+    content = (",".join(f"c{i}" for i in range(1_000_000)) + "\n").encode()
+    started = time.monotonic()
+    answer = upload(logged_in, content, "rong.csv")
+    elapsed = time.monotonic() - started
+    assert answer.status_code == 422
+    assert "dòng tiêu đề có 1.000.000 cột; tối đa 64 cột" in answer.text
+    print(f"answered in {elapsed:.3f} s")
+    assert elapsed < 1.0, f"the header check took {elapsed:.2f} s"
+    assert head(app) == before
