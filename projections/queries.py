@@ -435,6 +435,16 @@ def procedure(conn: Connection, commune: str, code: str) -> ProcedureListing | N
     return ProcedureListing(*row) if row else None
 
 
+def procedure_code_as_listed(conn: Connection, commune: str, typed: str) -> str:
+    """The catalogue's spelling of a code typed in another case ("demo.01"
+    for "DEMO.01"); the typed text itself when no code matches, or when
+    several differ only by case."""
+    query = select(PR.code).where(PR.commune == commune,
+                                  func.lower(PR.code) == typed.strip().lower())
+    found = list(conn.execute(query).scalars())
+    return found[0] if len(found) == 1 else typed
+
+
 def catalogue(conn: Connection, commune: str) -> dict[str, ProcedureListing]:
     """Every procedure ever listed in the commune, abolished ones too, by code."""
     rows = conn.execute(select(*_COLUMNS).where(PR.commune == commune))

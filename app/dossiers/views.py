@@ -86,8 +86,11 @@ def receive():  # type: ignore[no-untyped-def]
     form = ReceiveForm()
     if form.validate_on_submit():
         try:
+            with service().read() as conn:
+                procedure = queries.procedure_code_as_listed(conn, current_user.commune,
+                                                             form.procedure_code.data)
             record(service().ledger.receive_dossier, current_user.commune, form.code.data,
-                   form.procedure_code.data, form.applicant.data, form.channel.data,
+                   procedure, form.applicant.data, form.channel.data,
                    form.online_mode.data, _aware(form.received_at.data), form.due_date.data)
         except DomainError as error:
             attach(form, error)

@@ -154,3 +154,14 @@ def test_a_code_is_an_identifier_at_the_form(logged_in, app):
         assert 'id="code-error"' in response.text, code
     assert app.extensions["ledger"].engine.head() == head
     assert post_receipt(logged_in, code="000.00.12.H23-260105_0001").status_code == 200
+
+
+def test_a_procedure_code_is_found_whatever_its_case(logged_in, app):
+    """The catalogue lists "2.000894"; codes with letters are typed in any case."""
+    svc = app.extensions["ledger"]
+    from events.base import acting_as
+    with acting_as("system"):
+        svc.record(svc.ledger.list_procedure, "10921", "DEMO.01", "Chứng thực chữ ký",
+                   "Chứng thực", "xa", False, 1, 0, "")
+    assert post_receipt(logged_in, code="HS-CASE-1", procedure_code="demo.01").status_code == 200
+    assert svc.ledger.dossier("10921", "HS-CASE-1").procedure_code == "DEMO.01"

@@ -209,3 +209,14 @@ def test_a_hand_over_goes_only_to_a_colleague_offered_by_name(app):
         assert answer.status_code == 422 and 'id="hand_over-to_user-error"' in answer.text
     assert answers[0].text.count("other-clerk") == answers[1].text.count("other-clerk") == 0
     assert svc.engine.head() == head
+
+
+def test_nobody_holds_a_dossier_whose_result_was_returned(app):
+    receive(app)
+    svc = app.extensions["ledger"]
+    clerk = client_for(app, "canbo")
+    assert "Đang giữ" in clerk.get(f"/dossiers/{CODE}").text
+    with acting_as("officer"):
+        svc.record(svc.ledger.resolve_dossier, COMMUNE, CODE, vn(2023, 1, 10, 9), True, False)
+        svc.record(svc.ledger.return_dossier, COMMUNE, CODE, vn(2023, 1, 10, 10))
+    assert "Đang giữ" not in clerk.get(f"/dossiers/{CODE}").text
