@@ -37,7 +37,11 @@ def long_time(moment: datetime) -> str:
 
 
 def long_day(day: date) -> str:
-    return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+    """A date as Nghị định 30/2020/NĐ-CP writes it in a document: a day below
+    10 and the months 1 and 2 with a leading zero, other months without
+    ("ngày 05 tháng 6 năm 2023", "ngày 15 tháng 02 năm 2023")."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _story(code: str) -> tuple[Story, str]:

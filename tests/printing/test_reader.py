@@ -71,3 +71,11 @@ def test_fees_and_supplements_are_noted_on_the_running_step(ledger):
     # Asked on 6/1 with two working days left (7/1, 8/1); they continue from 8/1.
     assert (read.due_date, read.original_due_date, read.fee) == (
         date(2026, 1, 9), date(2026, 1, 8), 8000)
+
+
+def test_printed_dates_follow_decree_30_2020():
+    from app.printing.views import long_day
+    assert long_day(date(2023, 6, 5)) == "ngày 05 tháng 6 năm 2023"
+    assert long_day(date(2023, 2, 15)) == "ngày 15 tháng 02 năm 2023"
+    assert long_day(date(2023, 1, 9)) == "ngày 09 tháng 01 năm 2023"
+    assert long_day(date(2023, 12, 31)) == "ngày 31 tháng 12 năm 2023"
