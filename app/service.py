@@ -45,16 +45,30 @@ class LedgerService:
                        ProcedureProjection(), DossierProjection(timezone)]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
+        self.ledger.admin_names = self.admin_names
 
     def open_dossier_codes(self, commune: str) -> list[str] | None:
         """The commune's open dossiers as the read model holds them, for a
         calendar declaration to move their due dates; None (the ledger then
         reads the log) while that read model is behind or has failed."""
-        self.catch_up()
-        if any(s.name == "dossiers" and (s.behind or s.error) for s in self.engine.status()):
+        if not self._current("dossiers"):
             return None
         with self.read() as conn:
             return queries.open_dossier_codes(conn, commune)
+
+    def admin_names(self, commune: str) -> list[str] | None:
+        """The commune's enabled admins as the read model holds them, so
+        that the last one is kept; None (the ledger reads the log) while
+        that read model is behind or has failed."""
+        if not self._current("users"):
+            return None
+        with self.read() as conn:
+            return queries.admin_names(conn, commune)
+
+    def _current(self, projection: str) -> bool:
+        self.catch_up()
+        return not any(s.name == projection and (s.behind or s.error)
+                       for s in self.engine.status())
 
     def record(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a command, then bring the projections up to date so that the

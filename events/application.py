@@ -16,16 +16,16 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from events import topics
-from events.base import LedgerAggregate, aware, checked_day
+from events.base import LedgerAggregate, aware, checked_day, current_actor
 from events.catalogue import CatalogueCommands, Procedure
 from events.communes import Calendar, Commune
 from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
-from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from events.people import DOSSIER_ROLES, Access, User, checked_scope
+from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
+from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
 from events.workdays import WorkCalendar
 
-ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin")
+ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin", PROVINCE_ADMIN)
 
 
 class DateAsISO(Transcoding):
@@ -54,6 +54,8 @@ class Ledger(CatalogueCommands, Application):
         # Which dossiers of a commune may be open; the web service answers
         # from its read model (see ``_open_dossiers``).
         self.open_dossier_codes: Callable[[str], Iterable[str] | None] | None = None
+        # Who may be a commune's admins, likewise (see ``_admin_names``).
+        self.admin_names: Callable[[str], Iterable[str] | None] | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -75,6 +77,7 @@ class Ledger(CatalogueCommands, Application):
     # -- users ----------------------------------------------------------
     def register_user(self, name: str, role: str, commune: str, full_name: str = "") -> None:
         _check_role(role)
+        self._check_province_role(role)
         user = User.register(name, role, commune)
         self.require_commune(commune)
         if not isinstance(full_name, str) or full_name.strip():
@@ -92,22 +95,91 @@ class Ledger(CatalogueCommands, Application):
 
     def grant_role(self, name: str, role: str) -> None:
         _check_role(role)
+        self._check_province_role(role)
         self._act_on_user(name, lambda user: user.grant(role))
 
     def revoke_role(self, name: str, role: str) -> None:
+        """An admin keeps their own admin role, and a commune its last
+        enabled admin."""
         _check_role(role)
-        self._act_on_user(name, lambda user: user.revoke(role))
+        self._check_province_role(role)
+
+        def act(user: User) -> None:
+            if role in ADMIN_ROLES and role in user.roles and user.name == current_actor():
+                raise InvalidTransition("Không thể tự thu hồi vai trò quản trị của mình.", "role")
+            if role == "admin":
+                self._keep_an_admin(user)
+            user.revoke(role)
+        self._act_on_user(name, act)
 
     def disable_user(self, name: str) -> None:
-        self._act_on_user(name, User.disable)
+        def act(user: User) -> None:
+            self._keep_an_admin(user)
+            user.disable()
+        self._act_on_user(name, act)
 
     def enable_user(self, name: str) -> None:
         self._act_on_user(name, User.enable)
 
     def assign_scope(self, name: str, communes: list[str]) -> None:
+        """Grant or revoke a reader's communes. Only a province admin may:
+        a commune admin could otherwise read every other commune."""
+        actor = self._acting_user()
+        if actor is None or PROVINCE_ADMIN not in actor.roles or actor.disabled:
+            raise NotPermitted("Chỉ quản trị cấp tỉnh được giao hoặc thu hồi phạm vi xem.",
+                               "communes")
         for code in checked_scope(communes):
             self.require_commune(code)
         self._act_on_user(name, lambda user: user.assign_scope(communes))
+
+    def _acting_user(self) -> User | None:
+        """The user giving the command; None for the operator at the
+        command line, whose actor names no user."""
+        try:
+            return self.user(current_actor())
+        except NotFound:
+            return None
+
+    def _check_province_role(self, role: str) -> None:
+        """The province admin's role is given and taken at the command line
+        or by a province admin, never by a commune admin."""
+        if role != PROVINCE_ADMIN:
+            return
+        actor = self._acting_user()
+        if actor is not None and (PROVINCE_ADMIN not in actor.roles or actor.disabled):
+            raise NotPermitted("Chỉ quản trị cấp tỉnh (hoặc dòng lệnh) được cấp hay thu hồi "
+                               f"vai trò {PROVINCE_ADMIN}.", "role")
+
+    def _keep_an_admin(self, user: User) -> None:
+        """Removing an enabled admin must leave their commune another: else
+        nobody could manage its users."""
+        if "admin" not in user.roles or user.disabled:
+            return
+        for name in self._admin_names(user.commune):
+            if name != user.name and self._is_enabled_admin(name, user.commune):
+                return
+        raise InvalidTransition(f"{user.name} là quản trị cuối cùng còn hoạt động của đơn vị "
+                                f"{user.commune}; hãy cấp vai trò admin cho người khác trước.",
+                                "name")
+
+    def _admin_names(self, commune: str) -> Iterable[str]:
+        """Who may be the commune's admins: those ``admin_names`` names (the
+        web service asks its read model), else every user registered in the
+        commune, read through. Each is then checked against the log."""
+        names = self.admin_names(commune) if self.admin_names else None
+        return self._users_in_log(commune) if names is None else names
+
+    def _is_enabled_admin(self, name: str, commune: str) -> bool:
+        try:
+            user = self.user(name)
+        except NotFound:
+            return False
+        return user.commune == commune and "admin" in user.roles and not user.disabled
+
+    def _users_in_log(self, commune: str) -> Iterator[str]:
+        for event in self._logged(topics.known(User.Registered)):
+            if event.commune == commune:
+                yield event.name
 
     def _act_on_user(self, name: str, action: Callable[[User], None]) -> None:
         user = self.user(name)
@@ -192,14 +264,18 @@ class Ledger(CatalogueCommands, Application):
                 yield dossier
 
     def _codes_in_log(self, commune: str) -> Iterator[str]:
-        topics = [t for t, cls in self._received_topics()]
+        for event in self._logged(self._received_topics()):
+            if event.commune == commune:
+                yield event.code
+
+    def _logged(self, known: list[tuple[str, type]]) -> Iterator[Any]:
+        """Every event stored under these topics, in order, a page at a time."""
+        wanted = [t for t, _cls in known]
         start = 1
         while True:
-            page = self.recorder.select_notifications(start, 1000, topics=topics)
+            page = self.recorder.select_notifications(start, 1000, topics=wanted)
             for stored in page:
-                event = self.mapper.to_domain_event(stored)
-                if event.commune == commune:
-                    yield event.code
+                yield self.mapper.to_domain_event(stored)
             if len(page) < 1000:
                 return
             start = page[-1].id + 1

@@ -34,3 +34,8 @@ class InvalidValue(DomainError):
 
 class NoActor(DomainError):
     """Every event needs an actor; none was set for this command."""
+
+
+class NotPermitted(DomainError):
+    """The acting user may not give this command, whatever page or script
+    asked for it."""

@@ -15,6 +15,11 @@ from events.errors import InvalidTransition, InvalidValue
 
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")
+# A province admin grants the scopes of readers (inspectors, auditors) over
+# other communes; a commune admin manages the users of one commune only.
+PROVINCE_ADMIN = "province_admin"
+SCOPED_ROLES = ("inspector", "auditor")
+ADMIN_ROLES = ("admin", PROVINCE_ADMIN)
 # What the read models hold: log-in names and addresses (``app_user.name``,
 # ``login_attempt``: 64 characters, longer attempted names and addresses are
 # cut there), an inspector's scope (``app_user.scope``, space-separated).
@@ -85,6 +90,7 @@ class User(LedgerAggregate):
             aggregate.roles = {self.role}
             aggregate.disabled = False
             aggregate.full_name = ""
+            aggregate.scope = []
 
     class RoleGranted(LedgerAggregate.Event):
         role: str
@@ -99,11 +105,27 @@ class User(LedgerAggregate):
             aggregate.roles = aggregate.roles - {self.role}
 
     class ScopeAssigned(LedgerAggregate.Event):
-        """The communes an inspector reads, besides their own."""
+        """The communes an inspector reads, besides their own, as recorded
+        before scopes were the province's (now ``ScopeChanged``)."""
         communes: list[str]
 
         def apply(self, aggregate: Any) -> None:
-            pass
+            aggregate.scope = list(self.communes)
+
+    class ScopeChanged(LedgerAggregate.Event):
+        """The communes a reader reads, besides their own, and which of
+        them this change granted or revoked: every commune it concerns can
+        find it in its audit trail."""
+        communes: list[str]
+        granted: list[str]
+        revoked: list[str]
+
+        @property
+        def communes_concerned(self) -> list[str]:
+            return sorted({self.commune, *self.granted, *self.revoked})
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.scope = list(self.communes)
 
     class Disabled(LedgerAggregate.Event):
         def apply(self, aggregate: Any) -> None:
@@ -143,7 +165,15 @@ class User(LedgerAggregate):
         self._record(self.RoleRevoked, role=role)
 
     def assign_scope(self, communes: list[str]) -> None:
-        self._record(self.ScopeAssigned, communes=checked_scope(communes))
+        """Only readers are granted communes; any scope may be revoked."""
+        scope, before = checked_scope(communes), set(self.scope)
+        granted, revoked = sorted(set(scope) - before), sorted(before - set(scope))
+        if granted and not self.roles & set(SCOPED_ROLES):
+            raise InvalidTransition(f"Chỉ giao phạm vi xem cho thanh tra hoặc kiểm toán; "
+                                    f"{self.name} không có vai trò đó.", "communes")
+        if not granted and not revoked:
+            raise InvalidTransition(f"Phạm vi xem của {self.name} không thay đổi.", "communes")
+        self._record(self.ScopeChanged, communes=scope, granted=granted, revoked=revoked)
 
     def disable(self) -> None:
         if self.disabled:

@@ -70,6 +70,10 @@ class UserProjection(Projection):
     def scope_assigned(self, rows: Rows, e: Any) -> None:
         rows.update(str(e.originator_id), scope=" ".join(e.communes))
 
+    @handles(User.ScopeChanged)
+    def scope_changed(self, rows: Rows, e: Any) -> None:
+        rows.update(str(e.originator_id), scope=" ".join(e.communes))
+
     @handles(User.Disabled)
     def disabled(self, rows: Rows, e: Any) -> None:
         self._end_sessions(rows, e, disabled=True)

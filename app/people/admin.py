@@ -1,5 +1,6 @@
-"""User administration for admins: create, disable, roles, password resets and
-inspectors' scopes — each an event in the log."""
+"""User administration for a commune's admins: create, disable, roles and
+password resets; and, for province admins, the scopes of inspectors and
+auditors over other communes — each an event in the log."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from app.web import CHANGED
 from events.application import ROLES
 from events.base import MAX_FULL_NAME
 from events.errors import DomainError
+from events.people import PROVINCE_ADMIN
 from projections import queries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
+# A commune's admin gives the commune's roles; the province admin's is given
+# at the command line.
+ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES if r != PROVINCE_ADMIN]
 PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=256,
                        message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")
 FULL_NAME_RULE = Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")
@@ -67,8 +71,7 @@ def _page(create_form: CreateUserForm, status: int = 200, message: str = ""):  #
         accounts = queries.accounts(conn, [current_user.commune])
     return render_template("admin/users.html", accounts=accounts, create_form=create_form,
                            role_form=RoleForm(formdata=None), reset_form=ResetForm(formdata=None),
-                           name_form=FullNameForm(formdata=None),
-                           scope_form=ScopeForm(formdata=None), message=message), status
+                           name_form=FullNameForm(formdata=None), message=message), status
 
 
 @bp.post("/users")
@@ -88,10 +91,12 @@ def create_user():  # type: ignore[no-untyped-def]
 
 
 def _managed(name: str) -> str:
-    """Admins manage the users of their own commune; others are not found."""
+    """Admins manage the users of their own commune, but for those the
+    province manages (taking one over would read other communes); others
+    are not found."""
     with service().read() as conn:
         account = queries.account_by_name(conn, name)
-    if account is None or account.commune != current_user.commune:
+    if account is None or account.commune != current_user.commune or account.province_level:
         abort(404)
     return account.name
 
@@ -104,8 +109,8 @@ def _act(name: str, command: Callable[[], None], done: str) -> Response:
     return _done(done)
 
 
-def _done(message: str) -> Response:
-    response = redirect(url_for("admin.users"), 303)
+def _done(message: str, page: str = "admin.users") -> Response:
+    response = redirect(url_for(page), 303)
     if htmx:
         response.headers["HX-Trigger"] = CHANGED
     flash(message)
@@ -172,14 +177,36 @@ def reset_password(name: str):  # type: ignore[no-untyped-def]
     return _act(name, reset, f"Đã đặt lại mật khẩu cho {name}; họ phải đổi khi đăng nhập.")
 
 
+@bp.get("/scopes")
+def scopes():  # type: ignore[no-untyped-def]
+    return _scopes_page()
+
+
+def _scopes_page(status: int = 200, message: str = ""):  # type: ignore[no-untyped-def]
+    with service().read() as conn:
+        readers, communes = queries.readers(conn), queries.communes(conn)
+    return render_template("admin/scopes.html", readers=readers, communes=communes,
+                           scope_form=ScopeForm(formdata=None), message=message), status
+
+
 @bp.post("/users/<name>/scope")
 def assign_scope(name: str):  # type: ignore[no-untyped-def]
-    name, form = _managed(name), ScopeForm()
+    """A province admin's grant or revocation, to a user of any commune; the
+    ledger refuses anyone else, and any user but an inspector or auditor."""
+    with service().read() as conn:
+        account = queries.account_by_name(conn, name)
+    if account is None:
+        abort(404)
+    form = ScopeForm()
     if not form.validate_on_submit():
-        return _page(CreateUserForm(formdata=None), 422, "Danh sách xã không hợp lệ.")
+        return _scopes_page(422, "Danh sách xã không hợp lệ.")
     codes = (form.communes.data or "").split()
-    return _act(name, lambda: record(service().ledger.assign_scope, name, codes),
-                f"Đã giao phạm vi {' '.join(codes) or '(trống)'} cho {name}.")
+    try:
+        record(service().ledger.assign_scope, account.name, codes)
+    except DomainError as error:
+        return _scopes_page(422, error.message)
+    return _done(f"Đã giao phạm vi {' '.join(codes) or '(trống)'} cho {account.name}.",
+                 "admin.scopes")
 
 
 class CalendarForm(LedgerForm):

@@ -19,7 +19,8 @@ users_cli = AppGroup("users", help="User accounts.")
 
 @users_cli.command("create")
 @click.argument("name")
-@click.option("--role", required=True, help="clerk, officer, leader, auditor, inspector, admin")
+@click.option("--role", required=True, help="clerk, officer, leader, auditor, inspector, admin, "
+              "province_admin (grants inspectors' and auditors' scopes over communes)")
 @click.option("--commune", "commune_code", default=None)
 @click.option("--full-name", default="", help="the name printed on slips, e.g. \"Nguyễn Văn A\"")
 def users_create(name: str, role: str, commune_code: str | None, full_name: str) -> None:

@@ -20,6 +20,7 @@ class P(StrEnum):
     CORRECT_DOSSIER = "sửa sự kiện đã ghi"
     RETURN_DOSSIER = "trả kết quả"
     MANAGE_USERS = "quản lý người dùng"
+    ASSIGN_SCOPE = "giao phạm vi xem"
     VIEW_CATALOGUE = "xem danh mục thủ tục"
     MANAGE_CATALOGUE = "quản lý danh mục thủ tục"
     IMPORT_DATA = "nhập dữ liệu từ tệp"
@@ -36,6 +37,7 @@ ROLES: dict[str, frozenset[P]] = {
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA}),
+    "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
 
 OPEN = frozenset({"auth.login", "health.healthz", "static"})
@@ -65,7 +67,8 @@ ENDPOINTS: dict[str, P] = {
     "admin.revoke": P.MANAGE_USERS,
     "admin.reset_password": P.MANAGE_USERS,
     "admin.set_full_name": P.MANAGE_USERS,
-    "admin.assign_scope": P.MANAGE_USERS,
+    "admin.scopes": P.ASSIGN_SCOPE,
+    "admin.assign_scope": P.ASSIGN_SCOPE,
     "admin.calendar": P.MANAGE_CATALOGUE,
     "admin.declare_day_off": P.MANAGE_CATALOGUE,
     "admin.declare_make_up_day": P.MANAGE_CATALOGUE,

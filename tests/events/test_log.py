@@ -11,6 +11,7 @@ from eventsourcing.utils import resolve_topic
 
 from events.base import acting_as
 from events.log import EventDecoder, uuid_ids
+from events.people import User
 from tests.conftest import COMMUNE, PROCEDURES, vn
 
 AT = vn(2023, 3, 1, 9)
@@ -28,7 +29,14 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.record_password_change("lan", set_by_admin=True)
         ledger.grant_role("lan", "officer")
         ledger.revoke_role("lan", "officer")
-        ledger.assign_scope("lan", [COMMUNE])
+        ledger.grant_role("lan", "inspector")
+        ledger.register_user("tinh", "province_admin", COMMUNE)
+        lan = ledger.user("lan")  # a scope as the log holds it from before ScopeChanged
+        lan._record(User.ScopeAssigned, communes=[COMMUNE])
+        ledger.save(lan)
+        with acting_as("tinh"):
+            ledger.assign_scope("lan", [])
+            ledger.assign_scope("lan", [COMMUNE])
         ledger.disable_user("lan")
         ledger.enable_user("lan")
         ledger.record_access("lan", COMMUNE, lambda a: a.logged_in("127.0.0.1"))

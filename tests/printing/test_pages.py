@@ -223,7 +223,7 @@ def test_an_inspector_prints_dossiers_of_the_communes_in_scope(app):
     assert log_in(inspector, "inspector").status_code == 302
     assert inspector.get(f"/print/dossiers/{CODE}/receipt").status_code == 404
     svc = app.extensions["ledger"]
-    with acting_as("admin"):
+    with acting_as("province_admin"):
         svc.record(svc.ledger.assign_scope, "inspector", [OTHER_COMMUNE])
     page = inspector.get(f"/print/dossiers/{CODE}/receipt")
     assert page.status_code == 200 and "Đại Hợp" in page.text

@@ -131,7 +131,7 @@ def test_an_inspector_reads_the_communes_in_scope(ledger_app):
     svc = ledger_app.extensions["ledger"]
     inspector = client_for(ledger_app, "inspector")
     assert inspector.get(f"/dossiers/{OTHER_CODE}").status_code == 404
-    with acting_as("admin"):
+    with acting_as("province_admin"):
         svc.record(svc.ledger.assign_scope, "inspector", [OTHER_COMMUNE])
     assert inspector.get(f"/dossiers/{OTHER_CODE}").status_code == 200
     page = inspector.get(f"/?commune={OTHER_COMMUNE}&period=2026-01")
@@ -284,3 +284,76 @@ def test_security_headers_and_cookie_flags(app):
         "csrf_token": token, "name": "canbo", "password": PASSWORD},
         headers={"Referer": "https://localhost/login"})  # CSRF checks it over HTTPS
     assert re.search(r"; Secure", answer.headers["Set-Cookie"])
+
+
+def test_a_commune_admins_scope_grant_is_403_and_a_province_admin_grants_to_readers_only(
+        ledger_app):
+    admin = client_for(ledger_app, "admin")
+    token = csrf_token(admin.get("/admin/users").text)
+    before = head(ledger_app)
+    for name in ("admin", "inspector"):
+        response = admin.post(f"/admin/users/{name}/scope",
+                              data={"csrf_token": token, "communes": OTHER_COMMUNE})
+        assert response.status_code == 403, name
+    assert head(ledger_app) == before
+    assert admin.get(f"/?commune={OTHER_COMMUNE}").status_code == 404
+    province = client_for(ledger_app, "province_admin")
+    token, before = csrf_token(province.get("/admin/scopes").text), head(ledger_app)
+    for name in ("canbo", "officer", "leader", "admin", "province_admin"):
+        refused = province.post(f"/admin/users/{name}/scope",
+                                data={"csrf_token": token, "communes": OTHER_COMMUNE})
+        assert refused.status_code == 422 and "thanh tra" in refused.text, name
+    assert head(ledger_app) == before
+    granted = province.post("/admin/users/inspector/scope",
+                            data={"csrf_token": token, "communes": OTHER_COMMUNE})
+    assert granted.status_code == 303
+    inspector = client_for(ledger_app, "inspector")
+    assert inspector.get(f"/dossiers/{OTHER_CODE}").status_code == 200
+    event = list(ledger_app.extensions["ledger"].ledger.events.get(User.id_for("inspector")))[-1]
+    assert (type(event).__name__, event.granted, event.actor) == \
+        ("ScopeChanged", [OTHER_COMMUNE], "province_admin")
+    assert province.post("/admin/users/inspector/scope",
+                         data={"csrf_token": token, "communes": ""}).status_code == 303
+    assert inspector.get(f"/dossiers/{OTHER_CODE}").status_code == 404
+
+
+def _record_scope(app, name: str, event_class) -> None:  # type: ignore[no-untyped-def]
+    """A scope over the other commune as the log may hold it from before
+    only a province admin could give one."""
+    svc = app.extensions["ledger"]
+    with acting_as("admin"):
+        user = svc.ledger.user(name)
+        user._record(event_class, communes=[OTHER_COMMUNE])
+        svc.record(svc.ledger.save, user)
+
+
+def test_a_scope_a_commune_admin_gave_itself_before_reads_nothing_more(ledger_app):
+    _record_scope(ledger_app, "admin", User.ScopeAssigned)
+    admin = client_for(ledger_app, "admin")
+    assert admin.get(f"/?commune={OTHER_COMMUNE}").status_code == 404
+    assert admin.get(f"/dossiers/{OTHER_CODE}").status_code == 404
+
+
+def test_a_commune_admin_manages_no_account_that_reaches_other_communes(ledger_app):
+    _record_scope(ledger_app, "inspector", User.ScopeAssigned)
+    admin = client_for(ledger_app, "admin")
+    token = csrf_token(admin.get("/admin/users").text)
+    before = head(ledger_app)
+    for name in ("inspector", "province_admin"):  # taking either over would read further
+        reset = admin.post(f"/admin/users/{name}/password",
+                           data={"csrf_token": token, "password": "mat-khau-cua-toi"})
+        assert reset.status_code == 404, name
+    assert head(ledger_app) == before
+    assert log_in(ledger_app.test_client(), "inspector").status_code == 302
+
+
+def test_an_admin_cannot_revoke_their_own_admin_role(app):
+    admin = client_for(app, "admin")
+    token = csrf_token(admin.get("/admin/users").text)
+    before = head(app)
+    response = admin.post("/admin/users/admin/revoke", data={"csrf_token": token,
+                                                            "role": "admin"})
+    assert response.status_code == 422
+    assert "Không thể tự thu hồi vai trò quản trị của mình" in response.text
+    assert head(app) == before
+    assert admin.get("/admin/users").status_code == 200
