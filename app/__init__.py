@@ -13,6 +13,7 @@ from flask import Flask
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.service import LedgerService
 
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=lambda: "vi",
                    timezone_selector=lambda: app.config["TIMEZONE"])
     _register(app)
+    _behind_proxies(app)
     return app
 
 
@@ -52,8 +54,27 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         LIVE_POLL_SECONDS=3,
         SESSION_IDLE_MINUTES=float(env.get("LEDGER_SESSION_IDLE_MINUTES", "30")),
         SESSION_ABSOLUTE_HOURS=float(env.get("LEDGER_SESSION_ABSOLUTE_HOURS", "12")),
+        TRUSTED_PROXIES=_proxy_hops(env.get("LEDGER_TRUSTED_PROXIES", "0")),
     )
     app.config.update(overrides)
+
+
+def _proxy_hops(text: str) -> int:
+    if not text.strip().isdecimal():
+        raise ValueError("LEDGER_TRUSTED_PROXIES must be the number of reverse proxies in "
+                         f"front of the server (0, 1, …), not {text!r}")
+    return int(text)
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Behind reverse proxies, the client's address and scheme are those the
+    nearest ``TRUSTED_PROXIES`` of them passed on (``X-Forwarded-For``,
+    ``X-Forwarded-Proto``); without this every log-in would seem to come from
+    the proxy, and the throttle would lock the whole office at once. Only as
+    many as are trusted: a client can send those headers itself."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _secret_key(instance: Path) -> str:

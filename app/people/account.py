@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app import service
 from app.forms import LedgerForm
-from app.people.auth import record, relogin
+from app.people.auth import Refusal, failed, guarded, record, relogin
 from app.people.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -29,12 +29,12 @@ class PasswordForm(LedgerForm):
 
 @bp.route("/password", methods=["GET", "POST"])
 def password():  # type: ignore[no-untyped-def]
-    form = PasswordForm()
+    form, status = PasswordForm(), 200
     if form.validate_on_submit():
-        with service().read() as conn:
-            valid = check_password(conn, current_user.name, form.current.data)
-        if not valid:
-            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        refusal = _check_current(form.current.data)
+        if refusal:
+            form.current.errors.append(refusal.message)
+            status = refusal.status
         elif form.new.data == form.current.data:
             form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
@@ -42,7 +42,21 @@ def password():  # type: ignore[no-untyped-def]
             return redirect(url_for("dashboard.index"), 303)
     forced = g.get("must_change_password", False)
     return render_template("account/password.html", form=form, forced=forced), \
-        422 if form.errors else 200
+        422 if form.errors and status == 200 else status
+
+
+def _check_current(password: str) -> Refusal | None:
+    """The current password, checked as a log-in is: a wrong one counts as a
+    failed log-in, and a locked account may not guess again here."""
+    name = current_user.name
+    with guarded(name) as refusal:
+        if refusal:
+            return refusal
+        with service().read() as conn:
+            if check_password(conn, name, password):
+                return None
+        return failed(name, current_user.commune, "bad_current_password",
+                      "Mật khẩu hiện tại không đúng.", actor=name)
 
 
 def _change(new_password: str) -> None:

@@ -3,7 +3,8 @@ session, the permission its endpoint needs, and a forced password change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -30,7 +31,7 @@ from app.forms import LedgerForm
 from app.people import sessions
 from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
-from app.throttle import UNAVAILABLE, lock_for, unavailable
+from app.throttle import UNAVAILABLE, lock_for, one_check_at_a_time, unavailable
 from app.web import zone
 from events.base import acting_as
 from projections import queries
@@ -136,57 +137,81 @@ def login():  # type: ignore[no-untyped-def]
             session.clear()  # a new session at every log-in
             login_user(outcome)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(outcome)
-        status = 429 if "tạm khóa" in outcome else 503 if outcome == UNAVAILABLE else 422
+        form.password.errors.append(outcome.message)
+        status = outcome.status
     elif form.errors:
         status = 422
     return render_template("auth/login.html", form=form), status
 
 
-def attempt(name: str, password: str) -> CurrentUser | str:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a password was not accepted, and the status that says so."""
+
+    message: str
+    status: int = 422
+
+
+@contextmanager
+def guarded(name: str) -> Iterator[Refusal | None]:
+    """Check a password of ``name`` under the throttle: one check of a name
+    at a time, none while it is locked or cannot count. Yields why no
+    password may be checked now, or None; a failure recorded inside the
+    block is counted by the next check."""
+    svc = service()
+    with one_check_at_a_time(svc, name):
+        if unavailable(svc):  # the throttle fails closed
+            yield Refusal(UNAVAILABLE, 503)
+            return
+        with svc.read() as conn:
+            lock = lock_for(conn, name, _address(), sessions.now())
+        yield _locked(lock) if lock else None
+
+
+def attempt(name: str, password: str) -> CurrentUser | Refusal:
     """Check a log-in; record it, or its failure, as an event either way."""
     svc, address = service(), _address()
-    if unavailable(svc):  # the throttle fails closed
-        return UNAVAILABLE
-    with svc.read() as conn:
-        moment = sessions.now()
-        lock = lock_for(conn, name, address, moment)
-        if lock:
-            return _locked_message(lock)
-        account = queries.account_by_name(conn, name)
-        valid = check_password(conn, name, password)
-    commune = account.commune if account else ""
-    if not (account and valid):
-        return _failed(name, commune, address, "unknown_user" if not account else "bad_password")
-    if account.disabled:
-        return _failed(name, commune, address, "disabled",
-                       "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị.")
-    with acting_as(name):
-        svc.record(svc.ledger.record_access, name, commune, lambda a: a.logged_in(address))
+    with guarded(name) as refusal:
+        if refusal:
+            return refusal
+        with svc.read() as conn:
+            account = queries.account_by_name(conn, name)
+            valid = check_password(conn, name, password)
+        commune = account.commune if account else ""
+        if not (account and valid):
+            return failed(name, commune, "unknown_user" if not account else "bad_password")
+        if account.disabled:
+            return failed(name, commune, "disabled",
+                          "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị.")
+        with acting_as(name):
+            svc.record(svc.ledger.record_access, name, commune, lambda a: a.logged_in(address))
     with svc.write() as conn:
         token = sessions.start(conn, account.id, account.session_epoch, address)
     return CurrentUser(token, account.id, account.name, frozenset(account.roles),
                        account.commune, frozenset(account.communes), account.full_name)
 
 
-def _failed(name: str, commune: str, address: str, reason: str,
-            message: str = "Tên đăng nhập hoặc mật khẩu không đúng.") -> str:
-    svc = service()
-    with acting_as(f"anonymous@{address}"):
+def failed(name: str, commune: str, reason: str,
+           message: str = "Tên đăng nhập hoặc mật khẩu không đúng.",
+           actor: str | None = None) -> Refusal:
+    """Record a failed check of ``name``'s password (inside ``guarded``), and
+    the lock it starts if it is the one too many."""
+    svc, address = service(), _address()
+    with acting_as(actor or f"anonymous@{address}"):
         svc.record(svc.ledger.record_access, name, commune, lambda a: a.failed(address, reason))
         with svc.read() as conn:
             lock = lock_for(conn, name, address, sessions.now())
         if lock:
             svc.record(svc.ledger.record_access, name, commune,
                        lambda a: a.locked(address, lock))
-            return _locked_message(lock)
-    return message
+            return _locked(lock)
+    return Refusal(message)
 
 
-def _locked_message(until: Any) -> str:
+def _locked(until: Any) -> Refusal:
     local = until.astimezone(zone())
-    return ("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
-            f"đến {local:%H:%M}. Hãy thử lại sau.")
+    return Refusal("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
+                   f"đến {local:%H:%M}. Hãy thử lại sau.", 429)
 
 
 @bp.post("/logout")
