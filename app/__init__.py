@@ -15,6 +15,7 @@ from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.security import write_private
 from app.service import LedgerService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure(app: Flask, overrides: dict[str, Any]) -> None:
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     env = os.environ
     app.config.update(
         DATABASE_URL=env.get("LEDGER_DATABASE_URL",
@@ -79,9 +80,8 @@ def _behind_proxies(app: Flask) -> None:
 
 def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    if not path.exists():  # workers starting at once all keep the first one written
+        write_private(path, secrets.token_hex(32), replace=False)
     return path.read_text().strip()
 
 

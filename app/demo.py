@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.people.credentials import set_password
+from app.security import write_private
 from app.service import LedgerService
 from events.base import acting_as
 from events.workdays import add_working_days, is_working_day
@@ -52,9 +53,7 @@ def load(service: LedgerService, instance: str) -> str:
         _dossier(ledger, zone, rng, n, days[n * len(days) // RECEIVED], n in certified)
     service.catch_up()
     text = _logins_text(logins)
-    path = Path(instance) / LOGINS_FILE
-    path.write_text(text)
-    path.chmod(0o600)
+    write_private(Path(instance) / LOGINS_FILE, text)
     return text
 
 

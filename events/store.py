@@ -6,6 +6,7 @@ store and the read models always sit in one database.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,10 +87,22 @@ class DurableSQLitePool(SQLiteConnectionPool):
         return connection
 
 
+def create_private(path: Path) -> None:
+    """Create the SQLite database file if it is missing, readable and
+    writable by its owner only: it holds every personal record the ledger
+    has, and SQLite gives its ``-wal`` and ``-shm`` files the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 class DurableSQLiteFactory(SQLiteFactory):
     def __init__(self, env):  # type: ignore[no-untyped-def]
         super().__init__(env)
         pool = self.datastore.pool
+        create_private(Path(pool.db_name))  # before the first connection creates it
         self.datastore.pool = DurableSQLitePool(db_name=pool.db_name,
                                                 lock_timeout=pool.lock_timeout)
         pool.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, sqlite_pragmas
+from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, create_private, sqlite_pragmas
 
 # Execution option: a transaction that will write takes SQLite's write lock at
 # BEGIN, so the position it reads cannot change before it commits.
@@ -25,7 +25,7 @@ def make_engine(url: DatabaseURL, **kwargs: Any) -> Engine:
 
 
 def _sqlite_engine(url: DatabaseURL, **kwargs: Any) -> Engine:
-    url.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    create_private(url.sqlite_path)
     engine = create_engine(url.sqlalchemy_url(), **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -1,5 +1,6 @@
 """Report periods as users write them: ``2023-H1``, ``2023-Q2``, ``2023-06``,
-``2023`` or ``2023-01-01..2023-06-30``."""
+``2023`` or ``2023-01-01..2023-06-30``, within the years the ledger holds
+(1990 to 2100, as every business date is)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+
+from events.base import EARLIEST_DAY, LATEST_DAY
 
 
 class BadPeriod(ValueError):
@@ -32,9 +35,18 @@ class Period:
                     break
                 if period.start > period.end:
                     break
-                return period
+                return _within_the_ledger(period, text)
         raise BadPeriod(f"Kỳ không hợp lệ: «{text}» (ví dụ: 2023-H1, 2023-Q2, 2023-06, "
                         "2023 hoặc 2023-01-01..2023-06-30).")
+
+
+def _within_the_ledger(period: Period, text: str) -> Period:
+    """Outside these years no date is recorded, and the day before or after
+    the period, which counts need, may not exist."""
+    if period.start < EARLIEST_DAY or period.end > LATEST_DAY:
+        raise BadPeriod(f"Kỳ «{text}» phải nằm trong khoảng từ năm {EARLIEST_DAY.year} "
+                        f"đến năm {LATEST_DAY.year}.")
+    return period
 
 
 def _months(year: int, first: int, last: int) -> Period:

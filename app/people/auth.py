@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -130,6 +129,9 @@ def _address() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
+    target = request.args.get("next")
+    if target and not _is_local_path(target):
+        abort(400)  # before any password is checked or session opened
     form, status = LoginForm(), 200
     if form.validate_on_submit():
         outcome = attempt(form.name.data.strip(), form.password.data)
@@ -228,10 +230,15 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") \
-            and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+    return target if target and _is_local_path(target) else url_for("dashboard.index")
+
+
+def _is_local_path(target: str) -> bool:
+    """A path of this site, fit for a Location header: one leading slash, no
+    scheme or host, no control character and no backslash (which browsers
+    read as a slash, making ``/\\host`` another site)."""
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target \
+        and target.isprintable()
 
 
 def relogin(user: CurrentUser) -> None:

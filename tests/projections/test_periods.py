@@ -1,0 +1,36 @@
+"""Report periods: the forms users write, and the years a ledger can mean."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from projections.periods import BadPeriod, Period
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2023-H1", date(2023, 1, 1), date(2023, 6, 30)),
+    ("2023-Q2", date(2023, 4, 1), date(2023, 6, 30)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ("1990", date(1990, 1, 1), date(1990, 12, 31)),
+    ("2100-H2", date(2100, 7, 1), date(2100, 12, 31)),
+    ("1990-01-01..2100-12-31", date(1990, 1, 1), date(2100, 12, 31)),
+])
+def test_periods_as_users_write_them(text, start, end):
+    assert Period.parse(text) == Period(start, end)
+
+
+@pytest.mark.parametrize("text", ["0001", "0001-01-01..9999-12-31", "1989", "1989-12",
+                                  "2101-Q1", "9999", "1989-12-31..2023-01-31",
+                                  "2023-01-01..2101-01-01"])
+def test_a_period_outside_1990_to_2100_is_refused_in_vietnamese(text):
+    with pytest.raises(BadPeriod, match="từ năm 1990 đến năm 2100"):
+        Period.parse(text)
+
+
+@pytest.mark.parametrize("text", ["2023-H3", "2023-13", "2023-06-31..2023-07-01", "abc",
+                                  "2023-02-01..2023-01-01", "0000-01-01..2023-01-01"])
+def test_a_period_that_is_no_period_is_refused(text):
+    with pytest.raises(BadPeriod, match="Kỳ không hợp lệ"):
+        Period.parse(text)
