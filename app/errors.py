@@ -9,7 +9,9 @@ MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
     403: "Bạn không có quyền thực hiện thao tác này.",
     404: "Không tìm thấy trang hoặc bản ghi này.",
+    405: "Trang này không nhận thao tác theo cách đó.",
     413: "Tệp tải lên quá lớn.",
+    429: "Thử quá nhiều lần; hãy đợi một lát rồi thử lại.",
     500: "Hệ thống gặp lỗi; thao tác chưa được ghi nhận. Vui lòng thử lại hoặc báo quản trị.",
 }
 
@@ -22,4 +24,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, lambda e: render(
         400, "Phiên làm việc hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang rồi thử lại."))
     for status in MESSAGES:
-        app.register_error_handler(status, lambda e, s=status: render(s))
+        app.register_error_handler(status, lambda e, s=status: _with_allow(render(s), e))
+
+
+def _with_allow(answer, error):  # type: ignore[no-untyped-def]
+    """A 405 still says which methods the page takes (HTTP requires it)."""
+    methods = getattr(error, "valid_methods", None)
+    return (*answer, {"Allow": ", ".join(methods)}) if methods else answer
