@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import secrets
 import threading
@@ -50,6 +49,7 @@ from app.formatting import number
 from app.forms import LedgerForm
 from app.importing import ImportInterrupted, dossiers
 from app.people.permissions import may
+from app.security import write_private
 from app.web import CHANGED, wants_fragment
 from events.base import acting_as
 
@@ -78,7 +78,7 @@ class Jobs:
         self.folder = folder
 
     def start(self, owner: str, filename: str, total: int) -> dict[str, Any]:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._sweep()
         job = {"id": secrets.token_urlsafe(18), "owner": owner, "filename": filename,
                "total": total, "done": 0, "state": "running", "summary": "",
@@ -102,10 +102,9 @@ class Jobs:
         self._write(job)
 
     def _write(self, job: dict[str, Any]) -> None:
-        path = self._path(job["id"])
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
+        """A job names its file and its conflicting rows: readable by the
+        server's user only."""
+        write_private(self._path(job["id"]), json.dumps(job, ensure_ascii=False))
 
     def _path(self, job_id: str) -> Path:
         return self.folder / f"{job_id}.json"

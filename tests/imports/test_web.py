@@ -164,3 +164,15 @@ def test_a_header_of_a_million_columns_is_answered_at_once(app, logged_in):
     print(f"answered in {elapsed:.3f} s")
     assert elapsed < 1.0, f"the header check took {elapsed:.2f} s"
     assert head(app) == before
+
+
+def test_a_jobs_progress_file_is_readable_by_the_server_only(app, logged_in):
+    import stat
+    from pathlib import Path
+    rows = list(generate_rows(5, ("1.0", "2.000894"), seed=3))
+    started = upload(logged_in, ("\ufeff" + csv_text(rows)).encode("utf-8"), "nho.csv")
+    wait_until_done(logged_in, progress_url(started.text))
+    folder = Path(app.config.get("IMPORT_JOBS_FOLDER") or Path(app.instance_path) / "imports")
+    files = list(folder.glob("*.json"))
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
