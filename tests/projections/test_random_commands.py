@@ -8,7 +8,7 @@ sequence every projection catches up without error, and a rebuild of all of
 them from the log gives the same rows. Each example begins on an empty
 database, so one example's failure is not carried into the next.
 
-``LEDGER_RANDOM_COMMANDS_EXAMPLES`` sets the number of examples (80; a
+``LEDGER_RANDOM_COMMANDS_EXAMPLES`` sets the number of examples (100; a
 longer hunt for holes: 1000 or more).
 """
 
@@ -34,7 +34,7 @@ from events.dossiers.corrections import CORRECTABLE
 from events.errors import DomainError
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PROCEDURES, ZONE, vn
 
-EXAMPLES = int(os.environ.get("LEDGER_RANDOM_COMMANDS_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("LEDGER_RANDOM_COMMANDS_EXAMPLES", "100"))
 COMMUNES = (COMMUNE, OTHER_COMMUNE)
 START = vn(2024, 3, 4, 8, 0)  # a Monday: every sequence's business clock starts here
 ACTOR = "cb"
