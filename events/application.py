@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from events import topics
-from events.base import LedgerAggregate, aware, checked_day, current_actor
+from events.base import MAX_REASON, LedgerAggregate, aware, checked_day, current_actor
 from events.catalogue import CatalogueCommands, Procedure
 from events.communes import Calendar, Commune
 from events.dossiers import Dossier, corrections, deadlines, standing, values
@@ -241,7 +241,10 @@ class Ledger(CatalogueCommands, Application):
         after = WorkCalendar(calendar.days_off, calendar.make_up_days)
         moved: list[Dossier] = []
         if after.is_working_day(day) != was_working:
-            why = f"{'Ngày nghỉ' if day_off else 'Ngày làm bù'} {day:%d/%m/%Y}: {reason.strip()}"
+            # The declaration's own reason was checked; naming the day before it
+            # must not make it too long for the dossier's event.
+            why = f"{'Ngày nghỉ' if day_off else 'Ngày làm bù'} {day:%d/%m/%Y}: " \
+                  f"{' '.join(reason.split())}"[:MAX_REASON]
             for dossier in self._open_dossiers(commune):
                 counted_from = deadlines.deemed_received(self.local(dossier.received_at), after)
                 new = deadlines.moved_by_declaration(dossier.due_date, counted_from, day,

@@ -56,3 +56,9 @@ def test_a_declared_day_off_moves_the_due_dates_of_open_dossiers(ledger):
     assert ledger.dossier(COMMUNE, "B").due_date == date(2024, 3, 5)  # resolved: unchanged
     ledger.declare_make_up_day(COMMUNE, date(2024, 3, 9), "Làm bù")
     assert ledger.dossier(COMMUNE, "A").due_date == date(2024, 3, 11)
+
+
+def test_a_long_reason_for_a_day_off_still_moves_the_due_dates(ledger):
+    receive(ledger, "A", "P5", vn(2024, 3, 4, 9))  # due 11/3
+    ledger.declare_day_off(COMMUNE, date(2024, 3, 7), "Bão " + "x" * 990)
+    assert ledger.dossier(COMMUNE, "A").due_date == date(2024, 3, 12)
