@@ -3,14 +3,18 @@
 Each projection owns its tables and has one handler per event type. The
 engine reads the log from the projection's saved position one page at a
 time, applies the page's events to the rows the page touches, and writes
-those rows *and* the new position in one transaction. A crash or a rerun
-therefore never counts an event twice nor skips one; two processes catching
-up at once serialise on the position rows. Projections that stand at the
-same position share each page: it is read and decoded once, and all their
-rows and positions are committed together (after a command, one write
-transaction brings every projection up to date). A handler that fails rolls
-its page back, is recorded against its projection and raised: that
-projection stops at that event until the cause is fixed, the others go on.
+those rows *and* the new position in one transaction. A projection may also
+keep a table of counts beside its rows (``Projection.counts``): after the
+handlers, the rows the page created or changed, as they stood before it and
+after, give the amounts by which the counts move, written in the same
+transaction as one batched upsert. A crash or a rerun therefore never counts
+an event twice nor skips one; two processes catching up at once serialise on
+the position rows. Projections that stand at the same position share each
+page: it is read and decoded once, and all their rows and positions are
+committed together (after a command, one write transaction brings every
+projection up to date). A handler that fails rolls its page back, is
+recorded against its projection and raised: that projection stops at that
+event until the cause is fixed, the others go on.
 
 A failed projection is not retried by every request: catch-ups that ask to
 ``backoff`` (the web's) leave it alone for a while after each failure, five
@@ -20,11 +24,11 @@ row, so status pages still say it failed, and once a page of it commits (in
 any process, or a rebuild clears the error) the waiting ends.
 
 A rebuild never empties a live table: it replays the log into a new table
-beside it, with a position row of its own, while requests go on reading and
-catching up the live one; once the new table has reached the head, one
-transaction applies what was recorded meanwhile, puts the new table in the
-live one's place and gives it the new position (``projections.db`` says how
-each database swaps a table).
+beside it (beside each, for a projection with counts), with a position row
+of its own, while requests go on reading and catching up the live one; once
+the new table has reached the head, one transaction applies what was
+recorded meanwhile, puts the new table in the live one's place and gives it
+the new position (``projections.db`` says how each database swaps a table).
 """
 
 from __future__ import annotations
@@ -127,10 +131,13 @@ def handles(event_class: type) -> Callable[[Handler], Handler]:
 
 
 class Projection:
-    """A read model: ``table`` holds one row per aggregate, keyed by ``id``."""
+    """A read model: ``table`` holds one row per aggregate, keyed by ``id``;
+    ``counts``, if any, counts kept from those rows: its key columns, then
+    one integer column, moved by what ``recount`` says of each page."""
 
     name: ClassVar[str]
     table: ClassVar[Table]
+    counts: ClassVar[Table | None] = None
     handlers: ClassVar[dict[str, Handler]]
     creating: ClassVar[frozenset[str]]
 
@@ -142,16 +149,34 @@ class Projection:
                          for old in topics.aliases(t)}
         cls.creating = frozenset(t for t, m in cls.handlers.items() if m.creates)
 
+    def tables(self) -> list[Table]:
+        return [self.table] if self.counts is None else [self.table, self.counts]
+
+    def counted(self, row: dict[str, Any]) -> Any:
+        """What of a row its counts depend on (with ``counts`` only): taken
+        before a page first changes the row and after the page."""
+        raise NotImplementedError
+
+    def recount(self, changed: Iterable[tuple[Any, Any]]) -> dict[tuple[Any, ...], int]:
+        """By how much the page's ``changed`` rows move the counts, by key
+        (``counts``'s key columns in order), given what ``counted`` said of
+        each row before the page (None for a new row) and after it."""
+        raise NotImplementedError
+
 
 class Rows:
     """The rows of one table that one page of events touches: fetched in one
-    query, changed in memory, written back in two batched statements."""
+    query, changed in memory, written back in two batched statements. With
+    ``counted``, it remembers what that says of each stored row before the
+    page first changes it, for ``changed``."""
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
+    def __init__(self, table: Table, counted: Callable[[dict[str, Any]], Any] | None = None
+                 ) -> None:
+        self.table, self.counted = table, counted
         self.loaded: dict[str, dict[str, Any]] = {}
         self.new: dict[str, dict[str, Any]] = {}
         self.dirty: dict[str, set[str]] = {}  # key → the columns changed
+        self.before: dict[str, Any] = {}  # key → ``counted`` of the row as stored
 
     def load(self, conn: Connection, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -175,9 +200,15 @@ class Rows:
         self.new[key] = row
 
     def update(self, key: str, **values: Any) -> None:
-        self.get(key).update(values)
+        row = self.get(key)
         if key in self.loaded:
-            self.dirty.setdefault(key, set()).update(values)
+            changed = self.dirty.get(key)
+            if changed is None:
+                changed = self.dirty[key] = set()
+                if self.counted is not None:
+                    self.before[key] = self.counted(row)
+            changed.update(values)
+        row.update(values)
 
     def get(self, key: str) -> dict[str, Any]:
         row = self.new.get(key) or self.loaded.get(key)
@@ -197,6 +228,19 @@ class Rows:
             by_columns.setdefault(tuple(sorted(changed)), []).append(self.loaded[key])
         for columns, rows in by_columns.items():
             writer.update(columns, rows)
+
+    def changed(self) -> Iterator[tuple[Any, Any]]:
+        """What ``counted`` says of each row the page created (None before)
+        or changed, before the page and after; rows whose counted part did
+        not change are left out."""
+        counted = self.counted
+        assert counted is not None
+        for row in self.new.values():
+            yield None, counted(row)
+        for key, before in self.before.items():
+            after = counted(self.loaded[key])
+            if after != before:
+                yield before, after
 
 
 class _Writer:
@@ -244,6 +288,32 @@ class _Writer:
         sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
         sql = f"UPDATE {self.quote(self.table.name)} SET {sets} WHERE id = {self.mark}"
         self.conn.exec_driver_sql(sql, self._values(rows, [*columns, "id"]))
+
+    def add(self, deltas: dict[tuple[Any, ...], int]) -> None:
+        """Add amounts to a table of counts (its key columns, then one
+        integer column): one batched upsert, in key order; a row brought
+        to 0 is deleted, so the table holds what a replay would write."""
+        rows = sorted((*key, n) for key, n in deltas.items() if n)
+        if not rows:
+            return
+        keys = [c.name for c in self.table.primary_key.columns]
+        (total,) = [c.name for c in self.table.columns if not c.primary_key]
+        table, quote, mark = self.quote(self.table.name), self.quote, self.mark
+        names = [*keys, total]
+        converters = [self.convert[n] for n in names]
+        if any(converters):
+            rows = [tuple(v if c is None or v is None else c(v)
+                          for v, c in zip(row, converters, strict=True)) for row in rows]
+        self.conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join([mark] * len(names))}) "
+            f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET "
+            f"{quote(total)} = {table}.{quote(total)} + excluded.{quote(total)}", rows)
+        # Counts may be negative (a change's end on a later day than its
+        # start), so a row may reach 0 from either side.
+        where = " AND ".join(f"{quote(k)} = {mark}" for k in keys)
+        self.conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where} AND {quote(total)} = 0",
+                                  [row[:-1] for row in rows])
 
     def _values(self, rows: list[dict[str, Any]], names: list[str]) -> list[tuple[Any, ...]]:
         """Rows as tuples in ``names`` order, converted where a column needs it:
@@ -424,15 +494,16 @@ class Engine:
         return applied
 
     def _open_shadows(self, names: Sequence[str]) -> list[str]:
-        """For each projection an empty table shaped as its live one, a
+        """For each projection empty tables shaped as its live ones, a
         position row at the start of the log, and a copy of the projection
         that writes there. Left over from a rebuild that died, they are
         replaced."""
         building = {name + SHADOW_SUFFIX: self._shadow(self.projections[name]) for name in names}
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             for shadow, copy in building.items():
-                clone_table(conn, self.projections[shadow.removesuffix(SHADOW_SUFFIX)].table.name,
-                            copy.table.name)
+                live = self.projections[shadow.removesuffix(SHADOW_SUFFIX)]
+                for table, beside in zip(live.tables(), copy.tables(), strict=True):
+                    clone_table(conn, table.name, beside.name)
             conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(building)))
             conn.execute(insert(POSITIONS), [{"name": s, "position": 0, "events_applied": 0,
                                               "updated_at": _now()} for s in building])
@@ -441,11 +512,12 @@ class Engine:
 
     @staticmethod
     def _shadow(projection: Projection) -> Projection:
-        """The projection, writing to a table of its own beside the live one."""
+        """The projection, writing to tables of its own beside the live ones."""
         copy = shallow_copy(projection)
         copy.name = projection.name + SHADOW_SUFFIX  # type: ignore[misc]
-        copy.table = projection.table.to_metadata(  # type: ignore[misc]
-            MetaData(), name=projection.table.name + SHADOW_SUFFIX)
+        copy.table = _beside(projection.table)  # type: ignore[misc]
+        if projection.counts is not None:
+            copy.counts = _beside(projection.counts)  # type: ignore[misc]
         return copy
 
     def _close_shadows(self, shadows: Sequence[str]) -> None:
@@ -453,7 +525,8 @@ class Engine:
         those swapped in)."""
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             for shadow in shadows:
-                drop_table(conn, self._building.pop(shadow).table.name)
+                for table in self._building.pop(shadow).tables():
+                    drop_table(conn, table.name)
                 self.backoff.pop(shadow, None)
             conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(shadows)))
 
@@ -465,7 +538,8 @@ class Engine:
         pending, failures = list(shadows), []
         with self.db.connect() as conn, conn.begin():
             for shadow in pending:
-                prepare_swap(conn, self._building[shadow].table.name)
+                for table in self._building[shadow].tables():
+                    prepare_swap(conn, table.name)
         patience = self.clock() + SWAP_PATIENCE_SECONDS
         while pending:
             try:
@@ -493,8 +567,9 @@ class Engine:
                 moved, at_head, _ = self._page(conn, shadows, self.rebuild_page_size)
                 applied += moved
             for shadow, name in live.items():
-                swap_table(conn, self.projections[name].table.name,
-                           self._building[shadow].table.name)
+                for table, beside in zip(self.projections[name].tables(),
+                                         self._building[shadow].tables(), strict=True):
+                    swap_table(conn, table.name, beside.name)
             built = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
                                         POSITIONS.c.events_applied)
                                  .where(POSITIONS.c.name.in_(shadows))).all()
@@ -629,7 +704,9 @@ class Engine:
                events: Sequence[Any]) -> int:
         """Apply one page to one projection; a failure names the event it
         stopped at."""
-        rows, applied, handlers = Rows(projection.table), 0, projection.handlers
+        counts = projection.counts
+        rows = Rows(projection.table, projection.counted if counts is not None else None)
+        applied, handlers = 0, projection.handlers
         current = page[0][0]
         try:
             handled = [(row, event) for row, event in zip(page, events, strict=True)
@@ -649,6 +726,8 @@ class Engine:
                 applied += 1
             current = page[0][0]
             rows.flush(conn)
+            if counts is not None:
+                _Writer(conn, counts).add(projection.recount(rows.changed()))
         except Exception as cause:
             raise _PageFailed(projection.name, current, cause) from cause
         return applied
@@ -678,6 +757,10 @@ class Engine:
             conn.execute(insert(POSITIONS).on_conflict_do_nothing(),
                          [{"name": n, "position": 0} for n in self.projections])
         self._positions_ready = True
+
+
+def _beside(table: Table) -> Table:
+    return table.to_metadata(MetaData(), name=table.name + SHADOW_SUFFIX)
 
 
 @contextmanager

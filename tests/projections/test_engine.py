@@ -18,7 +18,7 @@ from events.errors import AlreadyExists
 from projections import queries
 from projections.directory import UserProjection
 from projections.dossiers import DossierProjection, DossierRow
-from projections.engine import ProjectionFailed
+from projections.engine import ProjectionFailed, Rows
 from projections.periods import Period
 from tests.conftest import COMMUNE, PROCEDURES, list_procedures, open_service, vn
 
@@ -69,6 +69,22 @@ def receive(service, code, channel="truc_tuyen", at=vn(2023, 2, 1, 9),  # type: 
 def resolve(service, code, at, digitised=True, e_certified=False):  # type: ignore[no-untyped-def]
     with acting_as("canbo"):
         service.record(service.ledger.resolve_dossier, COMMUNE, code, at, digitised, e_certified)
+
+
+def test_a_page_hands_over_each_row_it_changed_as_it_was_and_as_it_is():
+    """What a projection's counts move by: a new row (nothing before), and
+    a stored row as stored and as the page left it; a row the page changed
+    outside what is counted, or changed and changed back, moves nothing."""
+    rows = Rows(DOSSIERS, counted=lambda row: row["status"])
+    rows.loaded = {key: {"id": key, "status": "a", "holder": "x"} for key in "ABC"}
+    rows.update("A", status="b")
+    rows.update("A", status="c")
+    rows.update("B", holder="y")
+    rows.update("C", status="b")
+    rows.update("C", status="a")
+    rows.insert_row("N", {"status": "n"})
+    assert list(rows.changed()) == [(None, "n"), ("a", "c")]
+    assert rows.loaded["A"]["status"] == "c" and set(rows.dirty) == {"A", "B", "C"}
 
 
 def test_counts_for_a_period_follow_the_events(service):
