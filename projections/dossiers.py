@@ -1,13 +1,17 @@
-"""One row per dossier: the counter's tallies for any period are queries over
-these rows (see ``queries``), never a replay of the log."""
+"""One row per dossier, and the counter's tallies kept by day beside them
+(``projections.tallies``): a period's figures are sums over the days of the
+tally table (see ``queries``), never a replay of the log nor a scan of the
+dossiers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Index, Table
+from sqlalchemy import BigInteger, Index, Table, text
 from sqlmodel import Field, SQLModel
 
 from events.dossiers import (
@@ -20,8 +24,11 @@ from events.dossiers import (
     WITHDRAWN,
     Dossier,
     corrections,
+    standing,
 )
+from projections import tallies
 from projections.engine import Projection, Rows, handles
+from projections.tallies import DossierTallyRow
 
 
 class DossierRow(SQLModel, table=True):
@@ -29,7 +36,13 @@ class DossierRow(SQLModel, table=True):
     __table_args__ = (Index("ix_dossier_commune_received", "commune", "received_on"),
                       Index("ix_dossier_commune_resolved", "commune", "resolved_on"),
                       Index("ix_dossier_commune_status", "commune", "status", "due_date"),
-                      Index("ix_dossier_commune_code", "commune", "code", unique=True))
+                      Index("ix_dossier_commune_code", "commune", "code", unique=True),
+                      # For a period judged before its end: the dossiers that end after
+                      # the day judged (``queries.dossier_counts``). Few rows have these.
+                      *(Index(f"ix_dossier_commune_{column.removesuffix('_on')}", "commune",
+                              column, sqlite_where=text(f"{column} IS NOT NULL"),
+                              postgresql_where=text(f"{column} IS NOT NULL"))
+                        for column in ("withdrawn_on", "stopped_on")))
 
     id: str = Field(primary_key=True, max_length=36)
     commune: str = Field(max_length=32)
@@ -67,12 +80,45 @@ class DossierRow(SQLModel, table=True):
     source: str = Field(default="", max_length=255)
 
 
+# The columns ``standing.Facts`` is made of, in its order.
+FACT_COLUMNS = ("received_on", "channel", "online_mode", "due_date", "due_before_supplement",
+                "supplement_requested_on", "supplement_received_on", "refused_on",
+                "withdrawn_on", "stopped_on", "resolved_on", "returned_on", "digitised",
+                "e_certified", "first_apology_on")
+_facts = itemgetter(*FACT_COLUMNS)
+Counted = tuple[str, standing.Facts]
+TallyKey = tuple[str, str, date]
+
+
 class DossierProjection(Projection):
+    """The dossier rows, and the tallies they make (``counts``): after each
+    page of events the engine hands over every row the page created or
+    changed, as it stood before and after, and the tallies move by the
+    difference of the two rows' ``tallies.changes``. Nothing is recounted."""
+
     name = "dossiers"
     table: Table = DossierRow.__table__  # type: ignore[attr-defined]
+    counts: Table = DossierTallyRow.__table__  # type: ignore[attr-defined]
 
     def __init__(self, timezone: str) -> None:
         self.zone = ZoneInfo(timezone)
+
+    def counted(self, row: dict[str, Any]) -> Counted:
+        return row["commune"], standing.Facts(*_facts(row))
+
+    def recount(self, changed: Iterable[tuple[Counted | None, Counted]]
+                ) -> dict[TallyKey, int]:
+        by_commune: dict[str, dict[tuple[str, date], int]] = {}
+        for before, (commune, facts) in changed:
+            deltas = by_commune.setdefault(commune, {})
+            get = deltas.get
+            if before is not None:
+                for key, n in tallies.changes(before[1]):
+                    deltas[key] = get(key, 0) - n
+            for key, n in tallies.changes(facts):
+                deltas[key] = get(key, 0) + n
+        return {(commune, metric, day): n for commune, deltas in by_commune.items()
+                for (metric, day), n in tallies.with_levels(deltas).items()}
 
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()

@@ -20,10 +20,12 @@ from projections.directory import UserProjection
 from projections.dossiers import DossierProjection, DossierRow
 from projections.engine import ProjectionFailed, Rows
 from projections.periods import Period
+from projections.tallies import DossierTallyRow
 from tests.conftest import COMMUNE, PROCEDURES, list_procedures, open_service, vn
 
 ROOT = Path(__file__).resolve().parents[2]
 DOSSIERS = DossierRow.__table__  # type: ignore[attr-defined]
+TALLIES = DossierTallyRow.__table__  # type: ignore[attr-defined]
 
 
 def worker(url: str, *args: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
@@ -47,6 +49,12 @@ def finish(workers: list[subprocess.Popen]) -> None:  # type: ignore[type-arg]
 def dossier_rows(service):  # type: ignore[no-untyped-def]
     with service.read() as conn:
         return [tuple(r) for r in conn.execute(select(DOSSIERS).order_by(DOSSIERS.c.id))]
+
+
+def tally_rows(service):  # type: ignore[no-untyped-def]
+    with service.read() as conn:
+        return [tuple(r) for r in conn.execute(select(TALLIES).order_by(
+            *TALLIES.primary_key.columns))]
 
 
 def counts(service, period="2023"):  # type: ignore[no-untyped-def]
@@ -157,10 +165,10 @@ def test_rebuild_yields_rows_identical_to_incremental(service):
         receive(service, f"R-{n:02d}", ("truc_tuyen", "truc_tiep")[n % 2])
         if n % 3 == 0:
             resolve(service, f"R-{n:02d}", vn(2023, 2, 2, 9), digitised=n % 2 == 0)
-    incremental = dossier_rows(service)
-    assert len(incremental) == 25
+    incremental, tallies = dossier_rows(service), tally_rows(service)
+    assert len(incremental) == 25 and tallies
     service.engine.rebuild("dossiers")
-    assert dossier_rows(service) == incremental
+    assert dossier_rows(service) == incremental and tally_rows(service) == tallies
     assert dossier_status(service).events_applied == 25 + 9
 
 
