@@ -9,20 +9,36 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 
-from events.dossiers import CHANNELS, IN_PROGRESS, OPEN, standing
+from events.dossiers import IN_PROGRESS, OPEN, standing
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
+from projections import tallies
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
-from projections.dossiers import DossierRow
+from projections.dossiers import FACT_COLUMNS, DossierRow
 from projections.periods import Period
+from projections.tallies import DossierTallyRow
 
 D = DossierRow.__table__.c  # type: ignore[attr-defined]
 PR = ProcedureRow.__table__.c  # type: ignore[attr-defined]
 ONE_DAY = timedelta(days=1)
 U = UserRow.__table__.c  # type: ignore[attr-defined]
 C = CommuneRow.__table__.c  # type: ignore[attr-defined]
+T = DossierTallyRow.__table__.c  # type: ignore[attr-defined]
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -105,47 +121,70 @@ def _overdue_on(day: date, judged_on: date):  # type: ignore[no-untyped-def]
     return and_(_open_on(day), _due_in_force(judged_on) < judged_on)
 
 
-def _scope(communes: Sequence[str], procedure: str | None = None):  # type: ignore[no-untyped-def]
-    mine = D.commune.in_(communes)
-    return and_(mine, D.procedure_code == procedure) if procedure else mine
-
-
 def dossier_counts(conn: Connection, commune: str | Sequence[str], period: Period,
-                   today: date, procedure: str | None = None) -> DossierCounts:
-    """Open dossiers are judged at the period's end, or today if it has not
-    ended; one waiting for a supplement has its clock stopped."""
+                   today: date) -> DossierCounts:
+    """``standing.counts`` for the period, from the tallies the dossier read
+    model keeps by day (``projections.tallies``): the day figures summed
+    over the period's days; open and overdue at the end of the day before it
+    and of its last day, each from at most a row a year of the commune's
+    history plus 42. Open dossiers are judged at the period's end, or today
+    if it has not ended; one waiting for a supplement has its clock stopped.
+    Judged before its end, the dossiers received or ended after today and by
+    the end are read as well, to judge them by the rule: none, when today is
+    the real one, as no step is dated ahead of the clock."""
     communes = [commune] if isinstance(commune, str) else list(commune)
-    mine = _scope(communes, procedure)
     judged_on = min(period.end, today)
-    received = and_(mine, _between(D.received_on, period), D.refused_on.is_(None))
-    resolved = and_(mine, _between(D.resolved_on, period))
-    open_at_end = and_(mine, _open_on(period.end))
-    overdue = and_(mine, _overdue_on(period.end, judged_on))
-    carried = and_(mine, D.received_on < period.start, _open_on(period.start - ONE_DAY))
-    row = conn.execute(select(
-        _count(carried), _count(received), _count(resolved),
-        _count(and_(resolved, D.resolved_on < D.due_date)),
-        _count(and_(resolved, D.resolved_on == D.due_date)),
-        _count(and_(resolved, D.resolved_on > D.due_date)),
-        _count(and_(resolved, D.digitised)), _count(and_(resolved, D.e_certified)),
-        _count(and_(mine, _between(D.returned_on, period))), _count(open_at_end),
-        _count(overdue), _count(and_(mine, _between(D.refused_on, period))),
-        _count(and_(mine, _between(D.withdrawn_on, period))),
-        _count(and_(mine, _between(D.stopped_on, period))),
-        _count(and_(mine, _between(D.first_apology_on, period))),
-    )).one()
-    channels = dict.fromkeys(CHANNELS, 0) | _grouped(conn, D.channel, received)
-    modes = _grouped(conn, D.online_mode, and_(received, D.channel == "truc_tuyen"))
-    return DossierCounts(*row[:2], channels, *row[2:], online_modes=modes)  # type: ignore[misc]
+    days = {"end": period.end, "judged": judged_on}
+    if period.start > date.min:
+        days["before"] = period.start - ONE_DAY
+    sums, held = _kept(conn, communes, period, days)
+    overdue = held.get(("end", tallies.OVERDUE), 0)
+    if judged_on < period.end:
+        overdue = tallies.overdue_judged_before_end(
+            held.get(("judged", tallies.OVERDUE), 0),
+            _moving(conn, communes, judged_on, period.end), judged_on, period.end)
+    found = tallies.figures(sums, held.get(("before", tallies.OPEN), 0),
+                            held.get(("end", tallies.OPEN), 0), overdue)
+    return DossierCounts(**found)
+
+
+def _kept(conn: Connection, communes: Sequence[str], period: Period, days: dict[str, date]
+          ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """In one statement: the day metrics' sums over the period, and the held
+    figures at the end of each of ``days`` (by its name and the figure)."""
+    total = cast(func.sum(T.count), BigInteger)
+    mine = T.commune.in_(communes)
+    parts = [select(literal("sum").label("at"), T.metric, total)
+             .where(mine, T.metric.in_(tallies.DAILY_METRICS),
+                    T.day.between(period.start, period.end)).group_by(T.metric)]
+    for name, day in days.items():
+        for suffix, after, upto in tallies.held_spans(day):
+            span = T.day <= upto if after is None else T.day.between(after, upto)
+            parts.append(select(literal(name).label("at"), T.metric, total)
+                         .where(mine, T.metric.in_([m + suffix for m in tallies.HELD]), span)
+                         .group_by(T.metric))
+    sums: dict[str, int] = {}
+    held: dict[tuple[str, str], int] = {}
+    for at, metric, n in conn.execute(union_all(*parts)):
+        if at == "sum":
+            sums[metric] = n
+        else:
+            key = (at, metric.partition(":")[0])
+            held[key] = held.get(key, 0) + n
+    return sums, held
+
+
+def _moving(conn: Connection, communes: Sequence[str], after: date, end: date
+            ) -> list[standing.Facts]:
+    """The dossiers received, resolved, withdrawn or stopped on a day after
+    ``after`` and by ``end``, each once, through the indexes on those days."""
+    parts = [select(D.id, *FACTS).where(D.commune.in_(communes), column > after, column <= end)
+             for column in (D.received_on, D.resolved_on, D.withdrawn_on, D.stopped_on)]
+    return [facts_of(row) for row in conn.execute(union(*parts))]
 
 
 def _count(condition):  # type: ignore[no-untyped-def]
     return func.count().filter(condition)
-
-
-def _grouped(conn: Connection, column, condition) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    query = select(column, func.count()).where(condition).group_by(column)
-    return {key: count for key, count in conn.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -261,10 +300,7 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
     return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
 
 
-FACTS = (D.received_on, D.channel, D.online_mode, D.due_date, D.due_before_supplement,
-         D.supplement_requested_on, D.supplement_received_on, D.refused_on, D.withdrawn_on,
-         D.stopped_on, D.resolved_on, D.returned_on, D.digitised, D.e_certified,
-         D.first_apology_on)
+FACTS = tuple(D[name] for name in FACT_COLUMNS)
 
 
 def facts_of(row: Any) -> standing.Facts:
