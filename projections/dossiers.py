@@ -5,6 +5,7 @@ dossiers."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 from operator import itemgetter
@@ -108,15 +109,17 @@ class DossierProjection(Projection):
 
     def recount(self, changed: Iterable[tuple[Counted | None, Counted]]
                 ) -> dict[TallyKey, int]:
+        # Dossiers often share their facts (a day's receipts of a procedure,
+        # resolved together): each distinct one is cut into days once.
+        pairs = list(changed)
+        net = Counter(after for _before, after in pairs)
+        net.subtract(before for before, _after in pairs if before is not None)
         by_commune: dict[str, dict[tuple[str, date], int]] = {}
-        for before, (commune, facts) in changed:
-            deltas = by_commune.setdefault(commune, {})
-            get = deltas.get
-            if before is not None:
-                for key, n in tallies.changes(before[1]):
-                    deltas[key] = get(key, 0) - n
-            for key, n in tallies.changes(facts):
-                deltas[key] = get(key, 0) + n
+        for (commune, facts), times in net.items():
+            if times:
+                deltas = by_commune.setdefault(commune, {})
+                for key, n in tallies.changes(facts):
+                    deltas[key] = deltas.get(key, 0) + times * n
         return {(commune, metric, day): n for commune, deltas in by_commune.items()
                 for (metric, day), n in tallies.with_levels(deltas).items()}
 
