@@ -51,6 +51,7 @@ from events.dossiers import Dossier
 from events.log import LogRow
 from events.store import sqlite_pragmas
 from projections.dossiers import DossierRow
+from projections.tallies import DossierTallyRow
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "BENCHMARKS.md"
@@ -74,6 +75,7 @@ PROCEDURES = ("1.001", "1.002", "2.001", "2.002", "3.001")  # listed in the cata
 CHANNELS = (("truc_tiep", ""), ("truc_tuyen", "toan_trinh"),
             ("truc_tuyen", "mot_phan"), ("buu_chinh", ""))
 DOSSIER_TABLE = DossierRow.__table__  # type: ignore[attr-defined]
+TALLY_TABLE = DossierTallyRow.__table__  # type: ignore[attr-defined]
 
 
 # -- results ------------------------------------------------------------------
@@ -448,11 +450,15 @@ def table_scans(service: LedgerService, backend: Backend) -> tuple[int, int] | N
 
 
 def check_rebuild(service: LedgerService, received: int) -> None:
-    """A fast rebuild that lost rows would be no result at all."""
+    """A fast rebuild that lost rows, or counts, would be no result at all."""
     with service.read() as conn:
         rows = conn.execute(select(func.count()).select_from(DOSSIER_TABLE)).scalar_one()
+        counted = conn.execute(select(func.sum(TALLY_TABLE.c["count"])).where(
+            TALLY_TABLE.c.metric.like("received/%"))).scalar_one()
     if rows != received:
         raise RuntimeError(f"rebuild produced {rows} dossier rows for {received} receipts")
+    if counted != received:
+        raise RuntimeError(f"rebuild's tallies count {counted} receipts of {received}")
 
 
 # -- what limits a result: derived from figures measured in the run ---------------------
@@ -665,6 +671,13 @@ REBUILD_CHANGES = [
            "for and came back, the due date before it) that the tallies as of a period's end "
            "need: 36,600–39,100 events/s in two runs, against 40,224 for the dossier table "
            "alone before"),
+    (True, "the dossiers' tallies kept by day beside their rows (a second table the dossier "
+           "projection moves by the difference of each changed row's facts before and after "
+           "the page, in the page's transaction, as one batched upsert; rows brought to 0 "
+           "deleted): over four alternating runs on a busy machine 31,066–36,245 against "
+           "32,160–38,441 events/s for the engine before it (3–6 % slower); 9 % slower at "
+           "first, until each page cut each distinct dossier's facts into days once "
+           "(recounting went from 0.54 to 0.24 s of a rebuild)"),
 ]
 
 
@@ -694,12 +707,13 @@ METHOD = [
     "into a table shaped like the library's "
     "events table, each row carrying the stored state of a real Received event. App "
     f"and raw runs alternate in {ROUNDS} rounds; ratio = app events/s ÷ raw events/s.",
-    "- Projection rebuild: `engine.rebuild` of every projection in one pass over a log of "
+    "- Projection rebuild: `engine.rebuild` of every projection (the dossiers' tallies kept "
+    "by day included) in one pass over a log of "
     "synthetic dossier events (about half Received, half Resolved; a Resolved usually lands in "
     "a later page than its Received). Events/s = events in the log ÷ seconds. Raw "
     "floor: the same log read as the rebuild reads it (the engine's own SELECT through "
     "the database driver, in the pages a rebuild reads), without decoding. The rebuilt "
-    "row count is checked against the log.",
+    "row count, and the receipts the rebuilt tallies count, are checked against the log.",
 ]
 
 
