@@ -95,7 +95,8 @@ class DossierProjection(Projection):
     """The dossier rows, and the tallies they make (``counts``): after each
     page of events the engine hands over every row the page created or
     changed, as it stood before and after, and the tallies move by the
-    difference of the two rows' ``tallies.changes``. Nothing is recounted."""
+    difference of the two rows' ``tallies.changes``. Nothing is recounted.
+    A migration that resets this projection's position empties both tables."""
 
     name = "dossiers"
     table: Table = DossierRow.__table__  # type: ignore[attr-defined]
