@@ -482,11 +482,13 @@ def prepare(service: LedgerService) -> None:
 
 
 def read_models(service: LedgerService) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection's tables (the dossiers' tallies too), by table."""
     out = {}
     with service.read() as conn:
-        for name, projection in service.engine.projections.items():
-            table = projection.table
-            out[name] = sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+        for projection in service.engine.projections.values():
+            for table in projection.tables():
+                out[table.name] = sorted(tuple(map(repr, row))
+                                         for row in conn.execute(select(table)))
     return out
 
 
