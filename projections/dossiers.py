@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Index, Table, text
+from sqlalchemy import BigInteger, Connection, Index, Table, text
 from sqlmodel import Field, SQLModel
 
 from events.dossiers import (
@@ -28,6 +28,8 @@ from events.dossiers import (
     standing,
 )
 from projections import tallies
+from projections import search
+from projections.search import fold
 from projections.engine import Projection, Rows, handles
 from projections.tallies import DossierTallyRow
 
@@ -38,6 +40,13 @@ class DossierRow(SQLModel, table=True):
                       Index("ix_dossier_commune_resolved", "commune", "resolved_on"),
                       Index("ix_dossier_commune_status", "commune", "status", "due_date"),
                       Index("ix_dossier_commune_code", "commune", "code", unique=True),
+                      # The list, newest first, whole or by status or procedure, paged
+                      # by the last row's (received_at, code) (``queries.find_dossiers``).
+                      Index("ix_dossier_commune_list", "commune", "received_at", "code"),
+                      Index("ix_dossier_commune_status_list", "commune", "status",
+                            "received_at", "code"),
+                      Index("ix_dossier_commune_procedure", "commune", "procedure_code",
+                            "received_at"),
                       # For a period judged before its end: the dossiers that end after
                       # the day judged (``queries.dossier_counts``). Few rows have these.
                       *(Index(f"ix_dossier_commune_{column.removesuffix('_on')}", "commune",
@@ -79,6 +88,9 @@ class DossierRow(SQLModel, table=True):
     corrections: int = 0
     recorded_by: str = Field(max_length=64)
     source: str = Field(default="", max_length=255)
+    # ``search.fold`` of the code and the applicant, indexed by trigrams by
+    # the migration (``projections.search``).
+    search_text: str = Field(default="", max_length=320)
 
 
 # The columns ``standing.Facts`` is made of, in its order.
@@ -105,6 +117,9 @@ class DossierProjection(Projection):
     def __init__(self, timezone: str) -> None:
         self.zone = ZoneInfo(timezone)
 
+    def swapped_in(self, conn: Connection) -> None:
+        search.refill(conn, self.table.name)
+
     def counted(self, row: dict[str, Any]) -> Counted:
         return row["commune"], standing.Facts(*_facts(row))
 
@@ -129,12 +144,15 @@ class DossierProjection(Projection):
 
     @handles(Dossier.Received)
     def received(self, rows: Rows, e: Any) -> None:
+        # Received times in the business zone, so that they sort as text too
+        # (SQLite keeps them as text with their offset).
+        local = e.occurred_at.astimezone(self.zone)
         # A dict literal, not keywords: this runs for every dossier in a rebuild.
         rows.insert_row(str(e.originator_id), {
             "commune": e.commune, "code": e.code, "procedure_code": e.procedure_code,
             "applicant": e.applicant, "channel": e.channel, "online_mode": e.online_mode,
             "inter_agency": e.inter_agency, "status": IN_PROGRESS,
-            "received_at": e.occurred_at, "received_on": self.day(e.occurred_at),
+            "received_at": local, "received_on": local.date(),
             "due_date": e.due_date, "original_due_date": e.due_date,
             "due_before_supplement": e.due_date, "supplement_requested_on": None,
             "supplement_received_on": None, "appointment_date": None,
@@ -142,7 +160,7 @@ class DossierProjection(Projection):
             "resolved_on": None, "digitised": False, "e_certified": False, "returned_on": None,
             "refused_on": None, "withdrawn_on": None, "stopped_on": None, "fee": e.fee,
             "fee_paid": None, "paid_online": False, "corrections": 0, "recorded_by": e.actor,
-            "source": e.source[:255]})
+            "source": e.source[:255], "search_text": fold(f"{e.code} {e.applicant}")})
 
     @handles(Dossier.HandedOver)
     def handed_over(self, rows: Rows, e: Any) -> None:
@@ -211,6 +229,8 @@ class DossierProjection(Projection):
                        "due_before_supplement": e.due_before_supplement or e.due_date}
             if e.corrected_kind == "Received":
                 values["original_due_date"] = e.due_before_supplement or e.due_date
+        if "applicant" in values:
+            values["search_text"] = fold(f"{row['code']} {values['applicant']}")
         rows.update(row["id"], corrections=row["corrections"] + 1, **values)
 
     def corrected_columns(self, effect: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +238,8 @@ class DossierProjection(Projection):
         columns: dict[str, Any] = {}
         for name, value in effect.items():
             if name == "received_at":
-                columns |= {"received_at": value, "received_on": self.day(value)}
+                local = value.astimezone(self.zone)
+                columns |= {"received_at": local, "received_on": local.date()}
             elif name in ("resolved_at", "returned_at"):
                 columns[name.replace("_at", "_on")] = self.day(value)
             elif name == "fee_amount":

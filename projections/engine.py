@@ -152,6 +152,11 @@ class Projection:
     def tables(self) -> list[Table]:
         return [self.table] if self.counts is None else [self.table, self.counts]
 
+    def swapped_in(self, conn: Connection) -> None:
+        """After a rebuild put this projection's new tables in place, in the
+        same transaction: what the database keeps beside them by name and not
+        as part of them (an SQLite FTS index) is made to follow."""
+
     def counted(self, row: dict[str, Any]) -> Any:
         """What of a row its counts depend on (with ``counts`` only): taken
         before a page first changes the row and after the page."""
@@ -427,12 +432,16 @@ class Engine:
         return [Status(n, rows[n].position, rows[n].head or 0, rows[n].events_applied,
                        rows[n].error) for n in self.projections]
 
-    def token(self) -> str:
-        """Changes whenever any projection moves: the ETag of live pages."""
+    def token(self, conn: Connection | None = None) -> str:
+        """Changes whenever any projection moves: the ETag of live pages.
+        Given a connection, as that connection's transaction sees them."""
         self._ensure_positions()
-        with self.db.connect() as conn:
-            rows = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position)
-                                .order_by(POSITIONS.c.name)).all()
+        query = select(POSITIONS.c.name, POSITIONS.c.position).order_by(POSITIONS.c.name)
+        if conn is not None:
+            rows = conn.execute(query).all()
+        else:
+            with self.db.connect() as own:
+                rows = own.execute(query).all()
         return ".".join(str(r.position) for r in rows if r.name in self.projections)
 
     # -- moving forward -------------------------------------------------------
@@ -475,7 +484,9 @@ class Engine:
         records, so pages, log-in and commands work throughout; the swap, in
         one transaction, first applies what was recorded meanwhile, so no
         event is missed. A projection whose replay fails keeps its live table
-        and position; the others are swapped in, then the failure is raised."""
+        and position; the others are swapped in, then the failure is raised.
+        Without names, every projection."""
+        names = names or tuple(self.projections)
         self._ensure_positions()
         for name in names:
             self.backoff.pop(name, None)
@@ -570,6 +581,7 @@ class Engine:
                 for table, beside in zip(self.projections[name].tables(),
                                          self._building[shadow].tables(), strict=True):
                     swap_table(conn, table.name, beside.name)
+                self.projections[name].swapped_in(conn)
             built = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
                                         POSITIONS.c.events_applied)
                                  .where(POSITIONS.c.name.in_(shadows))).all()

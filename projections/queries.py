@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -12,6 +11,8 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Connection,
+    String,
+    Table,
     and_,
     case,
     cast,
@@ -20,20 +21,23 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
+    type_coerce,
     union,
     union_all,
 )
 
 from events.dossiers import IN_PROGRESS, OPEN, standing
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
-from projections import tallies
+from projections import search, tallies
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import FACT_COLUMNS, DossierRow
 from projections.periods import Period
 from projections.tallies import DossierTallyRow
 
-D = DossierRow.__table__.c  # type: ignore[attr-defined]
+DOSSIERS: Table = DossierRow.__table__  # type: ignore[attr-defined]
+D = DOSSIERS.c
 PR = ProcedureRow.__table__.c  # type: ignore[attr-defined]
 ONE_DAY = timedelta(days=1)
 U = UserRow.__table__.c  # type: ignore[attr-defined]
@@ -252,23 +256,114 @@ class DossierFilter:
     due_by: date | None = None  # open and due on or before this day
 
 
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListKey:
+    """A row's place in the list, newest first: the "after" (or "before") of
+    the next (or previous) page, so that a page is read through the list's
+    index from that place on, never by skipping the rows before it."""
+
+    received_at: datetime
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.received_at.isoformat()}~{self.code}"
+
+    @classmethod
+    def parse(cls, text: str) -> ListKey | None:
+        """The key from its text, or None for anything else (a link edited
+        by hand starts the list from its beginning)."""
+        moment, sep, code = text.partition("~")
+        try:
+            at = datetime.fromisoformat(moment)
+        except ValueError:
+            return None
+        if not sep or not code or at.tzinfo is None:
+            return None
+        return cls(at, code)
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    rows: list[DossierListing]
+    after: ListKey | None  # the next page's, if there is one
+    before: ListKey | None  # the previous page's, if there is one
+
+
 def find_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: date,
-                  limit: int = 200) -> Sequence[DossierListing]:
+                  limit: int = PAGE_SIZE, after: ListKey | None = None,
+                  before: ListKey | None = None) -> Sequence[DossierListing]:
+    """The newest ``limit`` dossiers that match, after the row ``after`` (or
+    the ``limit`` just before the row ``before``, still newest first)."""
+    received, moment = _list_order(conn)
     query = (select(D.code, D.procedure_code, D.applicant, D.channel, D.status, D.received_at,
                     D.due_date, D.resolved_on, D.returned_on)
-             .where(D.commune == commune, *_conditions(wanted, today))
-             .order_by(D.received_at.desc(), D.code.desc()).limit(limit))
-    if wanted.field:
-        query = query.where(D.procedure_code.in_(
-            select(PR.code).where(PR.commune == commune, PR.field == wanted.field)))
+             .where(*_matching(conn, commune, wanted, today)).limit(limit))
+    if before is not None:
+        query = query.where(tuple_(received, D.code) > tuple_(moment(before), before.code)
+                            ).order_by(received, D.code)
+        return [DossierListing(*row) for row in reversed(conn.execute(query).all())]
+    if after is not None:
+        query = query.where(tuple_(received, D.code) < tuple_(moment(after), after.code))
+    query = query.order_by(received.desc(), D.code.desc())
     return [DossierListing(*row) for row in conn.execute(query)]
+
+
+def dossier_page(conn: Connection, commune: str, wanted: DossierFilter, today: date,
+                 after: ListKey | None = None, before: ListKey | None = None,
+                 size: int = PAGE_SIZE) -> DossierPage:
+    """One page of the list, with the keys of the pages beside it: one row
+    more than the page is read to know whether another follows."""
+    rows = list(find_dossiers(conn, commune, wanted, today, size + 1, after, before))
+    if before is not None:
+        more_before, rows = len(rows) > size, rows[-size:]
+        more_after = True
+    else:
+        more_after, rows = len(rows) > size, rows[:size]
+        more_before = after is not None
+    if not rows:
+        return DossierPage([], None, None)
+    return DossierPage(rows, _key(rows[-1]) if more_after else None,
+                       _key(rows[0]) if more_before else None)
+
+
+def count_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: date) -> int:
+    """How many dossiers match, through the same indexes as the list."""
+    query = select(func.count()).select_from(DOSSIERS).where(
+        *_matching(conn, commune, wanted, today))
+    return int(conn.execute(query).scalar_one())
+
+
+def _key(row: DossierListing) -> ListKey:
+    at = row.received_at
+    return ListKey(at if isinstance(at, datetime) else datetime.fromisoformat(str(at)), row.code)
+
+
+def _list_order(conn: Connection):  # type: ignore[no-untyped-def]
+    """The list's order column, and how a key's time is compared with it:
+    SQLite holds received times as text in the business zone (the writer's
+    format), which sorts as the times do, and is compared as text."""
+    if conn.dialect.name == "sqlite":
+        # A key's time comes from a row, with the offset it was stored with.
+        return (type_coerce(D.received_at, String),
+                lambda key: literal(key.received_at.isoformat(" "), String))
+    return D.received_at, lambda key: key.received_at
+
+
+def _matching(conn: Connection, commune: str, wanted: DossierFilter, today: date) -> list:  # type: ignore[type-arg]
+    found = [D.commune == commune, *_conditions(wanted, today)]
+    if text := search.searched(wanted.search):
+        found.append(search.matches(conn, DOSSIERS, "search_text", text))
+    if wanted.field:
+        found.append(D.procedure_code.in_(
+            select(PR.code).where(PR.commune == commune, PR.field == wanted.field)))
+    return found
 
 
 def _conditions(wanted: DossierFilter, today: date) -> list:  # type: ignore[type-arg]
     found = []
-    if text := wanted.search.strip():
-        pattern = f"%{text}%"
-        found.append(or_(D.code.like(pattern), D.applicant.like(pattern)))
     if wanted.status:
         found.append(D.status == wanted.status)
     if wanted.channel:
@@ -522,7 +617,5 @@ def procedure_counts(conn: Connection, commune: str) -> dict[str, int]:
     return dict(zip(keys, (int(n) for n in row), strict=True))
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics: what a search box compares."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+fold = search.fold
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -59,13 +60,44 @@ def _aware(moment: datetime) -> datetime:
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
-    commune, wanted = selected_commune(), _filter()
+    """The list, newest first, a page at a time: "after" and "before" carry
+    the place of the last (or first) row shown, not a page number."""
+    commune, wanted, today = selected_commune(), _filter(), now().date()
+    after = queries.ListKey.parse(request.args.get("after", ""))
+    before = None if after else queries.ListKey.parse(request.args.get("before", ""))
     with service().read() as conn:
-        rows = queries.find_dossiers(conn, commune, wanted, now().date())
-        fields = queries.known_fields(conn, commune)
-    template = "dossiers/_rows.html" if wants_fragment() else "dossiers/index.html"
-    return render_template(template, rows=rows, wanted=wanted, fields=fields,
-                           q=wanted.search, statuses=STATUS_NAMES)
+        page = queries.dossier_page(conn, commune, wanted, today, after, before)
+        total = _counted(conn, commune, wanted, today)
+        fields = [] if wants_fragment() else queries.known_fields(conn, commune)
+    template = "dossiers/_list.html" if wants_fragment() else "dossiers/index.html"
+    return render_template(template, page=page, rows=page.rows, total=total, wanted=wanted,
+                           fields=fields, q=wanted.search, statuses=STATUS_NAMES,
+                           criteria=_criteria(wanted))
+
+
+_COUNTS: OrderedDict[tuple[object, ...], int] = OrderedDict()
+COUNTS_KEPT = 256
+
+
+def _counted(conn, commune: str, wanted: queries.DossierFilter, today) -> int:  # type: ignore[no-untyped-def]
+    """The number of dossiers a filter matches, counted once while no
+    projection moves (the engine's token says when one has) and kept for the
+    pages after the first and for the next user with the same filter."""
+    key = (service().engine.token(conn), commune, wanted, today)
+    found = _COUNTS.get(key)
+    if found is None:
+        found = _COUNTS[key] = queries.count_dossiers(conn, commune, wanted, today)
+        while len(_COUNTS) > COUNTS_KEPT:
+            _COUNTS.popitem(last=False)
+    return found
+
+
+def _criteria(wanted: queries.DossierFilter) -> dict[str, str]:
+    """The filter as the query string gives it, for the pages' links."""
+    out = {"q": wanted.search, "status": wanted.status, "channel": wanted.channel,
+           "field": wanted.field, "overdue": "1" if wanted.overdue else "",
+           "due": "week" if wanted.due_by else ""}
+    return {key: value for key, value in out.items() if value}
 
 
 def _filter() -> queries.DossierFilter:
