@@ -27,6 +27,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from events.base import EARLIEST_DAY
 from events.dossiers import IN_PROGRESS, OPEN, standing
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
 from projections import search, tallies
@@ -203,21 +204,28 @@ class ProcedureTally:
 
 
 def tallies_by_procedure(conn: Connection, commune: str, period: Period) -> list[ProcedureTally]:
-    """Received, resolved, late and open per procedure (with its field, from
-    the catalogue), for the breakdowns by procedure and by field."""
+    """Received, resolved, late and open at the end, per procedure (with its
+    field, from the catalogue), for the breakdowns by procedure and by field:
+    from the rows received or resolved in the period and those open at its
+    end (``open_at``), each read through an index."""
     mine = D.commune == commune
-    received = and_(_between(D.received_on, period), D.refused_on.is_(None))
-    resolved = _between(D.resolved_on, period)
-    query = (select(D.procedure_code, func.coalesce(PR.name, ""), func.coalesce(PR.field, ""),
-                    _count(received), _count(resolved),
-                    _count(and_(resolved, D.resolved_on > D.due_date)),
-                    _count(_open_on(period.end)))
-             .select_from(DossierRow.__table__.outerjoin(  # type: ignore[attr-defined]
-                 ProcedureRow.__table__,  # type: ignore[attr-defined]
-                 and_(PR.commune == D.commune, PR.code == D.procedure_code)))
-             .where(mine).group_by(D.procedure_code, PR.name, PR.field)
-             .order_by(func.coalesce(PR.field, ""), D.procedure_code))
-    return [ProcedureTally(*r) for r in conn.execute(query) if any(r[3:])]
+    found: dict[str, list[int]] = {}
+    received = (select(D.procedure_code, func.count())
+                .where(mine, _between(D.received_on, period), D.refused_on.is_(None))
+                .group_by(D.procedure_code))
+    for code, n in conn.execute(received):
+        found.setdefault(code, [0, 0, 0, 0])[0] = n
+    resolved = (select(D.procedure_code, func.count(), _count(D.resolved_on > D.due_date))
+                .where(mine, _between(D.resolved_on, period)).group_by(D.procedure_code))
+    for code, n, late in conn.execute(resolved):
+        found.setdefault(code, [0, 0, 0, 0])[1:3] = [n, late]
+    for row in open_at(conn, commune, period.end):
+        found.setdefault(row.procedure_code, [0, 0, 0, 0])[3] += 1
+    listed = {row.code: (row.name, row.field) for row in conn.execute(
+        select(PR.code, PR.name, PR.field).where(PR.commune == commune, PR.code.in_(found)))}
+    out = [ProcedureTally(code, *listed.get(code, ("", "")), *counts)
+           for code, counts in found.items()]
+    return sorted(out, key=lambda t: (t.field, t.procedure_code))
 
 
 def tallies_by_field(tallies: Sequence[ProcedureTally]) -> dict[str, dict[str, int]]:
@@ -387,12 +395,54 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
                          ) -> tuple[list[DossierListing], list[DossierListing]]:
     """The dashboard's panel: dossiers overdue at the end of ``judged_on``
     (today unless a period ended before it), counted as the period's
-    "trong đó quá hạn" counts them, and those due from today up to ``soon``."""
-    late = find_dossiers(conn, commune, DossierFilter(overdue_on=judged_on or today), today,
-                         limit)
-    coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, limit) \
+    "trong đó quá hạn" counts them, and those due from today up to ``soon``;
+    each list the ``limit`` first by due date."""
+    day = judged_on or today
+    late = sorted((row for row in open_at(conn, commune, day)
+                   if standing.is_overdue(facts_of(row), day)),
+                  key=lambda row: (row.due_date, row.code))[:limit]
+    coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, 1000) \
         if soon else []
-    return (sorted(late, key=lambda d: d.due_date), sorted(coming, key=lambda d: d.due_date))
+    return ([DossierListing(*(getattr(row, c) for c in _LISTED)) for row in late],
+            sorted(coming, key=lambda d: (d.due_date, d.code))[:limit])
+
+
+_LISTED = ("code", "procedure_code", "applicant", "channel", "status", "received_at",
+           "due_date", "resolved_on", "returned_on")
+WINDOW = timedelta(days=31)
+
+
+def open_at(conn: Connection, commune: str, day: date) -> list[Any]:
+    """The dossiers open at the end of ``day`` (``standing.is_open``), with
+    the list's columns and the ``FACTS``, read through indexes rather than
+    over the commune's whole history: those still open now, received by
+    that day (the status index); then, back from that day by the day of
+    receipt in windows that double, those ended since, until as many are
+    found as the kept tallies say were open then. Most were received in
+    the weeks before the day, so a window or two suffices."""
+    expected = _held_on(conn, [commune], day, tallies.OPEN)
+    columns = [D[c] for c in _LISTED if c not in FACT_COLUMNS] + list(FACTS)
+    found: list[Any] = []
+
+    def take(*conditions: Any) -> None:
+        query = select(D.id, *columns).where(D.commune == commune, *conditions)
+        found.extend(row for row in conn.execute(query) if standing.is_open(facts_of(row), day))
+
+    take(D.status.in_(OPEN), D.received_on <= day)
+    upto, span = day, WINDOW
+    while len(found) < expected and upto >= EARLIEST_DAY:
+        take(D.status.not_in(OPEN), D.received_on > upto - span, D.received_on <= upto)
+        upto, span = upto - span, span * 2
+    return found
+
+
+def _held_on(conn: Connection, communes: Sequence[str], day: date, figure: str) -> int:
+    """A held figure (open, overdue) at the end of ``day``, from the tallies."""
+    total = cast(func.sum(T.count), BigInteger)
+    parts = [select(total).where(T.commune.in_(communes), T.metric == figure + suffix,
+                                 T.day <= upto if after is None else T.day.between(after, upto))
+             for suffix, after, upto in tallies.held_spans(day)]
+    return sum(n or 0 for n in conn.execute(union_all(*parts)).scalars())
 
 
 FACTS = tuple(D[name] for name in FACT_COLUMNS)

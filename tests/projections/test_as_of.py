@@ -188,12 +188,25 @@ def test_the_kept_tallies_equal_the_pure_rule(service, batch, declared, chosen, 
         for code, plan in zip(codes, batch, strict=True):
             correct(service, commune, code, plan)
     service.engine.catch_up()
-    facts = [service.ledger.dossier_facts(commune, c) for c in _received(service, commune)]
+    received = _received(service, commune)
+    facts = [service.ledger.dossier_facts(commune, c) for c in received]
     for period in [*map(Period.parse, PERIODS), *chosen]:
         with service.read() as conn:
             found = queries.dossier_counts(conn, commune, period, today.date())
+            open_then = {row.code for row in queries.open_at(conn, commune, period.end)}
+            judged = min(period.end, today.date())
+            late, _ = queries.overdue_and_due_soon(conn, commune, today.date(), None,
+                                                   limit=100, judged_on=judged)
+            by_procedure = queries.tallies_by_procedure(conn, commune, period)
         expected = standing.counts(facts, period.start, period.end, today.date())
         assert {key: getattr(found, key) for key in expected} == expected, period
+        assert open_then == {c for c, f in zip(received, facts, strict=True)
+                             if standing.is_open(f, period.end)}, period
+        assert {d.code for d in late} == {c for c, f in zip(received, facts, strict=True)
+                                          if standing.is_overdue(f, judged)}, period
+        assert sum(t.in_progress for t in by_procedure) == found.in_progress
+        assert sum(t.resolved for t in by_procedure) == found.resolved
+        assert sum(t.received for t in by_procedure) == found.received
     assert _kept_rows(service, commune) == _counted_afresh(facts, commune)
 
 
