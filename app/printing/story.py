@@ -8,7 +8,7 @@ deadlines. The book lists the dossier projection's rows."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -280,24 +280,23 @@ class BookLine:
     note: str
 
 
-def book_lines(conn: Connection, commune: str, period: Period, today: date) -> list[BookLine]:
+def book_lines(conn: Connection, commune: str, period: Period, today: date
+               ) -> Iterator[BookLine]:
     """Dossiers received in the period, in the order they were received, each
     as it stood at the period's end (open ones judged then, or today if the
-    period has not ended), as the dashboard counts them."""
+    period has not ended), as the dashboard counts them; one at a time, as
+    the database hands them over, so that a long period's book streams."""
     names = {code: p.name for code, p in queries.catalogue(conn, commune).items()}
-    rows = queries.received_in(conn, commune, period)
     judged_on = min(period.end, today)
-    lines = []
-    for n, r in enumerate(rows, start=1):
+    for n, r in enumerate(queries.received_in(conn, commune, period), start=1):
         facts = queries.facts_of(r)
         ended = next((d for d in (r.refused_on, r.withdrawn_on, r.stopped_on)
                       if d and d <= period.end), None)
-        lines.append(BookLine(
+        yield BookLine(
             n, r.code, r.procedure_code, names.get(r.procedure_code, ""), r.applicant,
             r.channel, r.received_at, r.due_date, r.appointment_date,
             _by(r.resolved_on, period.end), _by(r.returned_on, period.end), ended,
-            standing.status_on(facts, period.end), book_note(facts, period.end, judged_on)))
-    return lines
+            standing.status_on(facts, period.end), book_note(facts, period.end, judged_on))
 
 
 def _by(day: date | None, end: date) -> date | None:
@@ -317,10 +316,24 @@ def book_note(facts: standing.Facts, end: date, judged_on: date) -> str:
             timeliness.OPEN_WITHIN: OPEN_ON_TIME}[state]
 
 
-def tally(lines: list[BookLine]) -> list[tuple[str, int]]:
-    """How many lines of the book say what, in the order a reader expects."""
-    counts = Counter(line.note if line.note != "—" else STATUS_NAMES[line.status].capitalize()
-                     for line in lines)
-    order = [EARLY, ON_TIME, LATE, OPEN_ON_TIME, OPEN_LATE, PAUSED,
-             *(STATUS_NAMES[s].capitalize() for s in (REFUSED, WITHDRAWN, STOPPED))]
-    return [(label, counts[label]) for label in order if counts[label]]
+class Tally:
+    """How many lines of the book say what, counted as they go by
+    (``counting``), in the order a reader expects once they have."""
+
+    ORDER = (EARLY, ON_TIME, LATE, OPEN_ON_TIME, OPEN_LATE, PAUSED,
+             *(STATUS_NAMES[s].capitalize() for s in (REFUSED, WITHDRAWN, STOPPED)))
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.total = 0
+
+    def counting(self, lines: Iterable[BookLine]) -> Iterator[BookLine]:
+        for line in lines:
+            self.total += 1
+            self.counts[line.note if line.note != "—"
+                        else STATUS_NAMES[line.status].capitalize()] += 1
+            yield line
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [(label, self.counts[label]) for label in self.ORDER if self.counts[label]]
+

@@ -4,16 +4,17 @@ and the tracking book of a period (Mẫu số 07)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_template
 from flask_login import current_user
 
 from app import service
 from app.catalogue.qr import qr_inline
 from app.people.scope import selected_commune
-from app.printing.story import Reader, Story, book_lines, tally
+from app.printing.story import BookLine, Reader, Story, Tally, book_lines
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, zone
 from events.dossiers import STATUS_NAMES, Dossier
@@ -88,7 +89,14 @@ def book():  # type: ignore[no-untyped-def]
     commune, today = selected_commune(), now().date()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
-        lines = book_lines(conn, commune, period, today)
         name = queries.commune_name(conn, commune) or commune
-    return render_template("printing/book.html", lines=lines, period=period, commune=name,
-                           period_text=text, tally=tally(lines))
+    counted = Tally()
+
+    def lines() -> Iterator[BookLine]:
+        # Read while the page is sent: a year's book starts at once and
+        # never sits whole in memory.
+        with service().read() as conn:
+            yield from counted.counting(book_lines(conn, commune, period, today))
+
+    return Response(stream_template("printing/book.html", lines=lines(), period=period,
+                                    commune=name, period_text=text, tally=counted))

@@ -4,7 +4,7 @@ receipt (Mẫu số 01), the control slip (Mẫu số 06) and the book (Mẫu s�
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -327,3 +327,22 @@ def test_a_full_name_must_be_printable_and_new(app):
     with acting_as("admin"), pytest.raises(InvalidTransition, match="đã là Nguyễn Thị Lan"):
         svc.record(svc.ledger.set_full_name, "canbo", " Nguyễn  Thị Lan ")
     assert svc.engine.head() == head + 1
+
+
+def test_a_long_book_streams_on_postgresql(postgres_app):
+    """More lines than the database hands over at once (a thousand): the
+    book is sent as it is read, through a server-side cursor, whole."""
+    svc = postgres_app.extensions["ledger"]
+    codes = [f"HS-{n:04d}" for n in range(1005)]
+    with acting_as("canbo"), svc.ledger.batch() as batch:
+        for n, code in enumerate(codes):
+            svc.ledger.receive_dossier(COMMUNE, code, "2.000894", f"Người nộp {n}", "truc_tiep",
+                                       "", vn(2026, 1, 5, 7) + timedelta(minutes=n))
+        batch.save()
+    client = postgres_app.test_client()
+    assert log_in(client).status_code == 302
+    page = client.get("/print/book?period=2026-01")
+    assert page.status_code == 200 and page.is_streamed
+    html = page.get_data(as_text=True)
+    assert book_codes(html) == codes
+    assert field(html, "summary").startswith("Tổng số: 1.005 hồ sơ.")
