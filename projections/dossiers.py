@@ -40,13 +40,13 @@ class DossierRow(SQLModel, table=True):
                       Index("ix_dossier_commune_resolved", "commune", "resolved_on"),
                       Index("ix_dossier_commune_status", "commune", "status", "due_date"),
                       Index("ix_dossier_commune_code", "commune", "code", unique=True),
-                      # The list, newest first, whole or by status or procedure, paged
-                      # by the last row's (received_at, code) (``queries.find_dossiers``).
+                      # The list, newest first, whole or by status, paged by the last
+                      # row's (received_at, code) (``queries.find_dossiers``). Other
+                      # filters read the first through: each index is rebuilt whole
+                      # when a rebuild swaps the table in.
                       Index("ix_dossier_commune_list", "commune", "received_at", "code"),
                       Index("ix_dossier_commune_status_list", "commune", "status",
                             "received_at", "code"),
-                      Index("ix_dossier_commune_procedure", "commune", "procedure_code",
-                            "received_at"),
                       # For a period judged before its end: the dossiers that end after
                       # the day judged (``queries.dossier_counts``). Few rows have these.
                       *(Index(f"ix_dossier_commune_{column.removesuffix('_on')}", "commune",

@@ -1,7 +1,7 @@
 """The dossier list by index and search by trigrams: each dossier's code and
 applicant folded into ``search_text`` (``projections.search``), indexed by an
 FTS5 trigram table on SQLite and a ``pg_trgm`` GIN index on PostgreSQL;
-indexes that serve the list newest first, whole, by status and by procedure.
+indexes that serve the list newest first, whole and by status.
 
 The dossier table is a projection: its rows and tallies go and its position
 is reset, so the engine replays the log into it on the next catch-up, with
@@ -34,8 +34,6 @@ def upgrade() -> None:
     op.create_index("ix_dossier_commune_list", "dossier", ["commune", "received_at", "code"])
     op.create_index("ix_dossier_commune_status_list", "dossier",
                     ["commune", "status", "received_at", "code"])
-    op.create_index("ix_dossier_commune_procedure", "dossier",
-                    ["commune", "procedure_code", "received_at"])
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         for statement in search.sqlite_schema("dossier", "search_text"):
