@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+
+from app.people.auth import htmx_to_log_in
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
@@ -21,8 +24,15 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", status=status,
                                message=message or MESSAGES[status]), status
 
-    app.register_error_handler(CSRFError, lambda e: render(
-        400, "Phiên làm việc hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang rồi thử lại."))
+    def csrf_failed(_error: CSRFError):  # type: ignore[no-untyped-def]
+        # A form sent by htmx after the session ended goes to the log-in
+        # screen, as the session's other requests do (``auth``).
+        if request.headers.get("HX-Request") and not current_user.is_authenticated:
+            return htmx_to_log_in()
+        return render(400, "Phiên làm việc hết hạn hoặc thiếu mã bảo vệ (CSRF). "
+                      "Hãy tải lại trang rồi thử lại.")
+
+    app.register_error_handler(CSRFError, csrf_failed)
     for status in MESSAGES:
         app.register_error_handler(status, lambda e, s=status: _with_allow(render(s), e))
 

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     g,
@@ -104,10 +106,25 @@ def _load(token: str) -> CurrentUser | None:
                        account.commune, frozenset(account.communes), account.full_name)
 
 
+def htmx_to_log_in() -> Response:
+    """Without a live session, an htmx request (a panel polling, a form sent
+    after the session ended) must not swap the log-in page into the panel:
+    htmx is told to load the log-in screen as a whole page (``HX-Redirect``),
+    to come back afterwards to the page the user was on, not to the
+    fragment's URL. Plain requests are redirected as Flask-Login does."""
+    shown = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = shown.path + (f"?{shown.query}" if shown.query else "")
+    target = url_for("auth.login", next=back) if back and _is_local_path(back) \
+        else url_for("auth.login")
+    return Response(status=401, headers={"HX-Redirect": target})
+
+
 def _gate():  # type: ignore[no-untyped-def]
     if request.endpoint in OPEN or request.endpoint is None:  # None: Flask answers 404/405
         return None
     if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            return htmx_to_log_in()
         return login_manager.unauthorized()
     if g.get("must_change_password") and request.endpoint not in (
             "account.password", "auth.logout"):

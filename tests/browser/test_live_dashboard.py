@@ -144,3 +144,24 @@ def test_receipt_updates_both_tabs_live(context: BrowserContext, page: Page,
     assert b_responses, "page B saw no responses to its polls"
 
     page_a.screenshot(path=str(screenshot_path("dashboard.png")), full_page=True)
+
+
+def test_a_session_ended_elsewhere_sends_the_polling_page_to_the_log_in(
+        context: BrowserContext, page: Page, live_server: LiveServer) -> None:
+    """Logged out in one tab, the other tab's next poll takes it to the
+    log-in screen, which brings it back to the dashboard, instead of
+    filling the counts panel with the log-in page."""
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/?period=2026")
+    expect(page.get_by_role("heading", name="Tiếp nhận hồ sơ")).to_be_visible()
+    other = context.new_page()
+    other.goto(f"{live_server.url}/")
+    other.get_by_role("button", name="Đăng xuất").click()
+    expect(other).to_have_url(f"{live_server.url}/login")
+    expect(page).to_have_url(f"{live_server.url}/login?next=/?period%3D2026",
+                             timeout=POLL_WAIT * 1000)
+    expect(page.locator('input[name="password"]')).to_have_count(1)
+    page.locator('input[name="name"]').fill(USER)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/?period=2026")

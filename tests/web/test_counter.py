@@ -165,3 +165,18 @@ def test_a_procedure_code_is_found_whatever_its_case(logged_in, app):
                    "Chứng thực", "xa", False, 1, 0, "")
     assert post_receipt(logged_in, code="HS-CASE-1", procedure_code="demo.01").status_code == 200
     assert svc.ledger.dossier("10921", "HS-CASE-1").procedure_code == "DEMO.01"
+
+
+def test_an_htmx_request_after_the_session_ended_is_sent_to_the_log_in(logged_in):
+    token = csrf_token(logged_in.get("/").text)
+    logged_in.post("/logout", data={"csrf_token": token})
+    where = {"HX-Current-URL": "http://localhost/dossiers?q=an&status=da_tra"}
+    polled = logged_in.get("/dashboard/counts?period=2026", headers=HX | where)
+    assert polled.status_code == 401 and "<form" not in polled.text
+    assert polled.headers["HX-Redirect"] == "/login?next=/dossiers?q%3Dan%26status%3Dda_tra"
+    sent = logged_in.post("/dossiers", data=receive_form() | {"csrf_token": token},
+                          headers=HX | where)
+    assert sent.status_code == 401 and sent.headers["HX-Redirect"].startswith("/login?next=")
+    elsewhere = {"HX-Current-URL": "http://localhost//example.org/steal"}
+    polled = logged_in.get("/dashboard/counts", headers=HX | elsewhere)
+    assert polled.headers["HX-Redirect"] == "/login"
