@@ -40,7 +40,7 @@ ROLES: dict[str, frozenset[P]] = {
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
 
-OPEN = frozenset({"auth.login", "health.healthz", "static"})
+OPEN = frozenset({"auth.login", "health.healthz", "health.favicon", "static"})
 
 ENDPOINTS: dict[str, P] = {
     "dashboard.index": P.VIEW_COUNTS,

@@ -241,3 +241,12 @@ def test_health_says_degraded_and_names_no_commune(app, monkeypatch):
     assert isinstance(health.json["events"], int) and isinstance(health.json["behind"], int)
     assert COMMUNE not in health.text and OTHER_COMMUNE not in health.text
     assert_guarded(health)
+
+
+def test_the_icon_is_there_without_a_log_in(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.data.startswith(b"<svg")
+    named = client.get("/login").text
+    assert 'rel="icon" href="/static/favicon.svg"' in named
+    assert client.get("/static/favicon.svg").status_code == 200
