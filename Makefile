@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 2
 
-.PHONY: run test bench deps clean
+.PHONY: run test bench deps test-deps clean
 
 run: deps $(HTMX)
 	$(FLASK) db upgrade
@@ -18,18 +18,24 @@ run: deps $(HTMX)
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --no-control-socket \
 		--access-logfile - wsgi:app
 
-test: deps $(HTMX)
+test: test-deps $(HTMX)
 	$(BIN)/pytest
 
 bench: deps
 	$(BIN)/python -m bench.bench
 
 deps: $(VENV)/.installed
+test-deps: $(VENV)/.installed-test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# The test-only packages (pytest, Playwright, Hypothesis…) come with `make test` alone.
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
 # htmx comes from the npm registry at a pinned version and is checked
