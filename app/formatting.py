@@ -11,6 +11,7 @@ from app.dossiers.steps import PAYMENT_NAMES
 from app.people.permissions import P
 from app.web import zone
 from events.dossiers import STATUS_NAMES
+from events.people import ROLE_NAMES
 
 
 def number(value: int | None) -> str:
@@ -44,8 +45,14 @@ EVENT_NAMES = {
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
 
 
+def role_names(roles: object) -> str:
+    """Roles as the interface names them, in the order given."""
+    return ", ".join(ROLE_NAMES.get(r, r) for r in roles)  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day)
+    app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day,
+                                 role_names=role_names)
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
                                  P=P, STATUS_NAMES=STATUS_NAMES, EVENT_NAMES=EVENT_NAMES,
                                  PAYMENT_NAMES=PAYMENT_NAMES)

@@ -20,6 +20,12 @@ DOSSIER_ROLES = ("clerk", "officer", "leader")
 PROVINCE_ADMIN = "province_admin"
 SCOPED_ROLES = ("inspector", "auditor")
 ADMIN_ROLES = ("admin", PROVINCE_ADMIN)
+# How the interface names each role (DOMAIN.md's users); the codes stay in
+# the log, the command line and the permissions.
+ROLE_NAMES = {"clerk": "Công chức Một cửa", "officer": "Công chức chuyên môn",
+              "leader": "Lãnh đạo UBND", "auditor": "Thanh tra, kiểm toán",
+              "inspector": "Thanh tra cấp trên", "admin": "Quản trị",
+              PROVINCE_ADMIN: "Quản trị cấp tỉnh"}
 # What the read models hold: log-in names and addresses (``app_user.name``,
 # ``login_attempt``: 64 characters, longer attempted names and addresses are
 # cut there), an inspector's scope (``app_user.scope``, space-separated).

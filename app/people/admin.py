@@ -19,13 +19,13 @@ from app.web import CHANGED
 from events.application import ROLES
 from events.base import MAX_FULL_NAME
 from events.errors import DomainError
-from events.people import PROVINCE_ADMIN
+from events.people import PROVINCE_ADMIN, ROLE_NAMES
 from projections import queries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # A commune's admin gives the commune's roles; the province admin's is given
 # at the command line.
-ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES if r != PROVINCE_ADMIN]
+ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES if r != PROVINCE_ADMIN]
 PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=256,
                        message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")
 FULL_NAME_RULE = Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")

@@ -30,6 +30,7 @@ from wtforms.validators import DataRequired, Length
 from app import service
 from app.forms import LedgerForm
 from app.people import sessions
+from events.people import ROLE_NAMES
 from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import UNAVAILABLE, lock_for, one_check_at_a_time, unavailable
@@ -56,6 +57,7 @@ class CurrentUser:
     commune: str
     communes: frozenset[str] = field(default_factory=frozenset)
     full_name: str = ""
+    commune_name: str = ""  # as registered; the code where none is
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -68,7 +70,7 @@ class CurrentUser:
 
     @property
     def role_names(self) -> str:
-        return ", ".join(sorted(self.roles))
+        return ", ".join(ROLE_NAMES.get(r, r) for r in sorted(self.roles))
 
 
 class LoginForm(LedgerForm):
@@ -102,8 +104,10 @@ def _load(token: str) -> CurrentUser | None:
                 account.session_epoch != live.epoch:
             return None
         g.must_change_password = must_change_password(conn, account.name)
+        commune_name = queries.commune_name(conn, account.commune) or account.commune
     return CurrentUser(token, account.id, account.name, frozenset(account.roles),
-                       account.commune, frozenset(account.communes), account.full_name)
+                       account.commune, frozenset(account.communes), account.full_name,
+                       commune_name)
 
 
 def htmx_to_log_in() -> Response:

@@ -53,7 +53,7 @@ def test_the_page_offers_the_upload_form_for_the_users_own_commune(logged_in):
     page = logged_in.get("/imports")
     assert page.status_code == 200 and "<html" in page.text
     assert 'type="file"' in page.text and 'hx-encoding="multipart/form-data"' in page.text
-    assert f"xã <strong>{COMMUNE}</strong>" in page.text
+    assert "sổ của <strong>Quảng Nghiệp</strong>" in page.text
     assert "<code>ma_ho_so</code>, <code>ma_thu_tuc</code>" in page.text
 
 

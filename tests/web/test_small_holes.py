@@ -5,6 +5,7 @@ security headers on every answer, error pages included."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -19,6 +20,7 @@ from app.people.sessions import SESSIONS
 from app.security import HEADERS
 from app.service import upgrade
 from events.base import acting_as
+from events.people import ROLE_NAMES
 from projections.access import AccessProjection
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 from tests.web.test_access import client_for, routes, with_dossiers
@@ -250,3 +252,24 @@ def test_the_icon_is_there_without_a_log_in(client):
     named = client.get("/login").text
     assert 'rel="icon" href="/static/favicon.svg"' in named
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+ROLE_CODES = re.compile(r"\b(clerk|officer|leader|auditor|inspector|admin|province_admin)\b")
+
+
+def test_roles_and_the_commune_are_named_not_coded(app):
+    """The header names the user's roles and commune; the users' page, its
+    role column and the role picker too (DOMAIN.md's names, not codes)."""
+    client = app.test_client()
+    log_in(client, "admin")
+    page = client.get("/admin/users").text
+    header = re.search(r'class="who">(.*?)</form>', page, re.S)
+    assert header and "Quảng Nghiệp" in header.group(1) and COMMUNE not in header.group(1)
+    assert ROLE_NAMES["admin"] in header.group(1)
+    assert "<h1>Người dùng của Quảng Nghiệp</h1>" in page
+    rows = re.findall(r'<tr id="user-[^"]*">(.*?)</tr>', page, re.S)
+    roles = [re.findall(r"<td>([^<]*)</td>", row)[2] for row in rows]
+    assert ROLE_NAMES["clerk"] in roles and ROLE_NAMES["inspector"] in roles
+    assert not any(ROLE_CODES.search(cell) for cell in roles), roles
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert options and set(options) <= set(ROLE_NAMES.values())
