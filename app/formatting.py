@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.numbers import format_decimal, format_percent
@@ -45,6 +46,15 @@ EVENT_NAMES = {
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
 
 
+_LINE = re.compile(r"^line (\d+):")
+
+
+def on_page(message: str) -> str:
+    """An import's message as the page shows it: "Dòng N: …" where the
+    command line keeps CONTRACT.md's "line N: …"."""
+    return _LINE.sub(r"Dòng \1:", message)
+
+
 def role_names(roles: object) -> str:
     """Roles as the interface names them, in the order given."""
     return ", ".join(ROLE_NAMES.get(r, r) for r in roles)  # type: ignore[attr-defined]
@@ -52,7 +62,7 @@ def role_names(roles: object) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day,
-                                 role_names=role_names)
+                                 role_names=role_names, on_page=on_page)
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
                                  P=P, STATUS_NAMES=STATUS_NAMES, EVENT_NAMES=EVENT_NAMES,
                                  PAYMENT_NAMES=PAYMENT_NAMES)

@@ -102,7 +102,7 @@ def test_conflicts_are_listed_when_the_job_ends(app, logged_in):
                                         row("L-2", nguoi_nop="Lê Văn Cường")]).encode("utf-8"))
     done, _headers = wait_until_done(logged_in, progress_url(newer.text))
     assert "1 hồ sơ bổ sung thông tin" in done and "1 dòng xung đột" in done
-    assert "line 3: xung đột: hồ sơ L-2: cột nguoi_nop" in done
+    assert "Dòng 3: xung đột: hồ sơ L-2: cột nguoi_nop" in done
     assert counts(app, "2023-02").resolved == 1
 
 
@@ -110,12 +110,13 @@ def test_bad_files_are_refused_in_vietnamese_and_nothing_is_recorded(app, logged
     before = head(app)
     header = upload(logged_in, b"ma,ten\n1,2\n")
     assert header.status_code == 422 and "<html" not in header.text
-    assert "line 1: dòng tiêu đề sai: thiếu cột ma_ho_so" in header.text
+    assert "Dòng 1: dòng tiêu đề sai: thiếu cột ma_ho_so" in header.text
     latin = upload(logged_in, (HEADER + "\nM-1,2.000894,").encode() + "Đăng".encode("cp1258"))
-    assert latin.status_code == 422 and "line 2: tệp không ở mã UTF-8" in latin.text
+    assert latin.status_code == 422 and "Dòng 2: tệp không ở mã UTF-8" in latin.text
     rows = upload(logged_in, "\n".join([HEADER, *BAD]).encode("utf-8"), "loi.csv")
     assert rows.status_code == 422 and "loi.csv: có 4 dòng lỗi; chưa ghi nhận gì." in rows.text
-    assert re.findall(r"line (\d+): ", rows.text) == ["3", "4", "5", "6"]
+    assert re.findall(r"Dòng (\d+): ", rows.text) == ["3", "4", "5", "6"]
+    assert "line " not in rows.text
     token = csrf_token(logged_in.get("/imports").text)
     nothing = logged_in.post("/imports", data={"csrf_token": token}, headers=HX,
                              content_type="multipart/form-data")
