@@ -16,12 +16,11 @@ from flask.cli import AppGroup
 
 from app import service
 from app.service import upgrade
-from events.base import acting_as
+from events.base import SYSTEM_ACTOR, acting_as
 from events.errors import DomainError
 from projections import queries
 from projections.engine import Progress, ProjectionFailed, timed
 
-SYSTEM_ACTOR = "system"
 
 db_cli = AppGroup("db", help="Database tables.")
 commune_cli = AppGroup("commune", help="Communes (administrative units).")

@@ -11,7 +11,7 @@ from flask import Flask
 from app.dossiers.steps import PAYMENT_NAMES
 from app.people.permissions import P
 from app.web import zone
-from events.dossiers import STATUS_NAMES
+from events.dossiers import STATUS_NAMES, corrections
 from events.people import ROLE_NAMES
 
 
@@ -55,6 +55,34 @@ def on_page(message: str) -> str:
     return _LINE.sub(r"Dòng \1:", message)
 
 
+def corrected(changes: dict[str, object]) -> str:
+    """A correction's changes as a reader says them: "Kênh tiếp nhận: Trực
+    tuyến (Toàn trình), Thời điểm: 05/01/2026 09:30", not the field codes."""
+    shown = []
+    for name, value in changes.items():
+        if name == "online_mode" and "channel" in changes:
+            continue
+        if name == "channel":
+            text = CHANNEL_NAMES.get(str(value), str(value))
+            if changes.get("online_mode"):
+                text += f" ({ONLINE_MODE_NAMES.get(str(changes['online_mode']), '')})"
+        elif name == "online_mode":
+            text = ONLINE_MODE_NAMES.get(str(value), str(value))
+        elif isinstance(value, datetime) or name == "occurred_at":
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            text = local_time(moment)
+        elif isinstance(value, bool):
+            text = "có" if value else "không"
+        elif name == "amount" and isinstance(value, int):
+            text = f"{number(value)} đồng"
+        elif name == "method":
+            text = PAYMENT_NAMES.get(str(value), str(value))
+        else:
+            text = str(value)
+        shown.append(f"{corrections.FIELD_NAMES.get(name, name)}: {text}")
+    return ", ".join(shown)
+
+
 def role_names(roles: object) -> str:
     """Roles as the interface names them, in the order given."""
     return ", ".join(ROLE_NAMES.get(r, r) for r in roles)  # type: ignore[attr-defined]
@@ -62,7 +90,7 @@ def role_names(roles: object) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, local_time=local_time, day=day,
-                                 role_names=role_names, on_page=on_page)
+                                 role_names=role_names, on_page=on_page, corrected=corrected)
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL_NAMES, ONLINE_MODE_NAMES=ONLINE_MODE_NAMES,
                                  P=P, STATUS_NAMES=STATUS_NAMES, EVENT_NAMES=EVENT_NAMES,
                                  PAYMENT_NAMES=PAYMENT_NAMES)

@@ -26,6 +26,11 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "urn:commune-ledger")
 _actor: ContextVar[str | None] = ContextVar("actor", default=None)
 
 
+# The actor of what the command line and the server record on no user's
+# behalf (a commune registered, an import from the command line).
+SYSTEM_ACTOR = "system"
+
+
 @contextmanager
 def acting_as(actor: str) -> Iterator[None]:
     """Every event triggered inside this block names ``actor``."""

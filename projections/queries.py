@@ -27,7 +27,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from events.base import EARLIEST_DAY
+from events.base import EARLIEST_DAY, SYSTEM_ACTOR
 from events.dossiers import IN_PROGRESS, OPEN, standing
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
 from projections import search, tallies
@@ -41,6 +41,7 @@ DOSSIERS: Table = DossierRow.__table__  # type: ignore[attr-defined]
 D = DOSSIERS.c
 PR = ProcedureRow.__table__.c  # type: ignore[attr-defined]
 ONE_DAY = timedelta(days=1)
+SYSTEM_NAME = "Hệ thống"
 U = UserRow.__table__.c  # type: ignore[attr-defined]
 C = CommuneRow.__table__.c  # type: ignore[attr-defined]
 T = DossierTallyRow.__table__.c  # type: ignore[attr-defined]
@@ -569,9 +570,10 @@ def colleagues(conn: Connection, commune: str) -> list[tuple[str, str]]:
 
 def staff_names(conn: Connection, names: Iterable[str]) -> dict[str, str]:
     """Log-in name → the name to show for it: the full name where one is
-    set, else the log-in name itself (also for names no user has)."""
+    set, else the log-in name itself (also for names no user has); the
+    system's own actor as "Hệ thống"."""
     wanted = set(names)
-    shown = {name: name for name in wanted}
+    shown = {name: SYSTEM_NAME if name == SYSTEM_ACTOR else name for name in wanted}
     if wanted:
         query = select(U.name, U.full_name).where(U.name.in_(wanted), U.full_name != "")
         shown.update({row.name: row.full_name for row in conn.execute(query)})

@@ -98,7 +98,7 @@ class CorrectionForm(LedgerForm):
     version = IntegerField("Sự kiện cần sửa (số thứ tự)", validators=[
         InputRequired("Hãy chọn sự kiện cần sửa."), NumberRange(min=1, max=10**6)])
     field = SelectField("Trường cần sửa", choices=[
-        SelectChoice(f, f"{corrections.FIELD_NAMES[f]} ({f})") for f in corrections.FIELDS])
+        SelectChoice(f, corrections.FIELD_NAMES[f]) for f in corrections.FIELDS])
     value = StringField("Giá trị đúng", validators=[
         DataRequired("Hãy nhập giá trị đúng."), Length(max=255)])
     reason = _reason("Lý do sửa")

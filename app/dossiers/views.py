@@ -180,13 +180,13 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     ledger = service().ledger
     with service().read() as conn:
         commune = queries.dossier_commune(conn, list(communes), code)
-    if commune is None:
-        abort(404)
-    dossier = ledger.dossier(commune, code)
-    history = list(ledger.events.get(dossier.id))
-    with service().read() as conn:
+        if commune is None:
+            abort(404)
+        dossier = ledger.dossier(commune, code)
+        history = list(ledger.events.get(dossier.id))
         staff = queries.staff_names(conn, staff_mentioned(history) | {dossier.holder})
         colleagues = queries.colleagues(conn, commune)
+        procedure = queries.procedure(conn, commune, dossier.procedure_code)
     moment = now().replace(second=0, microsecond=0, tzinfo=None)  # as a form shows it
     mine = dossier.commune == current_user.commune
     steps = [s for s in STEPS if mine and offered(s, dossier)
@@ -194,7 +194,7 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
     return {"dossier": dossier, "history": history, "staff": staff,
             "today": moment.date(), "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: with_colleagues(blank(s, moment), colleagues) for s in steps},
-            "colleagues": colleagues,
+            "colleagues": colleagues, "procedure": procedure,
             "clock": dossier.clock(moment.date(), ledger.work_calendar(dossier.commune),
                                    zone())}
 

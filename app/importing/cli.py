@@ -10,7 +10,8 @@ import click
 from flask.cli import AppGroup
 
 from app import service
-from app.cli import SYSTEM_ACTOR, fail, resolve_commune
+from app.cli import fail, resolve_commune
+from events.base import SYSTEM_ACTOR
 from app.formatting import number
 from app.importing import ImportInterrupted
 from app.importing.dossiers import Checked, Outcome, check_file, record_rows, size_problem

@@ -66,7 +66,6 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import IntegrityError
 
-from app.cli import SYSTEM_ACTOR
 from app.formatting import number
 from app.importing import ImportInterrupted
 from app.importing.csvfile import (
@@ -81,7 +80,7 @@ from app.importing.csvfile import (
 )
 from app.service import LedgerService
 from events.application import Batch, Ledger
-from events.base import acting_as
+from events.base import SYSTEM_ACTOR, acting_as
 from events.dossiers import REFUSED, STOPPED, WITHDRAWN, Dossier, deadlines
 from events.errors import DomainError
 from events.workdays import WorkCalendar

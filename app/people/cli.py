@@ -9,9 +9,9 @@ import click
 from flask.cli import AppGroup
 
 from app import service
-from app.cli import SYSTEM_ACTOR, fail, resolve_commune
+from app.cli import fail, resolve_commune
 from app.people.credentials import password_problem, set_password
-from events.base import acting_as
+from events.base import SYSTEM_ACTOR, acting_as
 from events.errors import DomainError
 
 users_cli = AppGroup("users", help="User accounts.")

@@ -3,6 +3,8 @@ and the dashboard's deadline panel."""
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from events.base import acting_as
@@ -77,7 +79,17 @@ def test_a_hand_over_and_a_correction_appear_in_the_timeline(app):
     assert wrong.status_code == 422 and "chỉ sửa được" in wrong.text
     fixed = step(clerk, "correct", version="1", field="applicant", value="Vũ Văn Nam Anh",
                  reason="Gõ thiếu tên")
-    assert fixed.status_code == 200 and "sửa sự kiện #1: applicant = Vũ Văn Nam Anh" in fixed.text
+    assert fixed.status_code == 200 and "sửa sự kiện #1: Tên người nộp: Vũ Văn Nam Anh" in fixed.text
+    channel = step(clerk, "correct", version="1", field="channel",
+                   value="truc_tuyen toan_trinh", reason="Nhầm kênh")
+    assert "Kênh tiếp nhận: Trực tuyến (Toàn trình)" in channel.text
+    moment = step(clerk, "correct", version="1", field="occurred_at", value="2023-01-09 08:15",
+                  reason="Nhầm giờ")
+    assert "Thời điểm: 09/01/2023 08:15" in moment.text
+    timeline = moment.text.split('class="timeline"')[1].split("</table>")[0]
+    assert "applicant" not in timeline and "occurred_at" not in timeline
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", moment.text)
+    assert "Tên người nộp" in options and not [o for o in options if "applicant" in o]
 
 
 def test_impossible_steps_are_refused_with_a_message(app):
@@ -220,3 +232,17 @@ def test_nobody_holds_a_dossier_whose_result_was_returned(app):
         svc.record(svc.ledger.resolve_dossier, COMMUNE, CODE, vn(2023, 1, 10, 9), True, False)
         svc.record(svc.ledger.return_dossier, COMMUNE, CODE, vn(2023, 1, 10, 10))
     assert "Đang giữ" not in clerk.get(f"/dossiers/{CODE}").text
+
+
+def test_the_page_names_the_procedure_and_the_system(app):
+    """The procedure by its name and field, and what the command line
+    recorded as "Hệ thống", not as the code "system"."""
+    svc = app.extensions["ledger"]
+    with acting_as("system"):
+        svc.record(svc.ledger.receive_dossier, COMMUNE, CODE, "2.000894", "Vũ Văn Nam",
+                   "truc_tiep", "", vn(2023, 1, 9, 9))
+    page = client_for(app, "canbo").get(f"/dossiers/{CODE}").text
+    assert re.search(r"<dt>Thủ tục</dt><dd>Đăng ký khai sinh <span[^>]*>\(2\.000894, Hộ tịch\)",
+                     page)
+    timeline = page.split('class="timeline"')[1].split("</table>")[0]
+    assert "<td>Hệ thống</td>" in timeline and "system" not in timeline
