@@ -10,7 +10,9 @@ stylesheet. Each form's screenshot is written under test-results/screenshots/
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
 import uuid
 from datetime import date
 from pathlib import Path
@@ -170,3 +172,58 @@ def test_the_qr_board_reads_back_as_the_procedures_addresses(page: Page, worked)
     found = decode_png(shot)
     assert ADDRESSES["1.001193"] in found  # the one the admin listed just now
     assert sorted(found) == sorted(ADDRESSES.values())  # and every tile reads back
+
+
+MM = 72 / 25.4  # points
+
+
+def words_outside(page: Page, margins_mm: tuple[float, float, float, float],
+                  tmp_path: Path) -> list[tuple[int, str]]:
+    """Every word Chromium prints outside the page's content box (the page
+    less its @page margins: top, right, bottom, left), as (page, word); and
+    the words found at all, to know the check saw the text."""
+    page.emulate_media(media="print")
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(page.pdf(prefer_css_page_size=True))
+    page.emulate_media(media="screen")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    top, right, bottom, left = (m * MM for m in margins_mm)
+    outside, seen = [], 0
+    for n, sheet in enumerate(re.findall(r"<page (.*?)</page>", boxes, re.S), start=1):
+        width, height = map(float, re.findall(r'(?:width|height)="([\d.]+)"', sheet)[:2])
+        for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r"([^<]*)</word>", sheet):
+            seen += 1
+            if (float(x0) < left - 1 or float(y0) < top - 1 or float(x1) > width - right + 1
+                    or float(y1) > height - bottom + 1):
+                outside.append((n, html.unescape(word)))
+    assert seen, "no text found in the printed pages"
+    return outside
+
+
+def test_every_printed_word_stays_inside_the_page(page: Page, worked, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The form's number in the corner ("Mẫu số 06", "Mẫu số 07") is printed
+    whole, inside the page's margins, not cut off above them."""
+    app, first = worked
+    lay_out(page, rendered(app, f"/print/dossiers/{first}/control"), "print.css")
+    assert words_outside(page, (15, 15, 15, 25), tmp_path) == []
+    assert "Mẫu số 06" in page.locator(".form-no").inner_text()
+    lay_out(page, rendered(app, "/print/book?period=2026-01"), "print.css")
+    assert words_outside(page, (12, 12, 12, 15), tmp_path) == []
+
+
+def test_a_qr_board_of_many_pages_keeps_each_tile_on_one_page(page: Page, worked,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path):
+    """Thirty procedures of one field run over two pages: no tile is cut,
+    so no letter of one page shows at the foot of the one before."""
+    app, _first = worked
+    svc = app.extensions["ledger"]
+    with acting_as("admin"):
+        for n in range(30):
+            svc.record(svc.ledger.list_procedure, COMMUNE, f"9.{n:03d}",
+                       f"Thủ tục thử số {n} có tên dài đủ để xuống dòng hai lần trên tấm",
+                       "Tư pháp", "xa", False, 3, 0, f"https://dichvucong.example/9.{n:03d}")
+    lay_out(page, rendered(app, "/procedures/board"), "catalogue.css")
+    assert words_outside(page, (12, 12, 12, 12), tmp_path) == []
