@@ -123,6 +123,11 @@ class Step:
     form: type[LedgerForm]
     # (ledger, commune, code, form, when) → records the step's event
     command: Callable[[Any, str, str, Any, datetime], None]
+    # For a step that cannot be undone, the question asked before it is sent.
+    confirm: str = ""
+
+
+FINAL = "Không thể hoàn tác sau khi ghi."
 
 
 STEPS: tuple[Step, ...] = (
@@ -137,17 +142,21 @@ STEPS: tuple[Step, ...] = (
          lambda led, c, k, f, at: led.resolve_dossier(c, k, at, f.digitised.data,
                                               f.e_certified.data)),
     Step("return_result", "Trả kết quả", ReturnForm,
-         lambda led, c, k, f, at: led.return_dossier(c, k, at)),
+         lambda led, c, k, f, at: led.return_dossier(c, k, at),
+         f"Xác nhận đã trả kết quả cho công dân? {FINAL}"),
     Step("apologise", "Xin lỗi và hẹn lại", ApologyForm,
          lambda led, c, k, f, at: led.apologise(c, k, at, f.new_appointment.data, f.reason.data)),
     Step("pay_fee", "Nộp phí, lệ phí", FeeForm,
          lambda led, c, k, f, at: led.pay_fee(c, k, at, f.amount.data, f.method.data)),
     Step("refuse", "Từ chối tiếp nhận", ReasonForm,
-         lambda led, c, k, f, at: led.refuse_dossier(c, k, at, f.reason.data)),
+         lambda led, c, k, f, at: led.refuse_dossier(c, k, at, f.reason.data),
+         f"Từ chối tiếp nhận hồ sơ này? {FINAL}"),
     Step("withdraw", "Công dân rút hồ sơ", WithdrawForm,
-         lambda led, c, k, f, at: led.withdraw_dossier(c, k, at, f.reason.data or "")),
+         lambda led, c, k, f, at: led.withdraw_dossier(c, k, at, f.reason.data or ""),
+         f"Ghi nhận công dân rút hồ sơ này? {FINAL}"),
     Step("stop", "Dừng giải quyết", ReasonForm,
-         lambda led, c, k, f, at: led.stop_dossier(c, k, at, f.reason.data)),
+         lambda led, c, k, f, at: led.stop_dossier(c, k, at, f.reason.data),
+         f"Dừng giải quyết hồ sơ này? {FINAL}"),
     Step("correct", "Sửa một sự kiện đã ghi", CorrectionForm, _correct),
 )
 BY_NAME = {step.name: step for step in STEPS}
