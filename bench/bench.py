@@ -10,9 +10,11 @@ throw-away schema) in one run:
 
 Each figure is divided by its floor measured in the same run on the same
 machine, so the ratios say what the application costs on top of the
-database, whatever the disk. Prints the tables and rewrites BENCHMARKS.md.
+database, whatever the disk. Then the dossiers import (``bench.import_bench``)
+and the pages at scale (``bench.pages``). Prints the tables and rewrites
+BENCHMARKS.md.
 
-    python -m bench.bench [--events N] [--appends N]
+    python -m bench.bench [--events N] [--appends N] [--dossiers N]
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ POSTGRES_URL = os.environ.get("LEDGER_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_EVENTS = 200_000
 DEFAULT_APPENDS = 2_000
+DEFAULT_DOSSIERS = 200_000  # the commune of the pages at scale (bench.pages)
 
 APPEND_RATIO_TARGET = 0.45
 REBUILD_RATE_TARGET = 30_000  # events/s, stated for SQLite only
@@ -719,9 +722,11 @@ METHOD = [
 
 def render(args: argparse.Namespace, reports: Sequence[BackendReport], started: datetime,
            elapsed: float, load_at_start: float, imports: dict[str, float]) -> str:
-    default = (args.events, args.appends) == (DEFAULT_EVENTS, DEFAULT_APPENDS)
+    default = (args.events, args.appends, args.dossiers) == (DEFAULT_EVENTS, DEFAULT_APPENDS,
+                                                             DEFAULT_DOSSIERS)
     command = "make bench" if default else \
-        f"python -m bench.bench --events {args.events} --appends {args.appends}"
+        f"python -m bench.bench --events {args.events} --appends {args.appends} " \
+        f"--dossiers {args.dossiers}"
     lines = ["# Commune Ledger benchmarks", "",
              f"Command: `{command}`  ", f"Date: {started:%Y-%m-%d %H:%M %Z}  ",
              f"Run time: {elapsed:.0f} s", "", "## Machine", "",
@@ -757,19 +762,26 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="events in the log for the rebuild (default %(default)s)")
     parser.add_argument("--appends", type=int, default=DEFAULT_APPENDS,
                         help="single appends to time (default %(default)s)")
+    parser.add_argument("--dossiers", type=int, default=DEFAULT_DOSSIERS,
+                        help="dossiers of the commune the pages are timed over "
+                             "(default %(default)s)")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bench import pages  # not at the top: it uses this module's helpers
+
     args = parse(argv)
     started, clock, load = datetime.now().astimezone(), time.perf_counter(), os.getloadavg()[0]
     reports = [run_sqlite(args), run_postgres(args)]
     progress(f"SQLite: importing a {IMPORT_ROWS:,}-row dossiers file")
     imports = run_import(IMPORT_ROWS)
+    scale = pages.run(args.dossiers)
     text = render(args, reports, started, time.perf_counter() - clock, load, imports)
+    text += "\n" + "\n".join(pages.section(scale))
     REPORT.write_text(text)
     print(text)
-    return 1 if any(r.failure for r in reports) else 0
+    return 1 if any(r.failure for r in reports) or pages.failed(scale) else 0
 
 
 if __name__ == "__main__":
