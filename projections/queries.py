@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -480,6 +481,26 @@ def open_dossier_codes(conn: Connection, commune: str) -> list[str]:
     """The codes of the commune's dossiers still in the counter's hands."""
     query = select(D.code).where(D.commune == commune, D.status.in_(OPEN))
     return list(conn.execute(query).scalars())
+
+
+NATIONAL_CODE = re.compile(r"^(?P<unit>.+)-\d{6}-(?P<n>\d{4,})$")
+
+
+def suggested_dossier_code(conn: Connection, commune: str, day: date) -> str:
+    """The next code in the national form (DOMAIN.md: unit code, yyMMdd,
+    daily sequence, "000.00.12.H23-230213-0007") for a dossier received on
+    ``day``: the unit code the commune's latest such codes use (its own code
+    if none has), and one more than the day's highest sequence, through the
+    index on (commune, code)."""
+    recent = conn.execute(select(D.code).where(D.commune == commune)
+                          .order_by(D.received_at.desc()).limit(20)).scalars()
+    unit = next((m["unit"] for code in recent if (m := NATIONAL_CODE.match(code))), commune)
+    prefix = f"{unit}-{day:%y%m%d}-"
+    taken = conn.execute(select(D.code).where(D.commune == commune, D.code >= prefix,
+                                              D.code < prefix + "\uffff")).scalars()
+    highest = max((int(m["n"]) for code in taken
+                   if (m := NATIONAL_CODE.match(code)) and code.startswith(prefix)), default=0)
+    return f"{prefix}{highest + 1:04d}"
 
 
 def dossier_commune(conn: Connection, communes: Sequence[str], code: str) -> str | None:

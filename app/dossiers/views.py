@@ -50,8 +50,12 @@ class ReceiveForm(LedgerForm):
 
     @classmethod
     def fresh(cls) -> ReceiveForm:
-        return cls(formdata=None,
-                   received_at=now().replace(second=0, microsecond=0, tzinfo=None))
+        """An empty receipt for now, with the next code in the national
+        form already filled in (the clerk may type another)."""
+        moment = now().replace(second=0, microsecond=0)
+        with service().read() as conn:
+            code = queries.suggested_dossier_code(conn, current_user.commune, moment.date())
+        return cls(formdata=None, code=code, received_at=moment.replace(tzinfo=None))
 
 
 def _aware(moment: datetime) -> datetime:

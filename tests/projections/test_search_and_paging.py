@@ -179,3 +179,18 @@ def _last(service, codes: list[str]) -> ListKey:  # type: ignore[no-untyped-def]
                                   "2026-01-05T07:00:00~P-001", "nonsense~P"])
 def test_a_key_edited_by_hand_starts_from_the_beginning(text):
     assert ListKey.parse(text) is None
+
+
+def test_the_next_code_follows_the_national_form(service):
+    day = date(2026, 2, 2)
+    with service.read() as conn:
+        assert queries.suggested_dossier_code(conn, COMMUNE, day) == f"{COMMUNE}-260202-0001"
+    with acting_as("cb"):
+        for code in ("000.00.12.H23-260202-0007", "000.00.12.H23-260202-0003",
+                     "000.00.12.H23-260201-0042", "tu-nhap-tay"):
+            receive(service, code, "Người nộp", vn(2026, 2, 2, 8))
+    service.engine.catch_up()
+    with service.read() as conn:
+        assert queries.suggested_dossier_code(conn, COMMUNE, day) == "000.00.12.H23-260202-0008"
+        assert queries.suggested_dossier_code(conn, COMMUNE, date(2026, 2, 3)) == \
+            "000.00.12.H23-260203-0001"

@@ -180,3 +180,23 @@ def test_an_htmx_request_after_the_session_ended_is_sent_to_the_log_in(logged_in
     elsewhere = {"HX-Current-URL": "http://localhost//example.org/steal"}
     polled = logged_in.get("/dashboard/counts", headers=HX | elsewhere)
     assert polled.headers["HX-Redirect"] == "/login"
+
+
+def test_the_receipt_form_offers_the_next_code(logged_in):
+    def offered(html: str) -> str:
+        match = re.search(r'<input[^>]*name="code"[^>]*value="([^"]*)"', html) or \
+            re.search(r'<input[^>]*value="([^"]*)"[^>]*name="code"', html)
+        assert match, "no code field"
+        return match.group(1)
+
+    page = logged_in.get("/").text
+    first = offered(page)
+    assert re.fullmatch(r"10921-\d{6}-0001", first)
+    day = first.split("-")[1]
+    moment = re.search(r'name="received_at"[^>]*value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+    assert moment[2:10].replace("-", "") == day  # the code's day is the receipt's
+    done = post_receipt(logged_in, code=f"000.00.12.H23-{day}-0041", received_at=moment,
+                        due_date="")
+    assert done.status_code == 200, done.text
+    assert offered(done.text) == f"000.00.12.H23-{day}-0042"
+    assert 'href="/print/dossiers/000.00.12.H23-' in done.text
