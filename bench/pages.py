@@ -130,6 +130,7 @@ class BackendPages:
     title: str
     results: list[PageResult] = field(default_factory=list)
     failure: str = ""
+    server: str = ""  # what of the server's settings bears on the figures
 
 
 # -- the web client --------------------------------------------------------------------
@@ -347,6 +348,16 @@ class RawDatabase:
                   " stopped_on, resolved_on, returned_on, digitised, e_certified, "
                   "first_apology_on FROM dossier WHERE commune = ? AND received_on BETWEEN ? "
                   "AND ? ORDER BY received_at, code", commune_code, start, end)
+
+    def settings(self) -> str:
+        """Whether the server analyses tables by itself: the plans of
+        queries over a table just filled depend on it."""
+        if self.sqlite:
+            return ""
+        autovacuum = self.conn.execute("SHOW autovacuum").fetchone()[0]
+        return f"autovacuum {autovacuum}" + (
+            " on this server: nothing analyses the tables the catch-up filled, so the "
+            "planner goes on estimating them as nearly empty" if autovacuum == "off" else "")
 
     def close(self) -> None:
         self.conn.close()
@@ -685,6 +696,7 @@ def measure_backend(target: Target, truth: commune.Truth, password: str,
     assert service is not None
     report = BackendPages(target.title)
     db = RawDatabase(service)
+    report.server = db.settings()
     try:
         with gunicorn(target.url, folder / f"gunicorn-{target.title}.log") as port:
             sessions = [Session(port) for _ in range(USERS)]
@@ -846,6 +858,7 @@ def section(run_: PagesRun) -> list[str]:
         if report.failure:
             lines += [report.failure, ""]
             continue
+        lines += [f"Server: {report.server}.", ""] if report.server else []
         lines += [*table(report), ""]
         for r in report.results:
             if r.report and r.processes:
