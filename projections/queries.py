@@ -642,13 +642,30 @@ def procedure(conn: Connection, commune: str, code: str) -> ProcedureListing | N
 
 
 def procedure_code_as_listed(conn: Connection, commune: str, typed: str) -> str:
-    """The catalogue's spelling of a code typed in another case ("demo.01"
-    for "DEMO.01"); the typed text itself when no code matches, or when
-    several differ only by case."""
+    """The catalogue's code for what a clerk typed: the code in another case
+    ("demo.01" for "DEMO.01"), or the name of a procedure in force, whole
+    or in part, without regard to case or diacritics ("khai sinh" for
+    "Đăng ký khai sinh"), when exactly one matches; else the typed text
+    itself, which the ledger then refuses as no code of the catalogue."""
     query = select(PR.code).where(PR.commune == commune,
                                   func.lower(PR.code) == typed.strip().lower())
     found = list(conn.execute(query).scalars())
-    return found[0] if len(found) == 1 else typed
+    if len(found) == 1:
+        return found[0]
+    if found:
+        return typed
+    chosen = procedures_named(conn, commune, typed)
+    return chosen[0].code if len(chosen) == 1 else typed
+
+
+def procedures_named(conn: Connection, commune: str, typed: str) -> list[ProcedureListing]:
+    """The procedures in force whose name is the typed text, or else holds
+    it, without regard to case or diacritics (three characters at least)."""
+    wanted = search.searched(typed)
+    if len(wanted) < search.SHORTEST_INDEXED:
+        return []
+    by_name = [p for p in procedures(conn, commune) if wanted in search.searched(p.name)]
+    return [p for p in by_name if search.searched(p.name) == wanted] or by_name
 
 
 def catalogue(conn: Connection, commune: str) -> dict[str, ProcedureListing]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from app.people.permissions import may
 from app.people.scope import selected_commune
 from app.web import attach, changed, now, refused, wants_fragment, zone
 from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES
-from events.errors import DomainError
+from events.errors import DomainError, InvalidValue
 from events.people import staff_mentioned
 from projections import queries
 
@@ -34,8 +35,9 @@ def _required(message: str) -> list:  # type: ignore[type-arg]
 
 class ReceiveForm(LedgerForm):
     code = StringField("Mã hồ sơ", validators=_required("Hãy nhập mã hồ sơ."))
-    procedure_code = StringField("Mã thủ tục",
-                                 validators=_required("Hãy nhập mã thủ tục hành chính."))
+    procedure_code = StringField("Thủ tục (mã hoặc tên)",
+                                 validators=_required("Hãy nhập mã hoặc tên thủ tục hành chính."),
+                                 render_kw={"list": "procedure-list", "autocomplete": "off"})
     applicant = StringField("Người nộp", validators=_required("Hãy nhập tên người nộp."))
     channel = SelectField("Kênh tiếp nhận",
                           choices=[SelectChoice(c, CHANNEL_NAMES[c]) for c in CHANNELS],
@@ -47,6 +49,12 @@ class ReceiveForm(LedgerForm):
                                      validators=[InputRequired("Hãy nhập thời điểm tiếp nhận.")])
     due_date = DateField("Hạn trả kết quả (để trống: tính theo thủ tục)",
                          validators=[Optional()])
+
+    def procedure_options(self) -> list[tuple[str, str]]:
+        """The procedures in force, (code, name), for the field's list: typing
+        part of a code or a name offers the matches."""
+        with service().read() as conn:
+            return [(p.code, p.name) for p in queries.procedures(conn, current_user.commune)]
 
     @classmethod
     def fresh(cls) -> ReceiveForm:
@@ -129,12 +137,34 @@ def receive():  # type: ignore[no-untyped-def]
                    procedure, form.applicant.data, form.channel.data,
                    form.online_mode.data, _aware(form.received_at.data), form.due_date.data)
         except DomainError as error:
-            attach(form, error)
+            attach(form, _named(error, form.procedure_code.data))
         else:
             code = form.code.data.strip()
             return _done(code, "dossiers/_receive_form.html",
                             form=ReceiveForm.fresh(), received=code)
     return refused(FORM_PAGE, "dossiers/_receive_form.html", form=form)
+
+
+CODE_LIKE = re.compile(r"[0-9A-Za-z._-]+")
+
+
+def _named(error: DomainError, typed: str) -> DomainError:
+    """A procedure typed by a name that several procedures hold: say so,
+    rather than that no procedure has that code."""
+    if error.field != "procedure_code":
+        return error
+    with service().read() as conn:
+        several = queries.procedures_named(conn, current_user.commune, typed)
+    if not several and not CODE_LIKE.fullmatch(typed.strip()):
+        return InvalidValue(f"Không có thủ tục nào có mã hoặc tên «{typed.strip()}» trong danh "
+                            "mục: hãy chọn một thủ tục trong danh sách.", "procedure_code")
+    if len(several) < 2:
+        return error
+    shown = "; ".join(f"{p.code} {p.name}" for p in several[:3])
+    more = "…" if len(several) > 3 else ""
+    return InvalidValue(f"Có {len(several)} thủ tục có tên khớp «{typed.strip()}» "
+                        f"({shown}{more}): hãy chọn một trong danh sách hoặc nhập mã.",
+                        "procedure_code")
 
 
 @bp.get("/<path:code>")

@@ -76,7 +76,7 @@ def test_form_error_shows_next_to_field_without_reload(page: Page, live_server: 
     assert posts == [f"{live_server.url}/dossiers"], posts
 
     field = page.locator("#receive-form .field", has=page.locator('[name="procedure_code"]'))
-    expect(field.locator("p.error")).to_have_text("Hãy nhập mã thủ tục hành chính.")
+    expect(field.locator("p.error")).to_have_text("Hãy nhập mã hoặc tên thủ tục hành chính.")
     expect(page.locator('#receive-form [name="procedure_code"]')).to_have_attribute(
         "aria-invalid", "true")
     assert_not_reloaded(page, url, loads)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token, log_in
+from events.base import acting_as
+from tests.conftest import COMMUNE, csrf_token, log_in
 
 HX = {"HX-Request": "true"}
 
@@ -72,7 +73,7 @@ def test_plain_requests_get_whole_pages(logged_in):
 
 def test_bad_input_shows_next_to_the_field_and_records_nothing(logged_in, app):
     head = app.extensions["ledger"].engine.head()
-    cases = [({"procedure_code": ""}, "procedure_code", "Hãy nhập mã thủ tục hành chính."),
+    cases = [({"procedure_code": ""}, "procedure_code", "Hãy nhập mã hoặc tên thủ tục hành chính."),
              ({"due_date": "2026-01-04"}, "due_date", "Hạn trả không được trước ngày tiếp nhận."),
              ({"channel": "fax"}, "channel", "Lựa chọn không hợp lệ."),
              ({"received_at": "hôm qua"}, "received_at", "Thời điểm không hợp lệ.")]
@@ -200,3 +201,27 @@ def test_the_receipt_form_offers_the_next_code(logged_in):
     assert done.status_code == 200, done.text
     assert offered(done.text) == f"000.00.12.H23-{day}-0042"
     assert 'href="/print/dossiers/000.00.12.H23-' in done.text
+
+
+def test_a_procedure_is_picked_by_its_name_or_the_list(logged_in, app):
+    svc = app.extensions["ledger"]
+    with acting_as("admin"):
+        svc.record(svc.ledger.list_procedure, COMMUNE, "2.001023", "Đăng ký khai sinh lưu động",
+                   "Hộ tịch", "xa", False, 5, 0, "")
+    page = logged_in.get("/").text
+    assert '<option value="2.001023">Đăng ký khai sinh lưu động</option>' in page
+    assert 'list="procedure-list"' in page
+    exact = post_receipt(logged_in, code="HS-TEN-1", procedure_code="dang ky KHAI SINH")
+    assert exact.status_code == 200
+    assert svc.ledger.dossier(COMMUNE, "HS-TEN-1").procedure_code == "2.000894"
+    part = post_receipt(logged_in, code="HS-TEN-2", procedure_code="lưu động")
+    assert part.status_code == 200
+    assert svc.ledger.dossier(COMMUNE, "HS-TEN-2").procedure_code == "2.001023"
+    several = post_receipt(logged_in, code="HS-TEN-3", procedure_code="khai sinh")
+    assert several.status_code == 422
+    assert "Có 2 thủ tục có tên khớp «khai sinh»" in several.text
+    unknown = post_receipt(logged_in, code="HS-TEN-4", procedure_code="kết hôn")
+    assert unknown.status_code == 422
+    assert "Không có thủ tục nào có mã hoặc tên «kết hôn» trong danh mục" in unknown.text
+    code = post_receipt(logged_in, code="HS-TEN-5", procedure_code="9.999")
+    assert code.status_code == 422 and "Thủ tục mã 9.999 chưa có trong danh mục." in code.text
