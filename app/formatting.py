@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
@@ -23,14 +24,18 @@ def percent(value: float | None) -> str:
     return "—" if value is None else format_percent(value, "#,##0.0%", locale="vi")
 
 
-def local_time(value: datetime | None) -> str:
+def local_time(value: datetime | None, in_zone: ZoneInfo | None = None) -> str:
+    """dd/mm/yyyy hh:mm in the business zone (``in_zone``, where the caller
+    has it at hand: a book prints thousands)."""
     if value is None:
         return ""
-    return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M")
+    local = value.astimezone(in_zone or zone())
+    return f"{local.day:02d}/{local.month:02d}/{local.year:04d} {local.hour:02d}:{local.minute:02d}"
 
 
 def day(value: date | None) -> str:
-    return "" if value is None else value.strftime("%d/%m/%Y")
+    """dd/mm/yyyy (written out: strftime is slower, and books print thousands)."""
+    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến",

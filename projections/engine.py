@@ -63,6 +63,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    text,
     update,
 )
 from sqlalchemy import Engine as Database
@@ -469,7 +470,32 @@ class Engine:
                       if s.behind and not (backoff and self.waiting(s))]
         page_size = self.rebuild_page_size if long_pages else self.page_size
         deadline = None if budget is None else time.monotonic() + budget
-        return self._advance(behind, page_size, progress, deadline) if behind else 0
+        applied = self._advance(behind, page_size, progress, deadline) if behind else 0
+        if applied >= ANALYZE_CHECK_AFTER:
+            self._analyze(behind, every=applied >= ANALYZE_AFTER)
+        return applied
+
+    def _analyze(self, names: Sequence[str], every: bool) -> None:
+        """On PostgreSQL, planner statistics for the tables a long catch-up
+        (a replay after a migration, a large import) filled, as autovacuum
+        would give them (it may be off, or not yet come round): without them
+        the planner reads a table of 200,000 rows as the few it had, and
+        passes over its indexes. ``every``: all these projections' tables;
+        else those never analysed."""
+        if self.db.dialect.name != "postgresql":
+            return
+        tables = [t.name for n in names for t in self.projections[n].tables()]
+        with self.db.connect() as conn:
+            if not every:
+                tables = list(conn.execute(text(
+                    "SELECT relname FROM pg_class"
+                    " WHERE relnamespace = current_schema()::regnamespace"
+                    " AND relname = ANY(:tables) AND reltuples < 0"),
+                    {"tables": tables}).scalars())
+            for table in tables:
+                conn.exec_driver_sql(
+                    f"ANALYZE {self.db.dialect.identifier_preparer.quote(table)}")
+            conn.commit()
 
     def waiting(self, status: Status) -> bool:
         """Whether this failed projection is still in its back-off wait."""
@@ -769,6 +795,11 @@ class Engine:
             conn.execute(insert(POSITIONS).on_conflict_do_nothing(),
                          [{"name": n, "position": 0} for n in self.projections])
         self._positions_ready = True
+
+
+# A catch-up that applied this many events analyses the tables never analysed;
+# one that applied the second number, every table it moved.
+ANALYZE_CHECK_AFTER, ANALYZE_AFTER = 1000, 20_000
 
 
 def _beside(table: Table) -> Table:

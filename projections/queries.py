@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -411,29 +412,32 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
 
 _LISTED = ("code", "procedure_code", "applicant", "channel", "status", "received_at",
            "due_date", "resolved_on", "returned_on")
-WINDOW = timedelta(days=31)
+WINDOW = timedelta(days=14)
 
 
 def open_at(conn: Connection, commune: str, day: date) -> list[Any]:
-    """The dossiers open at the end of ``day`` (``standing.is_open``), with
-    the list's columns and the ``FACTS``, read through indexes rather than
-    over the commune's whole history: those still open now, received by
-    that day (the status index); then, back from that day by the day of
-    receipt in windows that double, those ended since, until as many are
-    found as the kept tallies say were open then. Most were received in
-    the weeks before the day, so a window or two suffices."""
+    """The dossiers open at the end of ``day`` (``standing.is_open``, as
+    ``_open_on`` says it in SQL), with the list's columns and the ``FACTS``,
+    read through indexes rather than over the commune's whole history: those
+    still open now, received by that day (the status index); then, back from
+    that day by the day of receipt in windows that double, those ended
+    since, until as many are found as the kept tallies say were open then.
+    Most were received in the weeks before the day, so a window or two
+    suffices."""
     expected = _held_on(conn, [commune], day, tallies.OPEN)
     columns = [D[c] for c in _LISTED if c not in FACT_COLUMNS] + list(FACTS)
     found: list[Any] = []
 
-    def take(*conditions: Any) -> None:
-        query = select(D.id, *columns).where(D.commune == commune, *conditions)
-        found.extend(row for row in conn.execute(query) if standing.is_open(facts_of(row), day))
-
-    take(D.status.in_(OPEN), D.received_on <= day)
+    # Still open now: through the status index (a term on the day of receipt
+    # would lead SQLite to the receipts' index, over the whole commune).
+    found.extend(row for row in conn.execute(
+        select(D.id, *columns).where(D.commune == commune, D.status.in_(OPEN)))
+        if standing.is_open(facts_of(row), day))
     upto, span = day, WINDOW
     while len(found) < expected and upto >= EARLIEST_DAY:
-        take(D.status.not_in(OPEN), D.received_on > upto - span, D.received_on <= upto)
+        found.extend(conn.execute(select(D.id, *columns).where(
+            D.commune == commune, D.status.not_in(OPEN), D.received_on > upto - span,
+            D.received_on <= upto, _open_on(day))))
         upto, span = upto - span, span * 2
     return found
 
@@ -450,21 +454,33 @@ def _held_on(conn: Connection, communes: Sequence[str], day: date, figure: str) 
 FACTS = tuple(D[name] for name in FACT_COLUMNS)
 
 
+_FACT_VALUES = attrgetter(*FACT_COLUMNS)
+
+
 def facts_of(row: Any) -> standing.Facts:
     """A row selected with the ``FACTS`` columns, as the pure rule takes it."""
-    return standing.Facts(*(getattr(row, c.name) for c in FACTS))
+    return standing.Facts(*_FACT_VALUES(row))
 
 
 def received_in(conn: Connection, commune: str, period: Period) -> Iterator[Any]:
     """Dossiers received in the period, in the order they were received: the
-    tracking book's lines, with the ``FACTS`` to judge them as of its end;
-    fetched a thousand at a time (through a server-side cursor on
-    PostgreSQL), so that a long period streams."""
+    tracking book's lines, with the ``FACTS`` (``book_facts``) to judge them
+    as of its end; fetched a thousand at a time (through a server-side
+    cursor on PostgreSQL), so that a long period streams."""
     query = (select(D.code, D.procedure_code, D.applicant, D.received_at, D.appointment_date,
                     D.status, *FACTS)
              .where(D.commune == commune, D.received_on.between(period.start, period.end))
              .order_by(D.received_at, D.code).execution_options(yield_per=1000))
     yield from conn.execute(query)
+
+
+_BOOK_FACTS = slice(6, None)  # where ``received_in``'s rows hold the FACTS
+
+
+def book_facts(row: Any) -> standing.Facts:
+    """The facts of a row of ``received_in`` (by position: a month's book
+    reads thousands, and a row's attributes cost more)."""
+    return standing.Facts._make(row[_BOOK_FACTS])
 
 
 def recorded_facts(conn: Connection, commune: str) -> Sequence[Any]:
