@@ -402,7 +402,7 @@ def overdue_and_due_soon(conn: Connection, commune: str, today: date, soon: date
     each list the ``limit`` first by due date."""
     day = judged_on or today
     late = sorted((row for row in open_at(conn, commune, day)
-                   if standing.is_overdue(facts_of(row), day)),
+                   if standing.is_overdue(open_facts(row), day)),
                   key=lambda row: (row.due_date, row.code))[:limit]
     coming = find_dossiers(conn, commune, DossierFilter(due_by=soon), today, 1000) \
         if soon else []
@@ -432,7 +432,7 @@ def open_at(conn: Connection, commune: str, day: date) -> list[Any]:
     # would lead SQLite to the receipts' index, over the whole commune).
     found.extend(row for row in conn.execute(
         select(D.id, *columns).where(D.commune == commune, D.status.in_(OPEN)))
-        if standing.is_open(facts_of(row), day))
+        if standing.is_open(open_facts(row), day))
     upto, span = day, WINDOW
     while len(found) < expected and upto >= EARLIEST_DAY:
         found.extend(conn.execute(select(D.id, *columns).where(
@@ -440,6 +440,15 @@ def open_at(conn: Connection, commune: str, day: date) -> list[Any]:
             D.received_on <= upto, _open_on(day))))
         upto, span = upto - span, span * 2
     return found
+
+
+# Where ``open_at``'s rows hold the FACTS: after the id and the listed columns.
+_OPEN_FACTS = slice(1 + len([c for c in _LISTED if c not in FACT_COLUMNS]), None)
+
+
+def open_facts(row: Any) -> standing.Facts:
+    """The facts of a row of ``open_at`` (by position, as ``book_facts``)."""
+    return standing.Facts._make(row[_OPEN_FACTS])
 
 
 def _held_on(conn: Connection, communes: Sequence[str], day: date, figure: str) -> int:
@@ -471,6 +480,11 @@ def received_in(conn: Connection, commune: str, period: Period) -> Iterator[Any]
                     D.status, *FACTS)
              .where(D.commune == commune, D.received_on.between(period.start, period.end))
              .order_by(D.received_at, D.code).execution_options(yield_per=1000))
+    if conn.dialect.name == "postgresql":
+        # A cursor is planned for its first rows (cursor_tuple_fraction 0.1):
+        # the list's index in order, over the commune's whole history. The
+        # book reads every row of its period: plan for all of them.
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
     yield from conn.execute(query)
 
 
