@@ -88,7 +88,11 @@ def postgres_schema(conn: Any, table: str, column: str) -> None:
     """``pg_trgm`` (a trusted extension: the database's owner may create it)
     and the GIN index, its operator class named with the extension's schema
     so that it is found whatever the search path."""
-    conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # In ``public`` where there is one: an extension lives in one schema, and
+    # dropping that schema would take every commune's search index with it.
+    public = conn.exec_driver_sql("SELECT to_regnamespace('public') IS NOT NULL").scalar()
+    conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm"
+                         + (" SCHEMA public" if public else ""))
     schema = conn.exec_driver_sql(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
         " WHERE e.extname = 'pg_trgm'").scalar_one()
