@@ -76,3 +76,21 @@ _FORMS = (
     (r"(\d{4})", lambda y: _months(y, 1, 12)),
     (r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", _range),
 )
+
+
+def presets(today: date) -> list[tuple[str, str]]:
+    """The periods a commune reports on, relative to ``today`` — this one
+    and the one before, for a month, a quarter, a half-year and a year —
+    as (label, the period as typed)."""
+    year, month = today.year, today.month
+    quarter, half = (month - 1) // 3 + 1, 1 if month <= 6 else 2
+    last_month = (year, month - 1) if month > 1 else (year - 1, 12)
+    last_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    last_half = (year, 1) if half == 2 else (year - 1, 2)
+    return [("Tháng này", f"{year}-{month:02d}"),
+            ("Tháng trước", f"{last_month[0]}-{last_month[1]:02d}"),
+            ("Quý này", f"{year}-Q{quarter}"),
+            ("Quý trước", f"{last_quarter[0]}-Q{last_quarter[1]}"),
+            ("6 tháng này", f"{year}-H{half}"),
+            ("6 tháng trước", f"{last_half[0]}-H{last_half[1]}"),
+            ("Năm nay", str(year)), ("Năm trước", str(year - 1))]

@@ -14,9 +14,9 @@ from app import htmx, service
 from app.dossiers.views import ReceiveForm
 from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
-from app.web import today
+from app.web import now, today
 from projections import queries
-from projections.periods import BadPeriod, Period
+from projections.periods import BadPeriod, Period, presets
 
 bp = Blueprint("dashboard", __name__)
 DUE_SOON_WORKING_DAYS = 2
@@ -35,7 +35,8 @@ def index():  # type: ignore[no-untyped-def]
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     text, period, error = chosen_period()
     return render_template("dashboard/index.html", period_text=text, period=period,
-                           period_error=error, counts=_counts(period),
+                           period_error=error, counts=_counts(period), presets=presets(today()),
+                           computed_at=now(),
                            deadlines=_deadlines(period), commune=selected_commune(),
                            form=ReceiveForm.fresh())
 
@@ -50,7 +51,8 @@ def counts():  # type: ignore[no-untyped-def]
     template = "dashboard/_counts.html" if htmx and not htmx.boosted else "dashboard/index.html"
     body = render_template(template, counts=_counts(period), period=period, period_text=text,
                            period_error=None, commune=selected_commune(),
-                           deadlines=_deadlines(period), form=ReceiveForm.fresh())
+                           deadlines=_deadlines(period), form=ReceiveForm.fresh(),
+                           presets=presets(today()), computed_at=now())
     return _revalidated(Response(body), tag)
 
 

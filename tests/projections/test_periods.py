@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from projections.periods import BadPeriod, Period
+from projections.periods import BadPeriod, Period, presets
 
 
 @pytest.mark.parametrize("text, start, end", [
@@ -34,3 +34,18 @@ def test_a_period_outside_1990_to_2100_is_refused_in_vietnamese(text):
 def test_a_period_that_is_no_period_is_refused(text):
     with pytest.raises(BadPeriod, match="Kỳ không hợp lệ"):
         Period.parse(text)
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (date(2026, 12, 1), ["2026-12", "2026-11", "2026-Q4", "2026-Q3", "2026-H2", "2026-H1",
+                         "2026", "2025"]),
+    (date(2027, 1, 15), ["2027-01", "2026-12", "2027-Q1", "2026-Q4", "2027-H1", "2026-H2",
+                         "2027", "2026"]),
+    (date(2026, 7, 1), ["2026-07", "2026-06", "2026-Q3", "2026-Q2", "2026-H2", "2026-H1",
+                        "2026", "2025"]),
+])
+def test_the_presets_are_this_period_and_the_one_before(today, expected):
+    found = presets(today)
+    assert [text for _label, text in found] == expected
+    assert all(Period.parse(text) for _label, text in found)
+    assert [label for label, _text in found][:2] == ["Tháng này", "Tháng trước"]

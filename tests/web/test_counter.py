@@ -225,3 +225,15 @@ def test_a_procedure_is_picked_by_its_name_or_the_list(logged_in, app):
     assert "Không có thủ tục nào có mã hoặc tên «kết hôn» trong danh mục" in unknown.text
     code = post_receipt(logged_in, code="HS-TEN-5", procedure_code="9.999")
     assert code.status_code == 422 and "Thủ tục mã 9.999 chưa có trong danh mục." in code.text
+
+
+def test_the_dashboard_offers_the_usual_periods_and_says_when_it_counted(logged_in):
+    page = logged_in.get("/?period=2026").text
+    links = re.findall(r'<a href="/\?period=([^"&]+)[^"]*"( aria-current="true")?>([^<]+)</a>',
+                       page)
+    assert [label for _p, _c, label in links][:2] == ["Tháng này", "Tháng trước"]
+    assert len(links) == 8 and [label for _p, current, label in links if current] == \
+        (["Năm nay"] if links[6][0] == "2026" else ["Năm trước"] if links[7][0] == "2026" else [])
+    assert re.search(r"Cập nhật lúc \d{2}:\d{2}:\d{2}", page)
+    fragment = logged_in.get("/dashboard/counts?period=2026", headers=HX).text
+    assert re.search(r"Cập nhật lúc \d{2}:\d{2}:\d{2}", fragment)
