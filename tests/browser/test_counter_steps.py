@@ -65,3 +65,15 @@ def test_a_step_that_cannot_be_undone_asks_first(page: Page, live_server: LiveSe
     form.get_by_role("button", name="Từ chối tiếp nhận").click()
     expect(page.locator("#dossier")).to_contain_text("từ chối tiếp nhận")
     assert len(asked) == 2 and [url.rsplit("/", 1)[-1] for url in sent] == ["refuse"]
+
+
+def test_the_counters_pages_fit_a_phone(page: Page, live_server: LiveServer) -> None:
+    """At 390 px wide nothing makes a page scroll sideways: wide tables
+    scroll inside their card, the receipt form's fields stack."""
+    log_in(page, live_server)
+    code = receive(page, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/?period=2026", "/dossiers", f"/dossiers/{code}"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("main")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
