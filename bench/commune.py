@@ -32,12 +32,10 @@ from __future__ import annotations
 
 import heapq
 import random
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from itertools import accumulate, takewhile
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +44,7 @@ from events.application import Ledger
 from events.base import acting_as
 from events.dossiers import Dossier, deadlines
 from events.workdays import WorkCalendar
+from projections.search import fold
 
 COMMUNE = ("10921", "Xã Quảng Nghiệp")
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -145,14 +144,6 @@ OPENING = (time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))
 def today() -> date:
     """The business day, as the pages judge it."""
     return datetime.now(ZONE).date()
-
-
-@lru_cache(maxsize=20_000)
-def fold(text: str) -> str:
-    """Lower case without diacritics, as a search box compares (names repeat:
-    each is folded once)."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass

@@ -11,11 +11,15 @@ itself answered (the browser hides a ``304`` behind its cache).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from playwright.sync_api import Page, expect
 
 from tests.live import LiveServer, serve
 
@@ -44,3 +48,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A clerk's browser: Vietnamese, on the commune's clock."""
     return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+def receive_at_the_counter(page: Page, server: LiveServer) -> str:
+    """Receive a dossier with the dashboard's form, as a clerk does; its code."""
+    page.goto(f"{server.url}/")
+    code = f"000.00.12.H23-{date.today():%y%m%d}-{uuid.uuid4().int % 10000:04d}"
+    form = page.locator("#receive-form")
+    form.locator('[name="code"]').fill(code)
+    form.locator('[name="procedure_code"]').fill("1.001234")
+    form.locator('[name="applicant"]').fill("Trần Thị Bình")
+    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    expect(form).to_contain_text(f"Đã tiếp nhận hồ sơ {code}")
+    return code

@@ -3,33 +3,19 @@ its printed slip, and a question before each step that cannot be undone."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
+from tests.browser.conftest import receive_at_the_counter
 from tests.browser.test_live_dashboard import log_in
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
 
-def receive(page: Page, server: LiveServer) -> str:
-    page.goto(f"{server.url}/")
-    code = f"000.00.12.H23-{date.today():%y%m%d}-{uuid.uuid4().int % 10000:04d}"
-    form = page.locator("#receive-form")
-    form.locator('[name="code"]').fill(code)
-    form.locator('[name="procedure_code"]').fill("1.001234")
-    form.locator('[name="applicant"]').fill("Trần Thị Bình")
-    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
-    expect(form).to_contain_text(f"Đã tiếp nhận hồ sơ {code}")
-    return code
-
-
 def test_the_receipt_is_one_click_after_saving(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server)
-    code = receive(page, live_server)
+    code = receive_at_the_counter(page, live_server)
     with page.expect_popup() as opened:
         page.get_by_role("link", name="In giấy tiếp nhận và hẹn trả").click()
     slip = opened.value
@@ -40,7 +26,7 @@ def test_the_receipt_is_one_click_after_saving(page: Page, live_server: LiveServ
 
 def test_a_step_that_cannot_be_undone_asks_first(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server)
-    code = receive(page, live_server)
+    code = receive_at_the_counter(page, live_server)
     page.goto(f"{live_server.url}/dossiers/{code}")
     asked: list[str] = []
 
@@ -71,7 +57,7 @@ def test_the_counters_pages_fit_a_phone(page: Page, live_server: LiveServer) -> 
     """At 390 px wide nothing makes a page scroll sideways: wide tables
     scroll inside their card, the receipt form's fields stack."""
     log_in(page, live_server)
-    code = receive(page, live_server)
+    code = receive_at_the_counter(page, live_server)
     page.set_viewport_size({"width": 390, "height": 844})
     for path in ("/", "/?period=2026", "/dossiers", f"/dossiers/{code}"):
         page.goto(f"{live_server.url}{path}")

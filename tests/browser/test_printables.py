@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from events.base import acting_as
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import receive_at_the_counter, screenshot_path
 from tests.conftest import COMMUNE, log_in, vn
 from tests.live import PASSWORD, USER, LiveServer
 from tests.printing.qr import decode_png
@@ -70,13 +69,7 @@ def browser_log_in(page: Page, server: LiveServer) -> None:
 def test_the_printed_receipt_carries_a_qr_code_of_the_dossier_code(page: Page,
                                                                    live_server: LiveServer):
     browser_log_in(page, live_server)
-    code = f"000.00.12.H23-{date.today():%y%m%d}-{uuid.uuid4().int % 10000:04d}"
-    form = page.locator("#receive-form")
-    form.locator('[name="code"]').fill(code)
-    form.locator('[name="procedure_code"]').fill("1.001234")
-    form.locator('[name="applicant"]').fill("Trần Thị Bình")
-    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
-    expect(form).to_contain_text(f"Đã tiếp nhận hồ sơ {code}")
+    code = receive_at_the_counter(page, live_server)
 
     errors = csp_errors(page)
     response = page.goto(f"{live_server.url}/print/dossiers/{code}/receipt")
