@@ -5,7 +5,6 @@ and the tracking book of a period (Mẫu số 07)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +22,7 @@ from flask_login import current_user
 from app import service
 from app.catalogue.qr import qr_inline
 from app.people.scope import selected_commune
-from app.printing.story import BookLine, Reader, Story, Tally, book_lines, book_row
+from app.printing.story import BookLine, BookRows, Reader, Story, Tally, book_lines
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, zone
 from events.dossiers import STATUS_NAMES, Dossier
@@ -37,7 +36,7 @@ bp = Blueprint("printing", __name__, url_prefix="/print")
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
-            "book_row": partial(book_row, zone=zone()),
+            "book_row": BookRows(zone()),
             "printed_at": now()}
 
 
