@@ -402,10 +402,14 @@ class Backoff:
 
 class Engine:
     def __init__(self, ledger: Application, db: Database, projections: Sequence[Projection],
-                 page_size: int = 1000, rebuild_page_size: int = 5000) -> None:
+                 page_size: int = 1000, rebuild_page_size: int = 20000) -> None:
         self.ledger, self.db, self.page_size = ledger, db, page_size
         # A rebuild holds the write lock for longer pages: fewer commits and
         # queries per event; catching up keeps pages short so writers wait less.
+        # A page of a rebuild touches rows all over the new tables' keys, and
+        # each commit writes every index page it touched: 20,000 events a page
+        # (about a second of lock on SQLite) rebuilt a 534,000-event commune
+        # 13-17 % faster than 5,000 (three runs alternating on a busy machine).
         self.rebuild_page_size = max(rebuild_page_size, page_size)
         self.projections = {p.name: p for p in projections}
         quote = db.dialect.identifier_preparer.quote
