@@ -53,6 +53,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         LIVE_POLL_SECONDS=3,
+        FIELDS_POLL_SECONDS=60,
         SESSION_IDLE_MINUTES=float(env.get("LEDGER_SESSION_IDLE_MINUTES", "30")),
         SESSION_ABSOLUTE_HOURS=float(env.get("LEDGER_SESSION_ABSOLUTE_HOURS", "12")),
         TRUSTED_PROXIES=_proxy_hops(env.get("LEDGER_TRUSTED_PROXIES", "0")),

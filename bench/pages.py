@@ -215,6 +215,19 @@ def dashboard_check(truth: commune.Truth, period: str) -> Callable[[int, bytes],
     return check
 
 
+def fields_check(truth: commune.Truth, period: str) -> Callable[[int, bytes], str | None]:
+    """The fields' received figures add up to the period's receipts."""
+    start, end = period_days(period, commune.today())
+    expected = truth.received(start, end)
+
+    def check(_n: int, body: bytes) -> str | None:
+        found = sum(int(n.replace(b".", b"")) for n in
+                    re.findall(rb'<td class="n" data-count="received">([^<]*)<', body))
+        return None if found == expected else \
+            f"fields' receipts {start}..{end}: expected {number(expected)}, found {number(found)}"
+    return check
+
+
 def list_check(truth: commune.Truth) -> Callable[[int, bytes], str | None]:
     def check(_n: int, body: bytes) -> str | None:
         codes = CODE_LINK.findall(body)
@@ -290,6 +303,10 @@ def pages(truth: commune.Truth) -> list[Page]:
         Page(f"dashboard, `/?period={DASHBOARD_PERIOD}`",
              lambda n: f"/?period={DASHBOARD_PERIOD}", dashboard_check(truth, DASHBOARD_PERIOD),
              lambda db, n, rows: db.tallies(code, h1_start, h1_end)),
+        Page(f"dashboard by field, `/dashboard/fields?period={DASHBOARD_PERIOD}`",
+             lambda n: f"/dashboard/fields?period={DASHBOARD_PERIOD}",
+             fields_check(truth, DASHBOARD_PERIOD),
+             lambda db, n, rows: db.by_procedure(code, h1_start, h1_end)),
         Page("dossier list `/dossiers`", lambda n: "/dossiers", list_check(truth),
              lambda db, n, rows: db.newest(code, rows)),
         Page(f"search `/dossiers?q={search}`", lambda n: f"/dossiers?q={search}",
@@ -330,6 +347,10 @@ class RawDatabase:
     def tallies(self, commune_code: str, start: date, end: date) -> None:
         self.rows("SELECT metric, SUM(count) FROM dossier_tally WHERE commune = ? AND "
                   "day BETWEEN ? AND ? GROUP BY metric", commune_code, start, end)
+
+    def by_procedure(self, commune_code: str, start: date, end: date) -> None:
+        self.rows("SELECT procedure_code, COUNT(*) FROM dossier WHERE commune = ? AND "
+                  "received_on BETWEEN ? AND ? GROUP BY procedure_code", commune_code, start, end)
 
     def newest(self, commune_code: str, limit: int, applicant: str = "") -> None:
         where = " AND (code LIKE ? OR applicant LIKE ?)" if applicant else ""
@@ -824,14 +845,16 @@ METHOD = [
     "sync workers answer one request each at a time: with eight users a request waits for "
     "about three others, so eight users' times are about four times one user's.",
     "- Every answer is checked: status 200 and what the generated commune says the page "
-    "must show (the dashboard's received count for its period; the newest dossier first in "
+    "must show (the dashboard's received count for its period, which the fields' received "
+    "counts add up to; the newest dossier first in "
     "the list; only and first the newest of the search's dossiers; the dossier's code and "
     "applicant; every dossier of the month in the book, first and last; the report's "
     "received count). A page failing a check is not timed further.",
     "- Raw floor: the rows the page shows read with the database driver alone (`sqlite3`, "
     "`psycopg`), one query, median of as many runs as one user's requests: /healthz the "
     "projections' positions and the log's head; the dashboard and the report the "
-    "dossier tallies of the period summed by figure; the list the rows it shows by "
+    "dossier tallies of the period summed by figure; the fields the period's receipts "
+    "counted by procedure; the list the rows it shows by "
     f"received time; the search the same with a LIKE on code and applicant (`%{SEARCH_RAW}%`,"
     " which reads every dossier of the commune: a page searching an index of its own can beat "
     "it); a dossier its row by code; the book the month's rows.",

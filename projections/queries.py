@@ -231,10 +231,13 @@ def tallies_by_procedure(conn: Connection, commune: str, period: Period) -> list
     return sorted(out, key=lambda t: (t.field, t.procedure_code))
 
 
+UNKNOWN_FIELD = "(chưa rõ lĩnh vực)"
+
+
 def tallies_by_field(tallies: Sequence[ProcedureTally]) -> dict[str, dict[str, int]]:
     fields: dict[str, dict[str, int]] = {}
     for t in tallies:
-        into = fields.setdefault(t.field or "(chưa rõ lĩnh vực)", dict.fromkeys(
+        into = fields.setdefault(t.field or UNKNOWN_FIELD, dict.fromkeys(
             ("received", "resolved", "late", "in_progress"), 0))
         for key in into:
             into[key] += getattr(t, key)

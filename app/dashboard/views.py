@@ -15,11 +15,21 @@ from app.dossiers.views import ReceiveForm
 from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, today
+from events.dossiers import timeliness
 from projections import queries
 from projections.periods import BadPeriod, Period, presets
 
 bp = Blueprint("dashboard", __name__)
 DUE_SOON_WORKING_DAYS = 2
+# The resolved dossiers' split, by the keys of the counts and the domain's words.
+TIMELINESS = [("early", timeliness.LABELS[timeliness.EARLY]),
+              ("on_time", timeliness.LABELS[timeliness.ON_TIME]),
+              ("late", timeliness.LABELS[timeliness.LATE])]
+
+
+@bp.context_processor
+def _names() -> dict[str, object]:
+    return {"TIMELINESS": TIMELINESS}
 
 
 def chosen_period() -> tuple[str, Period, str | None]:
@@ -56,6 +66,23 @@ def counts():  # type: ignore[no-untyped-def]
     return _revalidated(Response(body), tag)
 
 
+@bp.get("/dashboard/fields")
+def fields():  # type: ignore[no-untyped-def]
+    """The period's figures by field (the report's breakdown): received,
+    resolved, of which late, and open at the end."""
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    _text, period, _error = chosen_period()
+    tag = _etag(period, "fields")
+    if request.if_none_match.contains(tag):
+        return _revalidated(Response(status=304), tag)
+    with service().read() as conn:
+        by_field = queries.tallies_by_field(
+            queries.tallies_by_procedure(conn, selected_commune(), period))
+    body = render_template("dashboard/_fields.html", fields=by_field, period=period,
+                           commune=selected_commune(), UNKNOWN_FIELD=queries.UNKNOWN_FIELD)
+    return _revalidated(Response(body), tag)
+
+
 def _counts(period: Period) -> queries.DossierCounts:
     with service().read() as conn:
         return queries.dossier_counts(conn, selected_commune(), period, today())
@@ -74,11 +101,11 @@ def _deadlines(period: Period) -> tuple[list[queries.DossierListing],
                                             judged_on=min(period.end, day))
 
 
-def _etag(period: Period) -> str:
+def _etag(period: Period, part: str = "counts") -> str:
     """Changes when any projection moves, or the day turns (overdue counts
-    depend on it), or the user or period differ."""
+    depend on it), or the user, period or part of the page differ."""
     parts = (service().engine.token(), selected_commune(), str(period), str(today()),
-             str(bool(htmx)))
+             str(bool(htmx)), part)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 

@@ -45,6 +45,7 @@ OPEN = frozenset({"auth.login", "health.healthz", "health.favicon", "static"})
 ENDPOINTS: dict[str, P] = {
     "dashboard.index": P.VIEW_COUNTS,
     "dashboard.counts": P.VIEW_COUNTS,
+    "dashboard.fields": P.VIEW_COUNTS,
     "dossiers.index": P.VIEW_DOSSIERS,
     "dossiers.show": P.VIEW_DOSSIERS,
     "dossiers.receive": P.RECEIVE_DOSSIER,

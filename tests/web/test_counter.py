@@ -237,3 +237,42 @@ def test_the_dashboard_offers_the_usual_periods_and_says_when_it_counted(logged_
     assert re.search(r"Cập nhật lúc \d{2}:\d{2}:\d{2}", page)
     fragment = logged_in.get("/dashboard/counts?period=2026", headers=HX).text
     assert re.search(r"Cập nhật lúc \d{2}:\d{2}:\d{2}", fragment)
+
+
+def test_the_dashboard_splits_resolved_by_timeliness_and_counts_by_field(logged_in, app):
+    """Leaders see early / on time / late beside the resolved count, and each
+    field's figures in a panel fetched once the page is up: the figures of
+    the rule, for the dossiers the period holds."""
+    post_receipt(logged_in)  # Hộ tịch, due 08/01
+    post_receipt(logged_in, code="000.00.12.H23-260105-0002", procedure_code="1.0",
+                 due_date="2026-01-06")
+    post_receipt(logged_in, code="000.00.12.H23-260105-0003", procedure_code="1.0",
+                 due_date="2026-01-06")
+    officer = app.test_client()
+    log_in(officer, "officer")
+    for code, day in (("000.00.12.H23-260105-0001", "2026-01-09"),  # late
+                      ("000.00.12.H23-260105-0002", "2026-01-06")):  # on time
+        token = csrf_token(officer.get(f"/dossiers/{code}").text)
+        assert officer.post(f"/dossiers/{code}/resolve", headers=HX, data={
+            "csrf_token": token, "resolve-occurred_at": f"{day}T10:00"}).status_code == 200
+    counts = logged_in.get("/dashboard/counts?period=2026-01", headers=HX).text
+    assert [count(counts, k) for k in ("resolved", "early", "on_time", "late")] == \
+        ["2", "0", "1", "1"]
+    assert "Trước hạn" in counts and "Đúng hạn" in counts and "Quá hạn" in counts
+    page = logged_in.get("/?period=2026-01").text
+    assert 'hx-get="/dashboard/fields?period=2026-01' in page
+    fields = logged_in.get("/dashboard/fields?period=2026-01", headers=HX)
+    assert fields.status_code == 200 and "<html" not in fields.text
+    rows = dict(re.findall(r'<tr data-field="([^"]+)">(.*?)</tr>', fields.text, re.S))
+    assert set(rows) == {"Chứng thực", "Hộ tịch"}
+    assert [count(rows["Hộ tịch"], k) for k in ("received", "resolved", "late", "in_progress")] \
+        == ["1", "1", "1", "0"]
+    assert [count(rows["Chứng thực"], k) for k in ("received", "resolved", "late",
+                                                   "in_progress")] == ["2", "1", "0", "1"]
+    assert "/dossiers?field=" in rows["Hộ tịch"]
+    tag = fields.headers["ETag"].strip('"')
+    again = logged_in.get("/dashboard/fields?period=2026-01",
+                          headers=HX | {"If-None-Match": tag})
+    assert again.status_code == 304
+    empty = logged_in.get("/dashboard/fields?period=2025-01", headers=HX).text
+    assert "Không có hồ sơ nào" in empty
