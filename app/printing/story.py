@@ -318,6 +318,7 @@ class BookRows:
         self._days: dict[date | None, str] = {None: ""}
         self._procedures: dict[tuple[str, str], str] = {}
         self._statuses: dict[tuple[str, date | None], str] = {}
+        self._notes: dict[str, str] = {}
 
     def day(self, value: date | None) -> str:
         text = self._days.get(value)
@@ -342,13 +343,20 @@ class BookRows:
             self._statuses[status, ended_on] = cell
         return cell
 
-    def __call__(self, line: BookLine) -> Markup:
+    def note(self, note: str) -> str:
+        cell = self._notes.get(note)
+        if cell is None:
+            cell = self._notes[note] = str(escape(note))
+        return cell
+
+    def __call__(self, line: BookLine) -> str:
+        """The line's row, as HTML text (escaped here)."""
         day = self.day
         due = day(line.due_date)
         if line.appointment_date:
             due += f"<small>hẹn lại {day(line.appointment_date)}</small>"
         code = escape(line.code)
-        return Markup(
+        return (
             f'<tr data-code="{code}">\n  <td class="n">{line.number}</td>\n'
             f'  <td class="code-cell">{code}</td>\n'
             f"  <td>{self.procedure(line.procedure_code, line.procedure_name)}</td>\n"
@@ -357,7 +365,19 @@ class BookRows:
             f"  <td>{due}</td>\n  <td>{day(line.resolved_on)}</td>\n"
             f"  <td>{day(line.returned_on)}</td>\n"
             f"  <td>{self.status(line.status, line.ended_on)}</td>\n"
-            f'  <td class="note">{escape(line.note)}</td>\n</tr>\n')
+            f'  <td class="note">{self.note(line.note)}</td>\n</tr>\n')
+
+    def chunks(self, lines: Iterable[BookLine], size: int = 200) -> Iterator[Markup]:
+        """The rows, ``size`` at a time: the page streams as they come, and
+        the template is entered once per chunk rather than once per line."""
+        rows: list[str] = []
+        for line in lines:
+            rows.append(self(line))
+            if len(rows) == size:
+                yield Markup("".join(rows))
+                rows = []
+        if rows:
+            yield Markup("".join(rows))
 
 
 def book_note(facts: standing.Facts, end: date, judged_on: date) -> str:

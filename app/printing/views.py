@@ -36,7 +36,7 @@ bp = Blueprint("printing", __name__, url_prefix="/print")
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
-            "book_row": BookRows(zone()),
+            "book_rows": BookRows(zone()),
             "printed_at": now()}
 
 
