@@ -38,8 +38,8 @@ from projections.periods import Period
 EARLY, ON_TIME, LATE = (timeliness.LABELS[k] for k in (timeliness.EARLY, timeliness.ON_TIME,
                                                        timeliness.LATE))
 WORKING, OVERDUE = "Đang xử lý", "Đang xử lý, quá hạn"
-OPEN_ON_TIME, OPEN_LATE = "Chưa có kết quả, trong hạn", "Chưa có kết quả, quá hạn"
-PAUSED = "Chờ bổ sung, tạm dừng tính hạn"
+OPEN_ON_TIME, OPEN_LATE, PAUSED = (timeliness.OPEN_LABELS[k] for k in (
+    timeliness.OPEN_WITHIN, timeliness.OPEN_OVERDUE, timeliness.PAUSED))
 PAYMENT_NAMES = {"tien_mat": "tiền mặt", "truc_tuyen": "trực tuyến"}
 EXITS = {"Refused": ("Từ chối tiếp nhận", REFUSED), "Withdrawn": ("Rút hồ sơ", WITHDRAWN),
          "Stopped": ("Dừng giải quyết", STOPPED)}
@@ -388,9 +388,8 @@ def book_note(facts: standing.Facts, end: date, judged_on: date) -> str:
         return judge(facts.resolved_on, facts.due_date)
     if not standing.is_open(facts, end):
         return "—"
-    state = timeliness.open_state(standing.due_in_force(facts, judged_on), judged_on)
-    return {timeliness.PAUSED: PAUSED, timeliness.OPEN_OVERDUE: OPEN_LATE,
-            timeliness.OPEN_WITHIN: OPEN_ON_TIME}[state]
+    return timeliness.OPEN_LABELS[
+        timeliness.open_state(standing.due_in_force(facts, judged_on), judged_on)]
 
 
 class Tally:

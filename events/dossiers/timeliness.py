@@ -14,9 +14,9 @@ from datetime import date
 EARLY, ON_TIME, LATE = "truoc_han", "dung_han", "qua_han"
 LABELS = {EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn"}
 OPEN_WITHIN, OPEN_OVERDUE, PAUSED = "trong_han", "dang_qua_han", "tam_dung"
-OPEN_LABELS = {OPEN_WITHIN: "Đang giải quyết, trong hạn",
-               OPEN_OVERDUE: "Đang giải quyết, quá hạn",
-               PAUSED: "Tạm dừng (chờ bổ sung)"}
+OPEN_LABELS = {OPEN_WITHIN: "Chưa có kết quả, trong hạn",
+               OPEN_OVERDUE: "Chưa có kết quả, quá hạn",
+               PAUSED: "Chờ bổ sung, tạm dừng tính hạn"}
 
 
 def judge(done: date, due: date) -> str:
