@@ -36,8 +36,12 @@ from projections.tallies import DossierTallyRow
 
 class DossierRow(SQLModel, table=True):
     __tablename__ = "dossier"
-    __table_args__ = (Index("ix_dossier_commune_received", "commune", "received_on"),
-                      Index("ix_dossier_commune_resolved", "commune", "resolved_on"),
+    # A period's receipts and results by procedure (``queries.tallies_by_procedure``)
+    # read these two alone, never the table: each holds what those counts need.
+    __table_args__ = (Index("ix_dossier_commune_received", "commune", "received_on",
+                            "procedure_code", "refused_on"),
+                      Index("ix_dossier_commune_resolved", "commune", "resolved_on",
+                            "procedure_code", "due_date"),
                       Index("ix_dossier_commune_status", "commune", "status", "due_date"),
                       Index("ix_dossier_commune_code", "commune", "code", unique=True),
                       # The list, newest first, whole or by status, paged by the last
