@@ -94,6 +94,7 @@ def _register(app: Flask) -> None:
     from app.importing import views as imports
     from app.importing.cli import import_cli
     from app.people import account, admin, auth
+    from app.people import scope
     from app.people.cli import users_cli
     from app.printing import views as printing
     from app.reports.cli import report_command
@@ -104,6 +105,7 @@ def _register(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
+    scope.init_app(app)
     cli.init_app(app)
     for command in (import_cli, users_cli, report_command):
         app.cli.add_command(command)

@@ -136,7 +136,13 @@ def test_an_inspector_reads_the_communes_in_scope(ledger_app):
     assert inspector.get(f"/dossiers/{OTHER_CODE}").status_code == 200
     page = inspector.get(f"/?commune={OTHER_COMMUNE}&period=2026-01")
     assert page.status_code == 200 and 'data-count="received">1<' in page.text
+    # The communes to choose from, by their names.
+    assert f'<option value="{OTHER_COMMUNE}" selected>Đại Hợp</option>' in page.text
+    assert f'<option value="{COMMUNE}">Quảng Nghiệp</option>' in page.text
     assert inspector.get("/?commune=99999").status_code == 404
+    province = client_for(ledger_app, "province_admin")
+    scopes = province.get("/admin/scopes").text
+    assert re.search(r'<td>inspector</td>.*?<td>Đại Hợp</td>', scopes, re.S)
 
 
 def _session_cookie(client) -> str:  # type: ignore[no-untyped-def]
