@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from app.people.auth import record
 from app.web import attach, changed, refused, wants_fragment
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
+from events.people import staff_mentioned
 from projections import queries
 
 bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
@@ -164,8 +165,11 @@ def _procedure_page(code: str) -> dict[str, Any]:
         fields = queries.known_fields(conn, current_user.commune)
     if found is None:
         abort(404)
-    events = service().ledger.events.get(Procedure.id_for(current_user.commune, found.code))
-    return {"procedure": found, "history": history(events), "fields": fields,
+    events = list(service().ledger.events.get(Procedure.id_for(current_user.commune,
+                                                               found.code)))
+    with service().read() as conn:
+        staff = queries.staff_names(conn, staff_mentioned(events))
+    return {"procedure": found, "history": history(events, staff), "fields": fields,
             "amend_form": TermsForm(prefix="amend", formdata=None, data=found.terms),
             "abolish_form": AbolishForm(prefix="abolish", formdata=None)}
 
@@ -181,7 +185,9 @@ class Entry:
     changes: list[str]
 
 
-def history(events: Iterable[Any]) -> list[Entry]:
+def history(events: Iterable[Any], staff: Mapping[str, str]) -> list[Entry]:
+    """The procedure's events as lines of its history, each actor by the
+    name ``staff`` gives them."""
     entries, before = [], {}
     for event in events:
         kind = type(event).__name__
@@ -191,7 +197,8 @@ def history(events: Iterable[Any]) -> list[Entry]:
         if kind == "Abolished":
             changes = [f"Lý do: {event.reason}"]
         before |= now
-        entries.append(Entry(EVENT_NAMES.get(kind, kind), event.actor, event.occurred_at,
+        entries.append(Entry(EVENT_NAMES.get(kind, kind), staff.get(event.actor, event.actor),
+                             event.occurred_at,
                              event.recorded_at, changes))
     return entries
 

@@ -10,6 +10,7 @@ import segno
 
 from events.catalogue import Procedure
 from projections import queries
+from events.base import acting_as
 from tests.conftest import COMMUNE, csrf_token, log_in
 
 HX = {"HX-Request": "true"}
@@ -131,6 +132,12 @@ def test_amending_and_abolishing_from_the_procedure_page(client, app):
     events = app.extensions["ledger"].ledger.events.get(Procedure.id_for(COMMUNE, "1.000894"))
     assert [(type(e).__name__, e.actor) for e in events] == [
         ("Listed", "admin"), ("Amended", "admin"), ("Abolished", "admin")]
+    # The history names who acted by their full name, not their log-in.
+    svc = app.extensions["ledger"]
+    with acting_as("admin"):
+        svc.record(svc.ledger.set_full_name, "admin", "Lê Văn Quản")
+    page = client.get(url).text
+    assert page.count("<td>Lê Văn Quản</td>") == 3 and "<td>admin</td>" not in page
     assert "1.000894" not in client.get("/procedures", headers=HX).text
 
 
