@@ -222,7 +222,7 @@ def fields_check(truth: commune.Truth, period: str) -> Callable[[int, bytes], st
 
     def check(_n: int, body: bytes) -> str | None:
         found = sum(int(n.replace(b".", b"")) for n in
-                    re.findall(rb'<td class="n" data-count="received">([^<]*)<', body))
+                    re.findall(rb'<td class="n" data-figure="received">([^<]*)<', body))
         return None if found == expected else \
             f"fields' receipts {start}..{end}: expected {number(expected)}, found {number(found)}"
     return check
