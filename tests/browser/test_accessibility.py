@@ -6,7 +6,8 @@ state that shows forms; one browser walks the pages each role may open
 (``app.people.permissions`` decides which), the log-in screen and the error
 pages, with every folded form unfolded and the receipt form showing its
 errors. axe-core (fetched by ``make``, pinned) runs in the page; a test
-fails listing every violation of impact moderate or above.
+fails listing every violation of impact moderate or above, and every page
+but the printed sheets that scrolls sideways on a phone or a tablet.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WIDTHS = (1280, 390)
+TABLET = 768  # checked for sideways scrolling only
+SHEETS = ("/print/", "/procedures/board")  # A4 sheets on screen, wider than a phone
 REPORTED = ("moderate", "serious", "critical")
 PROCEDURE = "1.001234"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -98,6 +101,7 @@ PAGES = (
     *((f"/dossiers/{code}", "dossiers.show") for code in CODES.values()),
     ("/procedures", "catalogue.index"),
     (f"/procedures/{PROCEDURE}", "catalogue.show"),
+    ("/procedures/1.001193", "catalogue.show"),  # with its address and QR code
     ("/procedures/board", "catalogue.board"),
     ("/imports", "imports.index"),
     ("/admin/users", "admin.users"),
@@ -113,11 +117,17 @@ NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
 def violations(page: Page, where: str) -> list[str]:
     """axe-core's violations of impact moderate or above on the page as it
-    stands, at each width: one line each, with the elements concerned."""
+    stands, at each width, one line each with the elements concerned; and,
+    but for the printed A4 sheets, a page that scrolls sideways."""
     page.add_script_tag(path=str(AXE))
     found = []
-    for width in WIDTHS:
+    for width in (*WIDTHS, TABLET):
         page.set_viewport_size({"width": width, "height": 900})
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        if scrolled > width and not where.startswith(SHEETS):
+            found.append(f"{where} @{width}px: scrolls sideways to {scrolled} px")
+        if width not in WIDTHS:
+            continue
         results = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -155,7 +165,7 @@ def a11y_context(browser: Browser, browser_context_args: dict) -> Iterator[Brows
 
 
 def fail_on(found: list[str]) -> None:
-    assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found)
+    assert not found, f"{len(found)} problems:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("role", ROLES)
