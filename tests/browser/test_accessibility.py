@@ -38,7 +38,7 @@ REPORTED = ("moderate", "serious", "critical")
 PROCEDURE = "1.001234"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime.now(ZONE).replace(second=0, microsecond=0) - timedelta(hours=2)
-# One dossier in each state whose page differs: (state, steps after receipt).
+# One dossier in each state whose page offers other steps (see ``_dossier``).
 STATES = ("received", "supplement", "resolved", "returned", "refused")
 CODES = {state: f"000.00.12.H23-{START:%y%m%d}-{9000 + n}" for n, state in enumerate(STATES)}
 
@@ -76,7 +76,8 @@ def _dossier(svc, state: str, code: str) -> None:  # type: ignore[no-untyped-def
         return act("clerk", ledger.refuse_dossier, at(5), "Không thuộc thẩm quyền của xã")
     if state == "received":
         return None
-    act("clerk", ledger.hand_over, at(5), "officer", "Thẩm định hồ sơ", at(0).date())
+    act("clerk", ledger.hand_over, at(5), "officer", "Thẩm định hồ sơ",
+        (at(0) + timedelta(days=3)).date())
     if state == "supplement":
         return act("officer", ledger.request_supplement, at(10), "Thiếu bản sao giấy tờ")
     act("officer", ledger.resolve_dossier, at(10), True, False)
