@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 HTMX_VERSION := 2.0.11
 HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
 HTMX := static/htmx.min.js
+# axe-core checks the pages' accessibility in the browser tests only, so it
+# lives beside them, not under static/ where the server would serve it.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE := tests/browser/vendor/axe.min.js
 FLASK := $(BIN)/flask --app wsgi
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 2
@@ -18,7 +23,7 @@ run: deps $(HTMX)
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --no-control-socket \
 		--access-logfile - wsgi:app
 
-test: test-deps $(HTMX)
+test: test-deps $(HTMX) $(AXE)
 	$(BIN)/pytest
 
 bench: deps
@@ -47,5 +52,13 @@ $(HTMX): Makefile
 	cp .htmx-fetch/package/dist/htmx.min.js $@
 	rm -rf .htmx-fetch
 
+# axe-core, the same way: pinned version from the npm registry, pinned SHA-256.
+$(AXE): Makefile
+	rm -rf .axe-fetch && mkdir -p .axe-fetch $(dir $@)
+	cd .axe-fetch && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	echo "$(AXE_SHA256)  .axe-fetch/package/axe.min.js" | sha256sum --check --quiet
+	cp .axe-fetch/package/axe.min.js $@
+	rm -rf .axe-fetch
+
 clean:
-	rm -rf $(VENV) $(HTMX) .pytest_cache
+	rm -rf $(VENV) $(HTMX) $(AXE) .pytest_cache

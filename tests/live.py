@@ -92,8 +92,10 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve(tmp: Path, access_format: str, workers: int = 2) -> Iterator[LiveServer]:
-    """Set up a ledger in ``tmp`` and serve it until the block ends."""
+def serve(tmp: Path, access_format: str, workers: int = 2,
+          prepare: Callable[[str], None] | None = None) -> Iterator[LiveServer]:
+    """Set up a ledger in ``tmp`` and serve it until the block ends;
+    ``prepare``, given the database URL, records more before it is served."""
     if not (ROOT / "static" / "htmx.min.js").is_file():
         pytest.fail("static/htmx.min.js is missing: run `make static/htmx.min.js` "
                     "in the repository root (it fetches the pinned htmx and checks it).")
@@ -106,6 +108,8 @@ def serve(tmp: Path, access_format: str, workers: int = 2) -> Iterator[LiveServe
     catalogue = tmp / "thu-tuc.csv"
     catalogue.write_text(CATALOGUE, encoding="utf-8")
     _flask(env, "import", "procedures", str(catalogue), "--commune", COMMUNE)
+    if prepare is not None:
+        prepare(env["LEDGER_DATABASE_URL"])
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

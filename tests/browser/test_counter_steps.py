@@ -53,13 +53,17 @@ def test_a_step_that_cannot_be_undone_asks_first(page: Page, live_server: LiveSe
     assert len(asked) == 2 and [url.rsplit("/", 1)[-1] for url in sent] == ["refuse"]
 
 
-def test_the_counters_pages_fit_a_phone(page: Page, live_server: LiveServer) -> None:
-    """At 390 px wide nothing makes a page scroll sideways: wide tables
-    scroll inside their card, the receipt form's fields stack."""
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_counters_pages_fit_a_phone_and_a_tablet(page: Page, live_server: LiveServer,
+                                                     width: int) -> None:
+    """At 390 px (a phone) and 768 px (a tablet) wide nothing makes a page
+    scroll sideways: wide tables scroll inside their card, the receipt
+    form's fields stack."""
     log_in(page, live_server)
     code = receive_at_the_counter(page, live_server)
-    page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/?period=2026", "/dossiers", f"/dossiers/{code}"):
+    page.set_viewport_size({"width": width, "height": 1024})
+    for path in ("/", "/?period=2026", "/dossiers", f"/dossiers/{code}", "/procedures",
+                 "/procedures/1.001234", "/imports", "/account/password"):
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("main")).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path

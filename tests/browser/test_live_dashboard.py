@@ -3,17 +3,20 @@
 A clerk logs in and opens the dashboard in two tabs of one browser session.
 Receiving a dossier in one tab updates that tab's counts at once, without a
 page load; the other tab, polling, picks the change up within one poll,
-and until the change its polls were answered ``304 Not Modified``.
+and until the change its polls were answered ``304 Not Modified``. Another
+browser, with a session of its own, sees the change within 5 s too; a page
+whose session has ended goes to the log-in screen as a whole.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Response, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
-from tests.browser.conftest import TAB_HEADER, screenshot_path
+from tests.browser.conftest import TAB_HEADER, receive_at_the_counter, screenshot_path
 from tests.live import PASSWORD, USER, LiveServer, wait_until
 
 pytestmark = pytest.mark.browser
@@ -165,3 +168,44 @@ def test_a_session_ended_elsewhere_sends_the_polling_page_to_the_log_in(
     page.locator('input[name="password"]').fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/?period=2026")
+
+
+def test_another_browser_sees_the_count_change_within_5_s(
+        browser: Browser, browser_context_args: dict, live_server: LiveServer) -> None:  # type: ignore[type-arg]
+    """Two browsers, two sessions, no shared cache: the second one's
+    dashboard shows a dossier received in the first within 5 seconds."""
+    counter, office = (browser.new_context(**browser_context_args) for _ in range(2))
+    try:
+        clerk, reader = counter.new_page(), office.new_page()
+        log_in(clerk, live_server)
+        log_in(reader, live_server)
+        received = reader.locator('[data-count="received"]')
+        before = int(received.inner_text())
+        code = receive_at_the_counter(clerk, live_server)
+        expect(received).to_have_text(str(before + 1), timeout=5000)
+
+        clerk.goto(f"{live_server.url}/dossiers/{code}")
+        expect(clerk.get_by_role("heading", name=re.compile(re.escape(code)))).to_be_visible()
+        clerk.screenshot(path=str(screenshot_path("dossier.png")), full_page=True)
+    finally:
+        counter.close()
+        office.close()
+
+
+def test_a_page_whose_session_expired_goes_whole_to_the_log_in(
+        browser: Browser, browser_context_args: dict, live_server: LiveServer) -> None:  # type: ignore[type-arg]
+    """The session cookie gone, as when it expires: the counts panel's next
+    poll loads the log-in screen as the page, not into the panel."""
+    context = browser.new_context(**browser_context_args)
+    try:
+        page = context.new_page()
+        log_in(page, live_server)
+        expect(page.locator("#counts")).to_contain_text("Tiếp nhận trong kỳ")
+        context.clear_cookies()
+        expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/login(\?|$)"),
+                                 timeout=POLL_WAIT * 1000)
+        expect(page.locator('input[name="password"]')).to_have_count(1)
+        expect(page.locator("#counts")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    finally:
+        context.close()
