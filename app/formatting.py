@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
+from flask_babel import gettext
 
 from app.dossiers.steps import PAYMENT_NAMES
 from app.people.permissions import P
@@ -89,8 +90,9 @@ def corrected(changes: dict[str, object]) -> str:
 
 
 def role_names(roles: object) -> str:
-    """Roles as the interface names them, in the order given."""
-    return ", ".join(ROLE_NAMES.get(r, r) for r in roles)  # type: ignore[attr-defined]
+    """Roles as the interface names them, in the user's language, in the
+    order given."""
+    return ", ".join(gettext(ROLE_NAMES.get(r, r)) for r in roles)  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:

@@ -1,17 +1,20 @@
 """The user's own account: changing their password (forced after an admin
-set it)."""
+set it), and the language they read the interface in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import PasswordField
+from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app import service
 from app.forms import LedgerForm
-from app.people.auth import Refusal, failed, guarded, record, relogin
+from app.i18n import remember
+from app.people.auth import Refusal, failed, guarded, record, relogin, safe_next
 from app.people.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
+
+from events.errors import DomainError
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -66,3 +69,23 @@ def _change(new_password: str) -> None:
         set_password(conn, current_user.name, new_password, must_change=False)
     record(service().ledger.record_password_change, current_user.name)
     relogin(current_user._get_current_object())  # type: ignore[attr-defined]
+
+
+class LanguageForm(LedgerForm):
+    language = HiddenField()
+    next = HiddenField()
+
+
+@bp.post("/language")
+def language():  # type: ignore[no-untyped-def]
+    """Switch the interface's language (the header's "English / Tiếng Việt")
+    and come back to the page the switch was pressed on."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            record(service().ledger.choose_language, current_user.name, form.language.data)
+        except DomainError as error:
+            flash(error.message)
+        else:
+            remember(form.language.data)
+    return redirect(safe_next(form.next.data), 303)

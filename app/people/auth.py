@@ -29,8 +29,8 @@ from wtforms.validators import DataRequired, Length
 
 from app import service
 from app.forms import LedgerForm
+from app.i18n import remember
 from app.people import sessions
-from events.people import ROLE_NAMES
 from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import UNAVAILABLE, lock_for, one_check_at_a_time, unavailable
@@ -70,7 +70,8 @@ class CurrentUser:
 
     @property
     def role_names(self) -> str:
-        return ", ".join(ROLE_NAMES.get(r, r) for r in sorted(self.roles))
+        from app.formatting import role_names  # formatting imports the views' names
+        return role_names(sorted(self.roles))
 
 
 class LoginForm(LedgerForm):
@@ -159,7 +160,8 @@ def login():  # type: ignore[no-untyped-def]
         if isinstance(outcome, CurrentUser):
             session.clear()  # a new session at every log-in
             login_user(outcome)
-            return redirect(_safe_next(request.args.get("next")))
+            remember(service().ledger.user(outcome.name).language)
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(outcome.message)
         status = outcome.status
     elif form.errors:
@@ -250,7 +252,7 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login"))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     return target if target and _is_local_path(target) else url_for("dashboard.index")
 
 
@@ -274,4 +276,5 @@ def relogin(user: CurrentUser) -> None:
     session.clear()
     login_user(CurrentUser(token, account.id, account.name, frozenset(account.roles),
                            account.commune, frozenset(account.communes), account.full_name))
+    remember(svc.ledger.user(account.name).language)
 
