@@ -13,10 +13,11 @@ Vietnamese. Printed official forms are always Vietnamese."""
 from __future__ import annotations
 
 from flask import Flask, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from events.people import DEFAULT_LANGUAGE, LANGUAGES
+from events.texts import Text
 
 # The names of the languages, each written in itself (as the switch shows them).
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -34,9 +35,19 @@ def remember(language: str) -> None:
     session[SESSION_KEY] = language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def translated(message: str) -> str:
+    """A message from the domain in the user's language: a ``Text`` is
+    translated, then filled in; a plain text is translated if the catalogue
+    has it, and shown as it is otherwise."""
+    if isinstance(message, Text):
+        return gettext(message.template, **message.values)
+    return gettext(message)
+
+
 def init_app(app: Flask) -> None:
     # {% trans %} blocks read as one line, as babel.cfg extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["translated"] = translated
 
     @app.context_processor
     def languages() -> dict[str, object]:

@@ -12,13 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
 from events.errors import InvalidTransition, InvalidValue
-
-
-def N_(text: str) -> str:
-    """Marks a name for the interface's message catalogue; the interface
-    translates it where it shows it (the domain keeps the Vietnamese)."""
-    return text
-
+from events.texts import N_
 
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")

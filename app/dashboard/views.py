@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template, request
 
 from app import htmx, service
 from app.dossiers.views import ReceiveForm
+from app.i18n import translated
 from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, today
@@ -27,7 +28,7 @@ def chosen_period() -> tuple[str, Period, str | None]:
     try:
         return text, Period.parse(text), None
     except BadPeriod as error:
-        return text, Period.parse(str(today().year)), str(error)
+        return text, Period.parse(str(today().year)), translated(error.args[0])
 
 
 @bp.get("/")

@@ -4,6 +4,8 @@ set it), and the language they read the interface in."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -12,7 +14,8 @@ from app import service
 from app.forms import LedgerForm
 from app.i18n import remember
 from app.people.auth import Refusal, failed, guarded, record, relogin, safe_next
-from app.people.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
+from app.people.admin import PASSWORD_RULE
+from app.people.credentials import check_password, set_password
 
 from events.errors import DomainError
 
@@ -20,14 +23,12 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 class PasswordForm(LedgerForm):
-    current = PasswordField("Mật khẩu hiện tại", validators=[
-        DataRequired("Hãy nhập mật khẩu hiện tại."), Length(max=256)])
-    new = PasswordField("Mật khẩu mới", validators=[
-        DataRequired("Hãy nhập mật khẩu mới."),
-        Length(min=MIN_PASSWORD_LENGTH, max=256,
-               message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")])
-    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
-        EqualTo("new", message="Hai lần nhập mật khẩu mới không khớp.")])
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu hiện tại.")), Length(max=256)])
+    new = PasswordField(_l("Mật khẩu mới"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu mới.")), PASSWORD_RULE])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        EqualTo("new", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -39,7 +40,7 @@ def password():  # type: ignore[no-untyped-def]
             form.current.errors.append(refusal.message)
             status = refusal.status
         elif form.new.data == form.current.data:
-            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+            form.new.errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
         else:
             _change(form.new.data)
             return redirect(url_for("dashboard.index"), 303)
@@ -59,7 +60,7 @@ def _check_current(password: str) -> Refusal | None:
             if check_password(conn, name, password):
                 return None
         return failed(name, current_user.commune, "bad_current_password",
-                      "Mật khẩu hiện tại không đúng.", actor=name)
+                      _("Mật khẩu hiện tại không đúng."), actor=name)
 
 
 def _change(new_password: str) -> None:

@@ -23,6 +23,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -36,6 +38,7 @@ from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import UNAVAILABLE, lock_for, one_check_at_a_time, unavailable
 from app.web import zone
 from events.base import acting_as
+from events.texts import N_
 from projections import queries
 
 bp = Blueprint("auth", __name__)
@@ -75,16 +78,17 @@ class CurrentUser:
 
 
 class LoginForm(LedgerForm):
-    name = StringField("Tên đăng nhập", validators=[
-        DataRequired("Hãy nhập tên đăng nhập."), Length(max=64, message="Tên quá dài.")])
-    password = PasswordField("Mật khẩu", validators=[
-        DataRequired("Hãy nhập mật khẩu."), Length(max=256, message="Mật khẩu quá dài.")])
+    name = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Hãy nhập tên đăng nhập.")), Length(max=64, message=_l("Tên quá dài."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu.")), Length(max=256, message=_l("Mật khẩu quá dài."))])
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Hãy đăng nhập để tiếp tục.")
+    login_manager.localize_callback = _
     login_manager.session_protection = None  # the server-side session decides
     app.before_request(_gate)
 
@@ -186,7 +190,7 @@ def guarded(name: str) -> Iterator[Refusal | None]:
     svc = service()
     with one_check_at_a_time(svc, name):
         if unavailable(svc):  # the throttle fails closed
-            yield Refusal(UNAVAILABLE, 503)
+            yield Refusal(_(UNAVAILABLE), 503)
             return
         with svc.read() as conn:
             lock = lock_for(conn, name, _address(), sessions.now())
@@ -207,7 +211,7 @@ def attempt(name: str, password: str) -> CurrentUser | Refusal:
             return failed(name, commune, "unknown_user" if not account else "bad_password")
         if account.disabled:
             return failed(name, commune, "disabled",
-                          "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị.")
+                          _("Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị."))
         with acting_as(name):
             svc.record(svc.ledger.record_access, name, commune, lambda a: a.logged_in(address))
     with svc.write() as conn:
@@ -217,8 +221,7 @@ def attempt(name: str, password: str) -> CurrentUser | Refusal:
 
 
 def failed(name: str, commune: str, reason: str,
-           message: str = "Tên đăng nhập hoặc mật khẩu không đúng.",
-           actor: str | None = None) -> Refusal:
+           message: str | None = None, actor: str | None = None) -> Refusal:
     """Record a failed check of ``name``'s password (inside ``guarded``), and
     the lock it starts if it is the one too many."""
     svc, address = service(), _address()
@@ -230,13 +233,13 @@ def failed(name: str, commune: str, reason: str,
             svc.record(svc.ledger.record_access, name, commune,
                        lambda a: a.locked(address, lock))
             return _locked(lock)
-    return Refusal(message)
+    return Refusal(message or _("Tên đăng nhập hoặc mật khẩu không đúng."))
 
 
 def _locked(until: Any) -> Refusal:
     local = until.astimezone(zone())
-    return Refusal("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
-                   f"đến {local:%H:%M}. Hãy thử lại sau.", 429)
+    return Refusal(_("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
+                     "đến %(time)s. Hãy thử lại sau.", time=local.strftime("%H:%M")), 429)
 
 
 @bp.post("/logout")

@@ -27,7 +27,7 @@ def marked_texts() -> set[str]:
     ``make messages`` finds them (babel.cfg)."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as file:
         method_map, options_map = parse_mapping_cfg(file)
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "Text": None}
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
     return {message if isinstance(message, str) else message[0]
             for _file, _line, message, _comments, _context in found}
@@ -106,3 +106,33 @@ def test_a_switch_does_not_send_the_user_to_another_site(logged_in):
 def test_the_log_in_page_is_vietnamese(client):
     page = client.get("/login").text
     assert '<html lang="vi">' in page and "Đăng nhập" in page
+
+
+def admin_in(app, language: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    assert log_in(client, "admin").status_code == 302
+    if language != "vi":
+        switch(client, language)
+    return client
+
+
+def test_a_form_error_and_a_flash_speak_the_users_language(app):
+    for language, short, granted in (
+            ("vi", "Mật khẩu cần từ 10 đến 256 ký tự.", "Đã cấp vai trò Lãnh đạo UBND cho canbo."),
+            ("en", "A password has 10 to 256 characters.",
+             "Gave the role Commune leader to canbo.")):
+        client = admin_in(app, language)
+        token = csrf_token(client.get("/admin/users").text)
+        refused = client.post("/admin/users", data={
+            "csrf_token": token, "name": f"new-{language}", "role": "clerk", "password": "short"})
+        assert refused.status_code == 422 and short in refused.text
+        page = client.post("/admin/users/canbo/grant", data={"csrf_token": token,
+                                                             "role": "leader"},
+                           follow_redirects=True).text
+        assert granted in page
+        client.post("/admin/users/canbo/revoke", data={"csrf_token": token, "role": "leader"})
+
+
+def test_a_bad_period_is_explained_in_the_users_language(app):
+    assert "Kỳ không hợp lệ: «2023-13»" in admin_in(app, "vi").get("/?period=2023-13").text
+    assert "Invalid period: “2023-13”" in admin_in(app, "en").get("/?period=2023-13").text
