@@ -15,6 +15,7 @@ from app.people.permissions import P
 from app.web import zone
 from events.dossiers import STATUS_NAMES, corrections
 from events.people import ROLE_NAMES
+from events.texts import N_
 
 
 def number(value: int | None) -> str:
@@ -39,8 +40,8 @@ def day(value: date | None) -> str:
     return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến",
-                 "buu_chinh": "Bưu chính công ích"}
+CHANNEL_NAMES = {"truc_tiep": N_("Trực tiếp"), "truc_tuyen": N_("Trực tuyến"),
+                 "buu_chinh": N_("Bưu chính công ích")}
 EVENT_NAMES = {
     "Received": "Tiếp nhận", "HandedOver": "Chuyển xử lý",
     "SupplementRequested": "Yêu cầu bổ sung", "SupplementReceived": "Nhận đủ bổ sung",
