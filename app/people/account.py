@@ -16,7 +16,6 @@ from app.i18n import remember
 from app.people.auth import Refusal, failed, guarded, record, relogin, safe_next
 from app.people.admin import PASSWORD_RULE
 from app.people.credentials import check_password, set_password
-
 from events.errors import DomainError
 
 bp = Blueprint("account", __name__, url_prefix="/account")
