@@ -14,16 +14,19 @@ FLASK := $(BIN)/flask --app wsgi
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 2
 
-.PHONY: run test bench deps test-deps clean
+# The interface's catalogues: the .po sources are kept, the .mo files built here.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-run: deps $(HTMX)
+.PHONY: run test bench deps test-deps translations messages clean
+
+run: deps $(HTMX) translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	@echo "Sổ cái xã: http://$(BIND)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --no-control-socket \
 		--access-logfile - wsgi:app
 
-test: test-deps $(HTMX) $(AXE)
+test: test-deps $(HTMX) $(AXE) translations
 	$(BIN)/pytest
 
 bench: deps
@@ -31,6 +34,18 @@ bench: deps
 
 deps: $(VENV)/.installed
 test-deps: $(VENV)/.installed-test
+translations: $(CATALOGUES)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+# After wrapping new texts in _() or {% trans %}: collect them into every
+# catalogue, then translate the new entries (a test refuses an empty one).
+messages: | $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k Text --no-location \
+		--sort-output -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,4 +76,4 @@ $(AXE): Makefile
 	rm -rf .axe-fetch
 
 clean:
-	rm -rf $(VENV) $(HTMX) $(AXE) .pytest_cache
+	rm -rf $(VENV) $(HTMX) $(AXE) .pytest_cache $(CATALOGUES) translations/messages.pot

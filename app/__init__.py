@@ -15,6 +15,7 @@ from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.i18n import chosen_language
 from app.security import write_private
 from app.service import LedgerService
 
@@ -32,7 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["ledger"] = LedgerService(app.config["DATABASE_URL"], app.config["TIMEZONE"])
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "vi",
+    babel.init_app(app, locale_selector=chosen_language,
                    timezone_selector=lambda: app.config["TIMEZONE"])
     _register(app)
     _behind_proxies(app)
@@ -57,6 +58,8 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         SESSION_IDLE_MINUTES=float(env.get("LEDGER_SESSION_IDLE_MINUTES", "30")),
         SESSION_ABSOLUTE_HOURS=float(env.get("LEDGER_SESSION_ABSOLUTE_HOURS", "12")),
         TRUSTED_PROXIES=_proxy_hops(env.get("LEDGER_TRUSTED_PROXIES", "0")),
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
     )
     app.config.update(overrides)
 
@@ -87,7 +90,7 @@ def _secret_key(instance: Path) -> str:
 
 
 def _register(app: Flask) -> None:
-    from app import cli, errors, formatting, health, security
+    from app import cli, errors, formatting, health, i18n, security
     from app.catalogue import views as catalogue
     from app.dashboard import views as dashboard
     from app.dossiers import views as dossiers
@@ -106,6 +109,7 @@ def _register(app: Flask) -> None:
     errors.init_app(app)
     formatting.init_app(app)
     scope.init_app(app)
+    i18n.init_app(app)
     cli.init_app(app)
     for command in (import_cli, users_cli, report_command):
         app.cli.add_command(command)

@@ -1,36 +1,38 @@
-"""Error pages in Vietnamese."""
+"""Error pages in the user's language (Vietnamese unless they chose another)."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.people.auth import htmx_to_log_in
 
 MESSAGES = {
-    400: "Yêu cầu không hợp lệ.",
-    403: "Bạn không có quyền thực hiện thao tác này.",
-    404: "Không tìm thấy trang hoặc bản ghi này.",
-    405: "Trang này không nhận thao tác theo cách đó.",
-    413: "Tệp tải lên quá lớn.",
-    429: "Thử quá nhiều lần; hãy đợi một lát rồi thử lại.",
-    500: "Hệ thống gặp lỗi; thao tác chưa được ghi nhận. Vui lòng thử lại hoặc báo quản trị.",
+    400: _l("Yêu cầu không hợp lệ."),
+    403: _l("Bạn không có quyền thực hiện thao tác này."),
+    404: _l("Không tìm thấy trang hoặc bản ghi này."),
+    405: _l("Trang này không nhận thao tác theo cách đó."),
+    413: _l("Tệp tải lên quá lớn."),
+    429: _l("Thử quá nhiều lần; hãy đợi một lát rồi thử lại."),
+    500: _l("Hệ thống gặp lỗi; thao tác chưa được ghi nhận. Vui lòng thử lại hoặc báo quản trị."),
 }
 
 
 def init_app(app: Flask) -> None:
     def render(status: int, message: str | None = None):  # type: ignore[no-untyped-def]
         return render_template("error.html", status=status,
-                               message=message or MESSAGES[status]), status
+                               message=message or str(MESSAGES[status])), status
 
     def csrf_failed(_error: CSRFError):  # type: ignore[no-untyped-def]
         # A form sent by htmx after the session ended goes to the log-in
         # screen, as the session's other requests do (``auth``).
         if request.headers.get("HX-Request") and not current_user.is_authenticated:
             return htmx_to_log_in()
-        return render(400, "Phiên làm việc hết hạn hoặc thiếu mã bảo vệ (CSRF). "
-                      "Hãy tải lại trang rồi thử lại.")
+        return render(400, _("Phiên làm việc hết hạn hoặc thiếu mã bảo vệ (CSRF). "
+                             "Hãy tải lại trang rồi thử lại."))
 
     app.register_error_handler(CSRFError, csrf_failed)
     for status in MESSAGES:

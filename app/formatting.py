@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
+from flask_babel import gettext
 
 from app.dossiers.steps import PAYMENT_NAMES
 from app.people.permissions import P
 from app.web import zone
 from events.dossiers import STATUS_NAMES, corrections
 from events.people import ROLE_NAMES
+from events.texts import N_
 
 
 def number(value: int | None) -> str:
@@ -38,8 +40,8 @@ def day(value: date | None) -> str:
     return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-CHANNEL_NAMES = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến",
-                 "buu_chinh": "Bưu chính công ích"}
+CHANNEL_NAMES = {"truc_tiep": N_("Trực tiếp"), "truc_tuyen": N_("Trực tuyến"),
+                 "buu_chinh": N_("Bưu chính công ích")}
 EVENT_NAMES = {
     "Received": "Tiếp nhận", "HandedOver": "Chuyển xử lý",
     "SupplementRequested": "Yêu cầu bổ sung", "SupplementReceived": "Nhận đủ bổ sung",
@@ -89,8 +91,9 @@ def corrected(changes: dict[str, object]) -> str:
 
 
 def role_names(roles: object) -> str:
-    """Roles as the interface names them, in the order given."""
-    return ", ".join(ROLE_NAMES.get(r, r) for r in roles)  # type: ignore[attr-defined]
+    """Roles as the interface names them, in the user's language, in the
+    order given."""
+    return ", ".join(gettext(ROLE_NAMES.get(r, r)) for r in roles)  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:

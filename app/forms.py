@@ -1,37 +1,40 @@
-"""The base of every form: WTForms' own messages in Vietnamese.
+"""The base of every form: WTForms' own messages in the user's language.
 
 WTForms ships no Vietnamese catalogue, so the messages our forms can show
-are translated here; one unknown to this table falls back to a generic
-Vietnamese message rather than to English."""
+are written here in Vietnamese, and translated like every other text; one
+unknown to this table falls back to a generic message rather than to
+English."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from events.base import CONTROL_CHARACTERS
 
 MESSAGES = {
-    "This field is required.": "Trường này là bắt buộc.",
-    "Not a valid choice.": "Lựa chọn không hợp lệ.",
-    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
-    "Not a valid date value.": "Ngày không hợp lệ (định dạng NNNN-TT-NN).",
-    "Not a valid datetime value.": "Thời điểm không hợp lệ.",
-    "Not a valid integer value.": "Cần một số nguyên.",
-    "Not a valid decimal value.": "Cần một số.",
-    "Invalid input.": "Giá trị không hợp lệ.",
-    "The CSRF token is missing.": "Thiếu mã bảo vệ (CSRF); hãy tải lại trang.",
-    "The CSRF token is invalid.": "Mã bảo vệ (CSRF) không hợp lệ; hãy tải lại trang.",
-    "The CSRF token has expired.": "Mã bảo vệ (CSRF) đã hết hạn; hãy tải lại trang.",
-    "The CSRF tokens do not match.": "Mã bảo vệ (CSRF) không khớp; hãy tải lại trang.",
+    "This field is required.": _l("Trường này là bắt buộc."),
+    "Not a valid choice.": _l("Lựa chọn không hợp lệ."),
+    "Invalid Choice: could not coerce.": _l("Lựa chọn không hợp lệ."),
+    "Not a valid date value.": _l("Ngày không hợp lệ (định dạng NNNN-TT-NN)."),
+    "Not a valid datetime value.": _l("Thời điểm không hợp lệ."),
+    "Not a valid integer value.": _l("Cần một số nguyên."),
+    "Not a valid decimal value.": _l("Cần một số."),
+    "Invalid input.": _l("Giá trị không hợp lệ."),
+    "The CSRF token is missing.": _l("Thiếu mã bảo vệ (CSRF); hãy tải lại trang."),
+    "The CSRF token is invalid.": _l("Mã bảo vệ (CSRF) không hợp lệ; hãy tải lại trang."),
+    "The CSRF token has expired.": _l("Mã bảo vệ (CSRF) đã hết hạn; hãy tải lại trang."),
+    "The CSRF tokens do not match.": _l("Mã bảo vệ (CSRF) không khớp; hãy tải lại trang."),
 }
-FALLBACK = "Giá trị không hợp lệ."
+FALLBACK = _l("Giá trị không hợp lệ.")
 
 
 class VietnameseMessages:
     def gettext(self, string: str) -> str:
-        return MESSAGES.get(string, FALLBACK if _is_english(string) else string)
+        return str(MESSAGES.get(string, FALLBACK if _is_english(string) else string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular if n == 1 else plural)
@@ -53,8 +56,10 @@ class LedgerForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-                field.errors = [*field.errors, "Không được chứa ký tự điều khiển."]
+                field.errors = [*field.errors, gettext("Không được chứa ký tự điều khiển.")]
                 valid = False
+            # Messages written once for every user are translated now, as text.
+            field.errors = [str(error) for error in field.errors]
         return valid
 
 

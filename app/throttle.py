@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from app.service import REQUEST_CATCH_UP_SECONDS, LedgerService
+from events.texts import N_
 from projections.access import AccessProjection, LoginAttemptRow
 
 LIMIT = 5
@@ -38,7 +39,7 @@ ADDRESS_NAMES = 3  # different names an address must fail against to be locked
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 A = LoginAttemptRow.__table__.c  # type: ignore[attr-defined]
-UNAVAILABLE = "Hệ thống đang cập nhật, chưa thể đăng nhập; hãy thử lại sau ít phút."
+UNAVAILABLE = N_("Hệ thống đang cập nhật, chưa thể đăng nhập; hãy thử lại sau ít phút.")
 # The first key of the PostgreSQL advisory locks taken here ("LOGI").
 ADVISORY_CLASS = 0x4C4F4749
 Failure = tuple[datetime, str]  # when, and against which name

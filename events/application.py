@@ -87,6 +87,9 @@ class Ledger(CatalogueCommands, Application):
     def set_full_name(self, name: str, full_name: str) -> None:
         self._act_on_user(name, lambda user: user.set_full_name(full_name))
 
+    def choose_language(self, name: str, language: str) -> None:
+        self._act_on_user(name, lambda user: user.choose_language(language))
+
     def user(self, name: str) -> User:
         return self._get(User.id_for(name), NotFound(f"Không có người dùng {name}.", "name"))
 

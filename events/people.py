@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
 from events.errors import InvalidTransition, InvalidValue
+from events.texts import N_
 
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")
@@ -22,10 +23,14 @@ SCOPED_ROLES = ("inspector", "auditor")
 ADMIN_ROLES = ("admin", PROVINCE_ADMIN)
 # How the interface names each role (DOMAIN.md's users); the codes stay in
 # the log, the command line and the permissions.
-ROLE_NAMES = {"clerk": "Công chức Một cửa", "officer": "Công chức chuyên môn",
-              "leader": "Lãnh đạo UBND", "auditor": "Thanh tra, kiểm toán",
-              "inspector": "Thanh tra cấp trên", "admin": "Quản trị",
-              PROVINCE_ADMIN: "Quản trị cấp tỉnh"}
+ROLE_NAMES = {"clerk": N_("Công chức Một cửa"), "officer": N_("Công chức chuyên môn"),
+              "leader": N_("Lãnh đạo UBND"), "auditor": N_("Thanh tra, kiểm toán"),
+              "inspector": N_("Thanh tra cấp trên"), "admin": N_("Quản trị"),
+              PROVINCE_ADMIN: N_("Quản trị cấp tỉnh")}
+# The languages a user may read the interface in; Vietnamese unless they
+# choose another.
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
 # What the read models hold: log-in names and addresses (``app_user.name``,
 # ``login_attempt``: 64 characters, longer attempted names and addresses are
 # cut there), an inspector's scope (``app_user.scope``, space-separated).
@@ -81,6 +86,8 @@ def staff_mentioned(events: Iterable[Any]) -> set[str]:
 class User(LedgerAggregate):
     """A person who logs in. The password hash is kept outside the log; the
     log records that it changed, and whether an admin set it."""
+
+    language = DEFAULT_LANGUAGE  # until the user chooses another
 
     @staticmethod
     def id_for(name: str) -> UUID:
@@ -154,6 +161,13 @@ class User(LedgerAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.full_name = self.full_name
 
+    class LanguageChosen(LedgerAggregate.Event):
+        """The language the user reads the interface in."""
+        language: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.language = self.language
+
     @classmethod
     def register(cls, name: str, role: str, commune: str) -> User:
         name = checked_name(name)
@@ -203,6 +217,14 @@ class User(LedgerAggregate):
             raise InvalidTransition(f"Họ và tên của {self.name} đã là {full_name}.",
                                     "full_name")
         self._record(self.FullNameSet, full_name=full_name)
+
+    def choose_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise InvalidValue("Ngôn ngữ không hợp lệ: chọn Tiếng Việt hoặc English.",
+                               "language")
+        if language == self.language:
+            raise InvalidTransition("Giao diện đã dùng ngôn ngữ này.", "language")
+        self._record(self.LanguageChosen, language=language)
 
 
 class Access(LedgerAggregate):

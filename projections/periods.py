@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.base import EARLIEST_DAY, LATEST_DAY
+from events.texts import N_, Text
 
 
 class BadPeriod(ValueError):
@@ -36,16 +37,17 @@ class Period:
                 if period.start > period.end:
                     break
                 return _within_the_ledger(period, text)
-        raise BadPeriod(f"Kỳ không hợp lệ: «{text}» (ví dụ: 2023-H1, 2023-Q2, 2023-06, "
-                        "2023 hoặc 2023-01-01..2023-06-30).")
+        raise BadPeriod(Text("Kỳ không hợp lệ: «%(text)s» (ví dụ: 2023-H1, 2023-Q2, 2023-06, "
+                             "2023 hoặc 2023-01-01..2023-06-30).", text=text))
 
 
 def _within_the_ledger(period: Period, text: str) -> Period:
     """Outside these years no date is recorded, and the day before or after
     the period, which counts need, may not exist."""
     if period.start < EARLIEST_DAY or period.end > LATEST_DAY:
-        raise BadPeriod(f"Kỳ «{text}» phải nằm trong khoảng từ năm {EARLIEST_DAY.year} "
-                        f"đến năm {LATEST_DAY.year}.")
+        raise BadPeriod(Text("Kỳ «%(text)s» phải nằm trong khoảng từ năm %(first)d "
+                             "đến năm %(last)d.", text=text, first=EARLIEST_DAY.year,
+                             last=LATEST_DAY.year))
     return period
 
 
@@ -87,10 +89,10 @@ def presets(today: date) -> list[tuple[str, str]]:
     last_month = (year, month - 1) if month > 1 else (year - 1, 12)
     last_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     last_half = (year, 1) if half == 2 else (year - 1, 2)
-    return [("Tháng này", f"{year}-{month:02d}"),
-            ("Tháng trước", f"{last_month[0]}-{last_month[1]:02d}"),
-            ("Quý này", f"{year}-Q{quarter}"),
-            ("Quý trước", f"{last_quarter[0]}-Q{last_quarter[1]}"),
-            ("6 tháng này", f"{year}-H{half}"),
-            ("6 tháng trước", f"{last_half[0]}-H{last_half[1]}"),
-            ("Năm nay", str(year)), ("Năm trước", str(year - 1))]
+    return [(N_("Tháng này"), f"{year}-{month:02d}"),
+            (N_("Tháng trước"), f"{last_month[0]}-{last_month[1]:02d}"),
+            (N_("Quý này"), f"{year}-Q{quarter}"),
+            (N_("Quý trước"), f"{last_quarter[0]}-Q{last_quarter[1]}"),
+            (N_("6 tháng này"), f"{year}-H{half}"),
+            (N_("6 tháng trước"), f"{last_half[0]}-H{last_half[1]}"),
+            (N_("Năm nay"), str(year)), (N_("Năm trước"), str(year - 1))]

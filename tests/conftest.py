@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -226,6 +228,18 @@ def log_in(client, name: str = "canbo", password: str = PASSWORD):  # type: igno
 def logged_in(client):  # type: ignore[no-untyped-def]
     assert log_in(client).status_code == 302
     return client
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The interface's catalogues compiled as ``make`` compiles them, so that
+    the suite run without ``make`` (and the server it starts) reads the
+    current translations."""
+    root = Path(__file__).resolve().parents[1]
+    for po in root.glob("translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run([Path(sys.executable).parent / "pybabel", "-q", "compile",
+                            "-i", po, "-o", mo], check=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

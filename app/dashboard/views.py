@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template, request
 
 from app import htmx, service
 from app.dossiers.views import ReceiveForm
+from app.i18n import translated
 from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, today
@@ -37,7 +38,7 @@ def chosen_period() -> tuple[str, Period, str | None]:
     try:
         return text, Period.parse(text), None
     except BadPeriod as error:
-        return text, Period.parse(str(today().year)), str(error)
+        return text, Period.parse(str(today().year)), translated(error.args[0])
 
 
 @bp.get("/")
@@ -69,7 +70,10 @@ def counts():  # type: ignore[no-untyped-def]
 @bp.get("/dashboard/fields")
 def fields():  # type: ignore[no-untyped-def]
     """The period's figures by field (the report's breakdown): received,
-    resolved, of which late, and open at the end."""
+    resolved, of which late, and open at the end. A plain request gets the
+    whole dashboard, which fetches this part once it is up."""
+    if not htmx or htmx.boosted:
+        return index()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     _text, period, _error = chosen_period()
     tag = _etag(period, "fields")

@@ -40,6 +40,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -52,6 +54,7 @@ from app.people.permissions import may
 from app.security import write_private
 from app.web import CHANGED, wants_fragment
 from events.base import acting_as
+from events.texts import N_
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 log = logging.getLogger(__name__)
@@ -63,8 +66,8 @@ MAX_SHOWN = 500  # bad rows listed on the page; the command line prints all
 
 
 class UploadForm(LedgerForm):
-    file = FileField("Tệp CSV hồ sơ (mã UTF-8)",
-                     validators=[FileRequired("Hãy chọn tệp CSV cần nhập.")],
+    file = FileField(_l("Tệp CSV hồ sơ (mã UTF-8)"),
+                     validators=[FileRequired(_l("Hãy chọn tệp CSV cần nhập."))],
                      render_kw={"accept": ".csv,text/csv"})
 
 
@@ -177,11 +180,12 @@ def too_large(_error: Exception):  # type: ignore[no-untyped-def]
     """The body was refused while the CSRF check read it, before the log-in
     gate: only those who may upload see the upload page in answer."""
     if not (current_user.is_authenticated and may(current_user.roles, request.endpoint)):
-        return render_template("error.html", status=413, message="Tệp tải lên quá lớn."), 413
+        return render_template("error.html", status=413,
+                               message=_("Tệp tải lên quá lớn.")), 413
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or dossiers.MAX_FILE_BYTES
     return _refused(UploadForm(formdata=None), [
-        f"Tệp tải lên quá lớn: tối đa {_size(limit)}. "
-        "Hãy chia tệp thành nhiều phần rồi nhập lần lượt."], status=413)
+        _("Tệp tải lên quá lớn: tối đa %(size)s. Hãy chia tệp thành nhiều phần rồi nhập "
+          "lần lượt.", size=_size(limit))], status=413)
 
 
 def _own_job(job_id: str) -> dict[str, Any]:
@@ -195,12 +199,12 @@ def _own_job(job_id: str) -> dict[str, Any]:
 def _refused(form: UploadForm, problems: list[str], filename: str = "",
              status: int = 422) -> tuple[str, int]:
     """Nothing was recorded; htmx swaps only 2xx and 422 answers."""
-    heading = f"{filename}: có {number(len(problems))} dòng lỗi; chưa ghi nhận gì." \
-        if filename else ""
+    heading = _("%(file)s: có %(count)s dòng lỗi; chưa ghi nhận gì.", file=filename,
+                count=number(len(problems))) if filename else ""
     shown = problems[:MAX_SHOWN]
     if len(problems) > MAX_SHOWN:
-        shown.append(f"… và {number(len(problems) - MAX_SHOWN)} dòng lỗi khác: hãy sửa các "
-                     "dòng trên rồi tải lên lại để xem tiếp.")
+        shown.append(_("… và %(count)s dòng lỗi khác: hãy sửa các dòng trên rồi tải lên lại "
+                       "để xem tiếp.", count=number(len(problems) - MAX_SHOWN)))
     return _page(form, None, shown, heading), 422 if wants_fragment() else status
 
 
@@ -235,7 +239,7 @@ def _run(app: Flask, store: Jobs, job: dict[str, Any], actor: str,
             store.update(job, state="failed", message=str(interrupted))
         except Exception:
             log.exception("import %s failed", job["id"])
-            store.update(job, state="failed", message=(
+            store.update(job, state="failed", message=N_(  # the page translates it
                 "Hệ thống gặp lỗi khi nhập; các phần đã ghi vẫn giữ nguyên. Hãy nhập lại "
                 "tệp để ghi phần còn lại, hoặc báo quản trị."))
         else:

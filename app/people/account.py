@@ -1,30 +1,33 @@
 """The user's own account: changing their password (forced after an admin
-set it)."""
+set it), and the language they read the interface in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import PasswordField
+from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app import service
 from app.forms import LedgerForm
-from app.people.auth import Refusal, failed, guarded, record, relogin
-from app.people.credentials import MIN_PASSWORD_LENGTH, check_password, set_password
+from app.i18n import remember
+from app.people.auth import Refusal, failed, guarded, record, relogin, safe_next
+from app.people.admin import PASSWORD_RULE
+from app.people.credentials import check_password, set_password
+from events.errors import DomainError
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 class PasswordForm(LedgerForm):
-    current = PasswordField("Mật khẩu hiện tại", validators=[
-        DataRequired("Hãy nhập mật khẩu hiện tại."), Length(max=256)])
-    new = PasswordField("Mật khẩu mới", validators=[
-        DataRequired("Hãy nhập mật khẩu mới."),
-        Length(min=MIN_PASSWORD_LENGTH, max=256,
-               message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")])
-    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
-        EqualTo("new", message="Hai lần nhập mật khẩu mới không khớp.")])
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu hiện tại.")), Length(max=256)])
+    new = PasswordField(_l("Mật khẩu mới"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu mới.")), PASSWORD_RULE])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        EqualTo("new", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -36,7 +39,7 @@ def password():  # type: ignore[no-untyped-def]
             form.current.errors.append(refusal.message)
             status = refusal.status
         elif form.new.data == form.current.data:
-            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+            form.new.errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
         else:
             _change(form.new.data)
             return redirect(url_for("dashboard.index"), 303)
@@ -56,7 +59,7 @@ def _check_current(password: str) -> Refusal | None:
             if check_password(conn, name, password):
                 return None
         return failed(name, current_user.commune, "bad_current_password",
-                      "Mật khẩu hiện tại không đúng.", actor=name)
+                      _("Mật khẩu hiện tại không đúng."), actor=name)
 
 
 def _change(new_password: str) -> None:
@@ -66,3 +69,23 @@ def _change(new_password: str) -> None:
         set_password(conn, current_user.name, new_password, must_change=False)
     record(service().ledger.record_password_change, current_user.name)
     relogin(current_user._get_current_object())  # type: ignore[attr-defined]
+
+
+class LanguageForm(LedgerForm):
+    language = HiddenField()
+    next = HiddenField()
+
+
+@bp.post("/language")
+def language():  # type: ignore[no-untyped-def]
+    """Switch the interface's language (the header's "English / Tiếng Việt")
+    and come back to the page the switch was pressed on."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            record(service().ledger.choose_language, current_user.name, form.language.data)
+        except DomainError as error:
+            flash(error.message)
+        else:
+            remember(form.language.data)
+    return redirect(safe_next(form.next.data), 303)

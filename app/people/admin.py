@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app import htmx, service
+from app.formatting import day as shown_day
 from app.forms import LedgerForm
+from app.i18n import translated
 from app.people.auth import record
 from app.people.credentials import MIN_PASSWORD_LENGTH, set_password
 from app.web import CHANGED
@@ -25,39 +29,39 @@ from projections import queries
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # A commune's admin gives the commune's roles; the province admin's is given
 # at the command line.
-ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES if r != PROVINCE_ADMIN]
+ROLE_CHOICES = [SelectChoice(r, _l(ROLE_NAMES[r])) for r in ROLES if r != PROVINCE_ADMIN]
 PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=256,
-                       message=f"Mật khẩu cần từ {MIN_PASSWORD_LENGTH} đến 256 ký tự.")
-FULL_NAME_RULE = Length(max=MAX_FULL_NAME, message=f"Tối đa {MAX_FULL_NAME} ký tự.")
+                       message=_l("Mật khẩu cần từ %(min)d đến %(max)d ký tự."))
+FULL_NAME_RULE = Length(max=MAX_FULL_NAME, message=_l("Tối đa %(max)d ký tự."))
 
 
 class CreateUserForm(LedgerForm):
-    name = StringField("Tên đăng nhập", validators=[
-        DataRequired("Hãy nhập tên đăng nhập."),
-        Regexp(r"^[a-z0-9._-]{2,64}$", message="Chỉ dùng chữ thường không dấu, số, . _ - "
-               "(2–64 ký tự).")])
-    full_name = StringField("Họ và tên", validators=[FULL_NAME_RULE])
-    role = SelectField("Vai trò", choices=ROLE_CHOICES)
-    password = PasswordField("Mật khẩu tạm", validators=[
-        DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
+    name = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Hãy nhập tên đăng nhập.")),
+        Regexp(r"^[a-z0-9._-]{2,64}$", message=_l("Chỉ dùng chữ thường không dấu, số, . _ - "
+               "(2–64 ký tự)."))])
+    full_name = StringField(_l("Họ và tên"), validators=[FULL_NAME_RULE])
+    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
+    password = PasswordField(_l("Mật khẩu tạm"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu tạm.")), PASSWORD_RULE])
 
 
 class FullNameForm(LedgerForm):
-    full_name = StringField("Họ và tên", validators=[
-        DataRequired("Hãy nhập họ và tên."), FULL_NAME_RULE])
+    full_name = StringField(_l("Họ và tên"), validators=[
+        DataRequired(_l("Hãy nhập họ và tên.")), FULL_NAME_RULE])
 
 
 class RoleForm(LedgerForm):
-    role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
 
 
 class ResetForm(LedgerForm):
-    password = PasswordField("Mật khẩu tạm mới", validators=[
-        DataRequired("Hãy nhập mật khẩu tạm."), PASSWORD_RULE])
+    password = PasswordField(_l("Mật khẩu tạm mới"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu tạm.")), PASSWORD_RULE])
 
 
 class ScopeForm(LedgerForm):
-    communes = StringField("Các xã được xem (mã, cách nhau bởi dấu cách)",
+    communes = StringField(_l("Các xã được xem (mã, cách nhau bởi dấu cách)"),
                            validators=[Length(max=1000)])
 
 
@@ -82,11 +86,12 @@ def create_user():  # type: ignore[no-untyped-def]
             record(service().ledger.register_user, form.name.data, form.role.data,
                    current_user.commune, form.full_name.data or "")
         except DomainError as error:
-            getattr(form, error.field or "name", form.name).errors.append(error.message)
+            getattr(form, error.field or "name", form.name).errors.append(
+                translated(error.message))
         else:
             with service().write() as conn:
                 set_password(conn, form.name.data, form.password.data, must_change=True)
-            return _done(f"Đã tạo người dùng {form.name.data}.")
+            return _done(_("Đã tạo người dùng %(name)s.", name=form.name.data))
     return _page(form, 422)
 
 
@@ -105,7 +110,8 @@ def _act(name: str, command: Callable[[], None], done: str) -> Response:
     try:
         command()
     except DomainError as error:
-        return _page(CreateUserForm(formdata=None), 422, error.message)  # type: ignore[return-value]
+        return _page(CreateUserForm(formdata=None), 422,  # type: ignore[return-value]
+                     translated(error.message))
     return _done(done)
 
 
@@ -122,15 +128,16 @@ def disable(name: str):  # type: ignore[no-untyped-def]
     name = _managed(name)
     if name == current_user.name:
         return _page(CreateUserForm(formdata=None), 422,
-                     "Không thể tự vô hiệu hóa tài khoản của mình.")
+                     _("Không thể tự vô hiệu hóa tài khoản của mình."))
     return _act(name, lambda: record(service().ledger.disable_user, name),
-                f"Đã vô hiệu hóa {name}; mọi phiên đăng nhập của họ đã kết thúc.")
+                _("Đã vô hiệu hóa %(name)s; mọi phiên đăng nhập của họ đã kết thúc.", name=name))
 
 
 @bp.post("/users/<name>/enable")
 def enable(name: str):  # type: ignore[no-untyped-def]
     name = _managed(name)
-    return _act(name, lambda: record(service().ledger.enable_user, name), f"Đã mở lại {name}.")
+    return _act(name, lambda: record(service().ledger.enable_user, name),
+                _("Đã mở lại %(name)s.", name=name))
 
 
 @bp.post("/users/<name>/grant")
@@ -146,11 +153,14 @@ def revoke(name: str):  # type: ignore[no-untyped-def]
 def _role(name: str, action: str):  # type: ignore[no-untyped-def]
     name, form = _managed(name), RoleForm()
     if not form.validate_on_submit():
-        return _page(CreateUserForm(formdata=None), 422, "Vai trò không hợp lệ.")
+        return _page(CreateUserForm(formdata=None), 422, _("Vai trò không hợp lệ."))
     command = service().ledger.grant_role if action == "grant" else service().ledger.revoke_role
-    verb = "cấp" if action == "grant" else "thu hồi"
-    return _act(name, lambda: record(command, name, form.role.data),
-                f"Đã {verb} vai trò {form.role.data} cho {name}.")
+    role = _(ROLE_NAMES.get(form.role.data, form.role.data))
+    if action == "grant":
+        done = _("Đã cấp vai trò %(role)s cho %(name)s.", role=role, name=name)
+    else:
+        done = _("Đã thu hồi vai trò %(role)s của %(name)s.", role=role, name=name)
+    return _act(name, lambda: record(command, name, form.role.data), done)
 
 
 @bp.post("/users/<name>/full-name")
@@ -158,9 +168,9 @@ def set_full_name(name: str):  # type: ignore[no-untyped-def]
     name, form = _managed(name), FullNameForm()
     if not form.validate_on_submit():
         return _page(CreateUserForm(formdata=None), 422,
-                     " ".join(form.full_name.errors) or "Họ và tên không hợp lệ.")
+                     " ".join(form.full_name.errors) or _("Họ và tên không hợp lệ."))
     return _act(name, lambda: record(service().ledger.set_full_name, name, form.full_name.data),
-                f"Đã ghi họ và tên của {name}.")
+                _("Đã ghi họ và tên của %(name)s.", name=name))
 
 
 @bp.post("/users/<name>/password")
@@ -168,13 +178,14 @@ def reset_password(name: str):  # type: ignore[no-untyped-def]
     name, form = _managed(name), ResetForm()
     if not form.validate_on_submit():
         return _page(CreateUserForm(formdata=None), 422,
-                     " ".join(form.password.errors) or "Mật khẩu không hợp lệ.")
+                     " ".join(form.password.errors) or _("Mật khẩu không hợp lệ."))
 
     def reset() -> None:
         with service().write() as conn:
             set_password(conn, name, form.password.data, must_change=True)
         record(service().ledger.record_password_change, name, set_by_admin=True)
-    return _act(name, reset, f"Đã đặt lại mật khẩu cho {name}; họ phải đổi khi đăng nhập.")
+    return _act(name, reset,
+                _("Đã đặt lại mật khẩu cho %(name)s; họ phải đổi khi đăng nhập.", name=name))
 
 
 @bp.get("/scopes")
@@ -199,20 +210,20 @@ def assign_scope(name: str):  # type: ignore[no-untyped-def]
         abort(404)
     form = ScopeForm()
     if not form.validate_on_submit():
-        return _scopes_page(422, "Danh sách xã không hợp lệ.")
+        return _scopes_page(422, _("Danh sách xã không hợp lệ."))
     codes = (form.communes.data or "").split()
     try:
         record(service().ledger.assign_scope, account.name, codes)
     except DomainError as error:
-        return _scopes_page(422, error.message)
-    return _done(f"Đã giao phạm vi {' '.join(codes) or '(trống)'} cho {account.name}.",
-                 "admin.scopes")
+        return _scopes_page(422, translated(error.message))
+    return _done(_("Đã giao phạm vi %(communes)s cho %(name)s.",
+                   communes=" ".join(codes) or _("(trống)"), name=account.name), "admin.scopes")
 
 
 class CalendarForm(LedgerForm):
-    day = DateField("Ngày", validators=[InputRequired("Hãy nhập ngày.")])
-    reason = StringField("Lý do (văn bản quyết định)", validators=[
-        DataRequired("Hãy nêu lý do."), Length(max=1000, message="Tối đa 1000 ký tự.")])
+    day = DateField(_l("Ngày"), validators=[InputRequired(_l("Hãy nhập ngày."))])
+    reason = StringField(_l("Lý do (văn bản quyết định)"), validators=[
+        DataRequired(_l("Hãy nêu lý do.")), Length(max=1000, message=_l("Tối đa %(max)d ký tự."))])
 
 
 @bp.get("/calendar")
@@ -246,10 +257,11 @@ def _declare(prefix: str, command: Callable[..., None]):  # type: ignore[no-unty
         try:
             record(command, current_user.commune, form.day.data, form.reason.data)
         except DomainError as error:
-            (getattr(form, error.field or "", None) or form.day).errors.append(error.message)
+            (getattr(form, error.field or "", None) or form.day).errors.append(
+                translated(error.message))
         else:
-            flash(f"Đã ghi nhận ngày {form.day.data:%d/%m/%Y}; hạn trả của hồ sơ tiếp nhận từ "
-                  "nay tính theo lịch mới.")
+            flash(_("Đã ghi nhận ngày %(day)s; hạn trả của hồ sơ tiếp nhận từ nay tính theo "
+                    "lịch mới.", day=shown_day(form.day.data)))
             return redirect(url_for("admin.calendar"), 303)
     forms = {"off": form} if prefix == "off" else {"make_up": form}
     return _calendar_page(**forms, status=422)

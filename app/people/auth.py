@@ -23,19 +23,22 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app import service
 from app.forms import LedgerForm
+from app.i18n import remember
 from app.people import sessions
-from events.people import ROLE_NAMES
 from app.people.credentials import check_password, must_change_password
 from app.people.permissions import OPEN, P, may, permissions
 from app.throttle import UNAVAILABLE, lock_for, one_check_at_a_time, unavailable
 from app.web import zone
 from events.base import acting_as
+from events.texts import N_
 from projections import queries
 
 bp = Blueprint("auth", __name__)
@@ -70,20 +73,22 @@ class CurrentUser:
 
     @property
     def role_names(self) -> str:
-        return ", ".join(ROLE_NAMES.get(r, r) for r in sorted(self.roles))
+        from app.formatting import role_names  # formatting imports the views' names
+        return role_names(sorted(self.roles))
 
 
 class LoginForm(LedgerForm):
-    name = StringField("Tên đăng nhập", validators=[
-        DataRequired("Hãy nhập tên đăng nhập."), Length(max=64, message="Tên quá dài.")])
-    password = PasswordField("Mật khẩu", validators=[
-        DataRequired("Hãy nhập mật khẩu."), Length(max=256, message="Mật khẩu quá dài.")])
+    name = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Hãy nhập tên đăng nhập.")), Length(max=64, message=_l("Tên quá dài."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu.")), Length(max=256, message=_l("Mật khẩu quá dài."))])
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Hãy đăng nhập để tiếp tục.")
+    login_manager.localize_callback = _
     login_manager.session_protection = None  # the server-side session decides
     app.before_request(_gate)
 
@@ -159,7 +164,8 @@ def login():  # type: ignore[no-untyped-def]
         if isinstance(outcome, CurrentUser):
             session.clear()  # a new session at every log-in
             login_user(outcome)
-            return redirect(_safe_next(request.args.get("next")))
+            remember(service().ledger.user(outcome.name).language)
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(outcome.message)
         status = outcome.status
     elif form.errors:
@@ -184,7 +190,7 @@ def guarded(name: str) -> Iterator[Refusal | None]:
     svc = service()
     with one_check_at_a_time(svc, name):
         if unavailable(svc):  # the throttle fails closed
-            yield Refusal(UNAVAILABLE, 503)
+            yield Refusal(_(UNAVAILABLE), 503)
             return
         with svc.read() as conn:
             lock = lock_for(conn, name, _address(), sessions.now())
@@ -205,7 +211,7 @@ def attempt(name: str, password: str) -> CurrentUser | Refusal:
             return failed(name, commune, "unknown_user" if not account else "bad_password")
         if account.disabled:
             return failed(name, commune, "disabled",
-                          "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị.")
+                          _("Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị."))
         with acting_as(name):
             svc.record(svc.ledger.record_access, name, commune, lambda a: a.logged_in(address))
     with svc.write() as conn:
@@ -215,8 +221,7 @@ def attempt(name: str, password: str) -> CurrentUser | Refusal:
 
 
 def failed(name: str, commune: str, reason: str,
-           message: str = "Tên đăng nhập hoặc mật khẩu không đúng.",
-           actor: str | None = None) -> Refusal:
+           message: str | None = None, actor: str | None = None) -> Refusal:
     """Record a failed check of ``name``'s password (inside ``guarded``), and
     the lock it starts if it is the one too many."""
     svc, address = service(), _address()
@@ -228,13 +233,13 @@ def failed(name: str, commune: str, reason: str,
             svc.record(svc.ledger.record_access, name, commune,
                        lambda a: a.locked(address, lock))
             return _locked(lock)
-    return Refusal(message)
+    return Refusal(message or _("Tên đăng nhập hoặc mật khẩu không đúng."))
 
 
 def _locked(until: Any) -> Refusal:
     local = until.astimezone(zone())
-    return Refusal("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
-                   f"đến {local:%H:%M}. Hãy thử lại sau.", 429)
+    return Refusal(_("Đăng nhập sai 5 lần trong 15 phút: tài khoản hoặc máy này tạm khóa "
+                     "đến %(time)s. Hãy thử lại sau.", time=local.strftime("%H:%M")), 429)
 
 
 @bp.post("/logout")
@@ -250,7 +255,7 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login"))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     return target if target and _is_local_path(target) else url_for("dashboard.index")
 
 
@@ -274,4 +279,5 @@ def relogin(user: CurrentUser) -> None:
     session.clear()
     login_user(CurrentUser(token, account.id, account.name, frozenset(account.roles),
                            account.commune, frozenset(account.communes), account.full_name))
+    remember(svc.ledger.user(account.name).language)
 

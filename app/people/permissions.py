@@ -89,6 +89,7 @@ ENDPOINTS: dict[str, P] = {
     "imports.progress": P.IMPORT_DATA,
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
+    "account.language": P.ANY_USER,
 }
 
 

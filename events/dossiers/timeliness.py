@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from events.texts import N_
+
 EARLY, ON_TIME, LATE = "truoc_han", "dung_han", "qua_han"
-LABELS = {EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn"}
+LABELS = {EARLY: N_("Trước hạn"), ON_TIME: N_("Đúng hạn"), LATE: N_("Quá hạn")}
 OPEN_WITHIN, OPEN_OVERDUE, PAUSED = "trong_han", "dang_qua_han", "tam_dung"
 OPEN_LABELS = {OPEN_WITHIN: "Chưa có kết quả, trong hạn",
                OPEN_OVERDUE: "Chưa có kết quả, quá hạn",

@@ -1,0 +1,186 @@
+"""Every page of the people, dashboard, import and error areas, as each role
+sees it: in Vietnamese no English word of the interface, no role code and
+no field code; in English the interface's own words in English."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from app.people.cli import create_user
+from app.people.permissions import may
+from app.service import upgrade
+from events.application import ROLES
+from events.base import acting_as
+from events.dossiers.corrections import FIELD_NAMES
+from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
+
+# Pages, by the endpoint that answers them; each role sees those it may,
+# and the refusal page for the others.
+PAGES = {"dashboard.index": "/", "dashboard.counts": "/dashboard/counts",
+         "dashboard.fields": "/dashboard/fields",
+         "account.password": "/account/password", "admin.users": "/admin/users",
+         "admin.scopes": "/admin/scopes", "admin.calendar": "/admin/calendar",
+         "imports.index": "/imports"}
+# A phrase of each page in English (the refusal page's, for one refused).
+IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received in the period",
+              "dashboard.fields": "Counting the figures by field",
+              "account.password": "Current password", "admin.users": "Create a user",
+              "admin.scopes": "Reading scopes of inspectors and auditors",
+              "admin.calendar": "Extra days off",
+              "imports.index": "Import dossiers from a CSV file",
+              "refused": "You are not allowed to do this."}
+ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
+                 "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
+                 "create", "delete", "edit", "cancel", "status", "name", "date", "period",
+                 "dossier", "dossiers", "procedure", "procedures", "overdue", "received",
+                 "resolved", "returned", "online", "commune", "grant", "revoke", "enable",
+                 "disable", "actions", "show", "none", "required", "invalid", "field", "system",
+                 "true", "false", "this field")
+CODES = (*ROLES, *FIELD_NAMES)
+# Log-in names that are no English word and no code.
+USERS = {role: f"nguoidung{i}" for i, role in enumerate(ROLES, 1)}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A commune whose users are named as people are, not after their roles."""
+    from app import create_app
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('languages')) / 'ledger.sqlite3'}"
+    upgrade(url)
+    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
+    with flask_app.app_context():
+        svc = flask_app.extensions["ledger"]
+        with acting_as("system"):
+            svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
+            svc.record(svc.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
+        for role, name in USERS.items():
+            create_user(name, role, COMMUNE, PASSWORD, full_name=f"Nguyễn Văn {name[-1]}")
+    yield flask_app
+    flask_app.extensions["ledger"].close()
+
+
+class VisibleText(HTMLParser):
+    """What a reader sees or hears of a page, in the page's language: text
+    and the attributes shown or read aloud, leaving out scripts, styles,
+    ``<code>`` (the file format's column names are codes by contract) and
+    anything marked as written in another language (the switch's
+    "English")."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"}
+    SHOWN = ("placeholder", "aria-label", "title", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.open: list[tuple[str, bool]] = []
+        self.page_language = ""
+
+    def hidden(self) -> bool:
+        return any(skip for _tag, skip in self.open)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.page_language = values.get("lang") or ""
+            return
+        other = values.get("lang") not in (None, self.page_language)
+        if not self.hidden() and not other:
+            self.parts += [values[a] or "" for a in self.SHOWN if a in values]
+            if tag == "input" and values.get("type") in ("submit", "button"):
+                self.parts.append(values.get("value") or "")
+        if tag not in self.VOID:
+            self.open.append((tag, other or tag in ("script", "style", "code")))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden():
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def words_in(text: str, words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)]
+
+
+def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Every page, as ``role`` is answered; and the forms sent empty, with
+    their errors."""
+    shown = {}
+    for endpoint, url in PAGES.items():
+        answer = client.get(url)
+        assert answer.status_code == (200 if may({role}, endpoint) else 403), (role, url)
+        shown[endpoint if answer.status_code == 200 else "refused"] = answer.text
+    token = csrf_token(shown["account.password"])
+    shown["password errors"] = client.post("/account/password", data={"csrf_token": token}).text
+    if may({role}, "admin.create_user"):
+        shown["user errors"] = client.post("/admin/users", data={"csrf_token": token}).text
+    if may({role}, "admin.declare_day_off"):
+        shown["calendar errors"] = client.post("/admin/calendar/day-off", data={
+            "csrf_token": token, "off-day": "2026-13-45"}).text
+    shown["missing page"] = client.get("/no-such-page").text
+    return shown
+
+
+def switch(client, language: str) -> None:  # type: ignore[no-untyped-def]
+    token = csrf_token(client.get("/").text)
+    answer = client.post("/account/language", data={"csrf_token": token, "language": language})
+    assert answer.status_code == 303
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_speaks_vietnamese_then_english(app, role):
+    client = app.test_client()
+    assert log_in(client, USERS[role]).status_code == 302
+    for name, html in pages_of(client, role).items():
+        text = visible(html)
+        assert '<html lang="vi">' in html, name
+        assert words_in(text, ENGLISH_WORDS) == [], (role, name, text)
+        assert words_in(text, CODES) == [], (role, name, text)
+    switch(client, "en")
+    english = pages_of(client, role)
+    for name, html in english.items():
+        assert '<html lang="en">' in html, name
+        assert "Overview" in visible(html) and "Log out" in visible(html), (role, name)
+        # English names may be English words ("clerk"); codes with "_" are no word.
+        assert words_in(visible(html), tuple(c for c in CODES if "_" in c)) == [], (role, name)
+        if name in IN_ENGLISH:
+            assert IN_ENGLISH[name] in visible(html), (role, name)
+    assert "Enter your current password." in visible(english["password errors"])
+    if "calendar errors" in english:  # WTForms' own message, through the catalogue
+        assert "Not a valid date (format YYYY-MM-DD)." in visible(english["calendar errors"])
+    switch(client, "vi")
+
+
+def test_the_log_in_page_and_its_errors_are_vietnamese(app):
+    client = app.test_client()
+    page = client.get("/login").text
+    refused = client.post("/login", data={"csrf_token": csrf_token(page)}).text
+    for html in (page, refused):
+        text = visible(html)
+        assert "Đăng nhập" in text and words_in(text, ENGLISH_WORDS + CODES) == [], text
+    assert "Hãy nhập tên đăng nhập." in visible(refused)
+
+
+def test_the_checker_sees_what_it_must():
+    """The checks above can fail: an English word, a role code in a label,
+    a field code in text all show."""
+    html = ('<html lang="vi"><p>Tên người nộp</p><button lang="en">English</button>'
+            '<input type="submit" value="Save"><span aria-label="clerk"></span>'
+            '<p>amount: 5</p><code>kenh</code></html>')
+    text = visible(html)
+    assert words_in(text, ENGLISH_WORDS) == ["save"]
+    assert words_in(text, CODES) == ["clerk", "amount"]
+    assert "English" not in text and "kenh" not in text
