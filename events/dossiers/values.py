@@ -101,9 +101,7 @@ def phone(value: str) -> str:
     if not PHONE.fullmatch(value) or not (
             MIN_PHONE_DIGITS <= len(digits.lstrip("+")) <= MAX_PHONE_DIGITS):
         raise InvalidValue(f"Số điện thoại «{_shown(value)}» không hợp lệ: cần từ "
-                           f"{MIN_PHONE_DIGITS} đến {MAX_PHONE_DIGITS} chữ số (có thể cách nhau "
-                           "bằng dấu cách, dấu chấm hoặc gạch ngang, có thể có dấu + ở đầu).",
-                           "phone")
+                           f"{MIN_PHONE_DIGITS} đến {MAX_PHONE_DIGITS} chữ số.", "phone")
     return digits
 
 
