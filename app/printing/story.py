@@ -307,20 +307,20 @@ class Slip:
     form_no: str
     title: str
     applies: Callable[[Story], bool]
-    missing: str        # why a dossier without it has none
+    missing: str        # why a dossier without it has none ("Hồ sơ X …")
 
 
 SLIPS = (
     Slip("supplement", "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
          lambda s: s.supplement is not None,
-         "Hồ sơ chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung."),
+         "chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung."),
     Slip("refusal", "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
          lambda s: s.refused_at is not None,
-         "Hồ sơ không bị từ chối tiếp nhận nên không có phiếu từ chối."),
+         "không bị từ chối tiếp nhận nên không có phiếu từ chối."),
     Slip("apology", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
          lambda s: s.apology is not None,
-         "Hồ sơ chưa có văn bản xin lỗi và hẹn lại (thao tác «Xin lỗi và hẹn lại» trên trang "
-         "hồ sơ) nên chưa có phiếu xin lỗi."),
+         "chưa có văn bản xin lỗi và hẹn lại (thao tác «Xin lỗi và hẹn lại» trên trang hồ sơ) "
+         "nên chưa có phiếu xin lỗi."),
 )
 
 

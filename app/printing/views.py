@@ -101,7 +101,7 @@ def _slip_view(slip: Slip):  # type: ignore[no-untyped-def]
     def view(code: str):  # type: ignore[no-untyped-def]
         story, commune = _story(code)
         if slip not in story.slips:
-            message = f"Hồ sơ {story.code}: {slip.missing}"
+            message = f"Hồ sơ {story.code} {slip.missing}"
             return render_template("error.html", status=404, message=message), 404
         return render_template(f"printing/{slip.name}.html", story=story, commune=commune,
                                slip=slip, procedure=_procedure(story),

@@ -33,9 +33,10 @@ def test_a_dossier_received_and_running_offers_no_slip(app, clerk):
     for slip in SLIPS:
         page = clerk.get(f"/print/dossiers/{CODE}/{slip}")
         assert page.status_code == 404, slip
-        assert f"Hồ sơ {CODE}: Hồ sơ " in text(page.text)
-    assert "chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung" in \
-        text(clerk.get(f"/print/dossiers/{CODE}/supplement").text)
+    assert (f"Hồ sơ {CODE} chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung."
+            in text(clerk.get(f"/print/dossiers/{CODE}/supplement").text))
+    assert (f"Hồ sơ {CODE} không bị từ chối tiếp nhận nên không có phiếu từ chối."
+            in text(clerk.get(f"/print/dossiers/{CODE}/refusal").text))
 
 
 def test_the_supplement_request_says_what_is_asked_and_the_days_left(app, clerk):
