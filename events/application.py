@@ -5,7 +5,7 @@ Commands raise a named ``DomainError`` and record nothing when a rule fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -298,10 +298,12 @@ class Ledger(CatalogueCommands, Application):
     # -- dossiers -------------------------------------------------------
     def receive_dossier(self, commune: str, code: str, procedure_code: str, applicant: str,
                         channel: str, online_mode: str, received_at: datetime,
-                        due_date: date | None = None, *, source: str = "") -> None:
+                        due_date: date | None = None, *, source: str = "", phone: str = "",
+                        address: str = "", papers: Sequence[Mapping[str, Any]] = ()) -> None:
         """Receive a dossier. Its procedure must be in the catalogue and in
         force; without a due date, the procedure's working days give it (a
-        given one moves onto a working day)."""
+        given one moves onto a working day). The applicant's phone and
+        address and the papers handed in (``values.papers``) are optional."""
         self.require_commune(commune)
         code, procedure_code = values.code(code), values.procedure_code(procedure_code)
         procedure = self._procedure_in_force(commune, procedure_code)
@@ -315,7 +317,7 @@ class Ledger(CatalogueCommands, Application):
             due = deadlines.due_date(local, procedure.working_days, calendar)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,
                                   online_mode, received_at, due, procedure.inter_agency,
-                                  procedure.fee, source)
+                                  procedure.fee, source, phone, address, papers)
         self._create(dossier, AlreadyExists(f"Mã hồ sơ {code} đã được sử dụng.", "code"))
 
     def _procedure_in_force(self, commune: str, code: str) -> Procedure:

@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, StringField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app import service
@@ -18,8 +25,9 @@ from app.forms import LedgerForm, without_controls
 from app.people.auth import record
 from app.people.permissions import may
 from app.people.scope import selected_commune
+from app.printing.story import Reader
 from app.web import attach, changed, now, refused, wants_fragment, zone
-from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES
+from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES, values
 from events.errors import DomainError, InvalidValue
 from events.people import staff_mentioned
 from projections import queries
@@ -39,6 +47,13 @@ class ReceiveForm(LedgerForm):
                                  validators=_required("Hãy nhập mã hoặc tên thủ tục hành chính."),
                                  render_kw={"list": "procedure-list", "autocomplete": "off"})
     applicant = StringField("Người nộp", validators=_required("Hãy nhập tên người nộp."))
+    # Checked by the command (``events.dossiers.values``), like every value.
+    phone = StringField("Số điện thoại", render_kw={"type": "tel", "autocomplete": "off"})
+    address = StringField("Địa chỉ", render_kw={"autocomplete": "off"})
+    papers = TextAreaField(
+        "Giấy tờ đã nhận (mỗi dòng một giấy tờ: tên; hình thức; số bản)",
+        render_kw={"rows": 3, "placeholder": "Tờ khai đăng ký khai sinh; bản chính; 1\n"
+                                             "Giấy chứng sinh; bản sao; 1"})
     channel = SelectField("Kênh tiếp nhận",
                           choices=[SelectChoice(c, CHANNEL_NAMES[c]) for c in CHANNELS],
                           validators=[InputRequired("Hãy chọn kênh tiếp nhận.")],
@@ -57,13 +72,22 @@ class ReceiveForm(LedgerForm):
             return [(p.code, p.name) for p in queries.procedures(conn, current_user.commune)]
 
     @classmethod
-    def fresh(cls) -> ReceiveForm:
+    def fresh(cls, focus: bool = True) -> ReceiveForm:
         """An empty receipt for now, with the next code in the national
-        form already filled in (the clerk may type another)."""
+        form already filled in (the clerk may type another); the cursor in
+        its first field, unless the page puts it elsewhere."""
         moment = now().replace(second=0, microsecond=0)
         with service().read() as conn:
             code = queries.suggested_dossier_code(conn, current_user.commune, moment.date())
-        return cls(formdata=None, code=code, received_at=moment.replace(tzinfo=None))
+        form = cls(formdata=None, code=code, received_at=moment.replace(tzinfo=None))
+        return form.focused() if focus else form
+
+    def focused(self) -> ReceiveForm:
+        """The cursor where the clerk types next: the first field in error,
+        else the first field."""
+        target = next((f for f in self if f.errors), None) or self.code
+        target.render_kw = {**(target.render_kw or {}), "autofocus": True}
+        return self
 
 
 def _aware(moment: datetime) -> datetime:
@@ -135,14 +159,16 @@ def receive():  # type: ignore[no-untyped-def]
                                                              form.procedure_code.data)
             record(service().ledger.receive_dossier, current_user.commune, form.code.data,
                    procedure, form.applicant.data, form.channel.data,
-                   form.online_mode.data, _aware(form.received_at.data), form.due_date.data)
+                   form.online_mode.data, _aware(form.received_at.data), form.due_date.data,
+                   phone=form.phone.data or "", address=form.address.data or "",
+                   papers=values.papers_from_text(form.papers.data or ""))
         except DomainError as error:
             attach(form, _named(error, form.procedure_code.data))
         else:
             code = form.code.data.strip()
             return _done(code, "dossiers/_receive_form.html",
-                            form=ReceiveForm.fresh(), received=code)
-    return refused(FORM_PAGE, "dossiers/_receive_form.html", form=form)
+                            form=ReceiveForm.fresh(focus=False), received=code)
+    return refused(FORM_PAGE, "dossiers/_receive_form.html", form=form.focused())
 
 
 CODE_LIKE = re.compile(r"[0-9A-Za-z._-]+")
@@ -229,6 +255,8 @@ def _dossier_page(code: str, communes) -> dict:  # type: ignore[no-untyped-def,t
             "today": moment.date(), "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: with_colleagues(blank(s, moment), colleagues) for s in steps},
             "colleagues": colleagues, "procedure": procedure,
+            # The circular's slips this dossier's facts call for.
+            "slips": Reader(history, zone(), moment.date()).read().slips,
             "clock": dossier.clock(moment.date(), ledger.work_calendar(dossier.commune),
                                    zone())}
 

@@ -8,7 +8,7 @@ deadlines. The book lists the dossier projection's rows."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -32,6 +32,7 @@ from events.dossiers import (
     standing,
     timeliness,
 )
+from events.dossiers.values import Paper, as_papers
 from projections import queries
 from projections.periods import Period
 
@@ -75,6 +76,18 @@ class Step:
     version: int = 0
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A notice given to the applicant along the way: a supplement request
+    or an apology, as recorded (``due`` is the due date in force then)."""
+
+    at: datetime
+    by: str
+    reason: str
+    due: date
+    new_appointment: date | None = None
+
+
 @dataclass
 class Story:
     """What a dossier's own events say, corrections applied."""
@@ -98,8 +111,19 @@ class Story:
     resolved: Step | None = None
     refused_at: datetime | None = None  # refused at the counter: no appointment
     refusal_reason: str = ""
+    refused_by: str = ""
+    phone: str = ""
+    address: str = ""
+    papers: tuple[Paper, ...] = ()
+    supplement: Notice | None = None  # the one request for a supplement
+    apology: Notice | None = None     # the latest apology
     events: int = 0
     steps: list[Step] = field(default_factory=list)
+
+    @property
+    def slips(self) -> list[Slip]:
+        """The slips this dossier's facts call for, in the circular's order."""
+        return [slip for slip in SLIPS if slip.applies(self)]
 
     @property
     def channel_text(self) -> str:
@@ -167,7 +191,8 @@ class Reader:
         self.story = Story(e.commune, e.code, inter_agency=e.inter_agency, fee=e.fee,
                            received_at=self.moment(e), received_on=self.day(e),
                            clerk=self.who(e.actor), due_date=e.due_date,
-                           original_due_date=e.due_date, **v)
+                           original_due_date=e.due_date, phone=e.phone, address=e.address,
+                           papers=as_papers(e.papers), **v)
         self.s.steps.append(Step("Tiếp nhận hồ sơ", self.s.applicant, self.who(e.actor),
                                  self.moment(e),
                                  notes=[f"Kênh: {self.s.channel_text}"],
@@ -182,6 +207,8 @@ class Reader:
 
     def on_SupplementRequested(self, e: Any) -> None:  # noqa: N802
         self.s.status = AWAITING_SUPPLEMENT
+        self.s.supplement = Notice(self.moment(e), self.who(e.actor), e.reason,
+                                   self._due_before(e))
         self.note(f"Yêu cầu bổ sung ngày {self.day(e):%d/%m/%Y}: {e.reason}")
 
     def on_SupplementReceived(self, e: Any) -> None:  # noqa: N802
@@ -191,6 +218,8 @@ class Reader:
 
     def on_Apologised(self, e: Any) -> None:  # noqa: N802
         self.s.appointment, self.s.apology_on = e.new_appointment, self.day(e)
+        self.s.apology = Notice(self.moment(e), self.who(e.actor), e.reason,
+                                self._due_before(e), e.new_appointment)
         self.note(f"Xin lỗi ngày {self.day(e):%d/%m/%Y}, hẹn lại ngày "
                   f"{e.new_appointment:%d/%m/%Y}: {e.reason}")
 
@@ -227,12 +256,20 @@ class Reader:
     def on_Refused(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
         self.s.refused_at, self.s.refusal_reason = self.moment(e), self.value(e, "reason")
+        self.s.refused_by = self.who(e.actor)
 
     def on_Withdrawn(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
 
     def on_Stopped(self, e: Any) -> None:  # noqa: N802
         self._exit(e)
+
+    def _due_before(self, e: Any) -> date:
+        """The due date in force when ``e`` happened: the dossier's events
+        before it, folded by the aggregate's own rules (a declared day off
+        may have moved it)."""
+        return _folded(x for x in self.events
+                       if x.originator_version < e.originator_version).due_date
 
     def on_other(self, e: Any) -> None:
         """An event the forms do not print."""
@@ -260,6 +297,31 @@ class Reader:
         assert step is not None and step.due is not None
         running_late = self.s.status == IN_PROGRESS and self.today > step.due
         step.outcome = OVERDUE if running_late else WORKING
+
+
+# -- the slips of the circular, each printed when the dossier's facts call for it --
+
+@dataclass(frozen=True)
+class Slip:
+    name: str           # the URL's last segment, and the template's
+    form_no: str
+    title: str
+    applies: Callable[[Story], bool]
+    missing: str        # why a dossier without it has none ("Hồ sơ X …")
+
+
+SLIPS = (
+    Slip("supplement", "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+         lambda s: s.supplement is not None,
+         "chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung."),
+    Slip("refusal", "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+         lambda s: s.refused_at is not None,
+         "không bị từ chối tiếp nhận nên không có phiếu từ chối."),
+    Slip("apology", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+         lambda s: s.apology is not None,
+         "chưa có văn bản xin lỗi và hẹn lại (thao tác «Xin lỗi và hẹn lại» trên trang hồ sơ) "
+         "nên chưa có phiếu xin lỗi."),
+)
 
 
 # -- the tracking book ---------------------------------------------------------------

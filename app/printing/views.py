@@ -1,6 +1,8 @@
 """The one-stop counter's printed forms, on A4: the receipt with its
-appointment (Mẫu số 01), the control slip of a dossier's steps (Mẫu số 06)
-and the tracking book of a period (Mẫu số 07)."""
+appointment (Mẫu số 01), the slips a dossier's facts call for — a request
+for a supplement (02), a refusal (03), an apology with a new appointment
+(04) —, the control slip of a dossier's steps (Mẫu số 06) and the tracking
+book of a period (Mẫu số 07)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ from flask_login import current_user
 from app import service
 from app.catalogue.qr import qr_inline
 from app.people.scope import selected_commune
-from app.printing.story import BookLine, BookRows, Reader, Story, Tally, book_lines
+from app.printing.story import SLIPS, BookLine, BookRows, Reader, Slip, Story, Tally, book_lines
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, zone
-from events.dossiers import STATUS_NAMES, Dossier
+from events.dossiers import STATUS_NAMES, Dossier, deadlines
 from events.people import staff_mentioned
 from projections import queries
 from projections.periods import BadPeriod, Period
@@ -35,7 +37,8 @@ bp = Blueprint("printing", __name__, url_prefix="/print")
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"long_time": long_time, "long_day": long_day, "STATUS_NAMES": STATUS_NAMES,
+    return {"long_time": long_time, "long_day": long_day, "local_day": local_day,
+            "STATUS_NAMES": STATUS_NAMES,
             "book_rows": BookRows(zone()),
             "printed_at": now()}
 
@@ -44,6 +47,11 @@ def long_time(moment: datetime) -> str:
     """As the forms write it: 09 giờ 30 phút, ngày 05 tháng 01 năm 2026."""
     local = moment.astimezone(zone())
     return f"{local:%H} giờ {local:%M} phút, {long_day(local.date())}"
+
+
+def local_day(moment: datetime) -> date:
+    """The day of a moment, in the commune's time zone."""
+    return moment.astimezone(zone()).date()
 
 
 def long_day(day: date) -> str:
@@ -86,6 +94,34 @@ def control_slip(code: str):  # type: ignore[no-untyped-def]
     story, commune = _story(code)
     return render_template("printing/control.html", story=story, commune=commune,
                            procedure=_procedure(story))
+
+
+def _slip_view(slip: Slip):  # type: ignore[no-untyped-def]
+    def view(code: str):  # type: ignore[no-untyped-def]
+        story, commune = _story(code)
+        if slip not in story.slips:
+            message = f"Hồ sơ {story.code} {slip.missing}"
+            return render_template("error.html", status=404, message=message), 404
+        return render_template(f"printing/{slip.name}.html", story=story, commune=commune,
+                               slip=slip, procedure=_procedure(story),
+                               days_left=_days_left(story))
+    return view
+
+
+for _slip in SLIPS:
+    bp.add_url_rule(f"/dossiers/<path:code>/{_slip.name}", endpoint=_slip.name,
+                    view_func=_slip_view(_slip))
+
+
+def _days_left(story: Story) -> int | None:
+    """The working days the supplement request left on the clock, which
+    continue once the supplement is complete (``deadlines``)."""
+    asked = story.supplement
+    if asked is None:
+        return None
+    calendar = service().ledger.work_calendar(story.commune)
+    return deadlines.days_left_when_paused(asked.due, asked.at.astimezone(zone()).date(),
+                                           calendar)
 
 
 @bp.get("/book")

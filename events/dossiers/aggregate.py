@@ -11,6 +11,7 @@ steps of a dossier are in the order they happened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -46,11 +47,18 @@ class Dossier(LedgerAggregate):
         inter_agency: bool = False
         fee: int = 0
         source: str = ""
+        # Recorded since form 01 lists them; a dossier received before has
+        # none (these defaults, read for its older events).
+        phone: str = ""
+        address: str = ""
+        papers: Sequence[Mapping[str, Any]] = ()
 
         def apply(self, aggregate: Any) -> None:
             a = aggregate
             a.commune, a.code, a.procedure_code = self.commune, self.code, self.procedure_code
             a.applicant, a.channel, a.online_mode = self.applicant, self.channel, self.online_mode
+            a.phone, a.address = self.phone, self.address
+            a.papers = values.as_papers(self.papers)
             a.received_at = self.occurred_at
             a.due_date = a.original_due_date = a.due_before_supplement = self.due_date
             a.status, a.holder, a.step_started_at = IN_PROGRESS, self.actor, self.occurred_at
@@ -188,7 +196,8 @@ class Dossier(LedgerAggregate):
     def receive(cls, commune: str, code: str, procedure_code: str, applicant: str,
                 channel: str, online_mode: str, received_at: datetime,
                 due_date: date, inter_agency: bool = False, fee: int = 0,
-                source: str = "") -> Dossier:
+                source: str = "", phone: str = "", address: str = "",
+                papers: Sequence[Mapping[str, Any]] = ()) -> Dossier:
         code, procedure_code = values.code(code), values.procedure_code(procedure_code)
         applicant, channel = values.applicant(applicant), values.channel(channel)
         online_mode = values.online_mode(online_mode, channel)
@@ -198,7 +207,9 @@ class Dossier(LedgerAggregate):
                           code=code, procedure_code=procedure_code, applicant=applicant,
                           channel=channel, online_mode=online_mode, due_date=due_date,
                           inter_agency=inter_agency, fee=fee,
-                          source=checked_text(source, "source", "Nguồn", 255))
+                          source=checked_text(source, "source", "Nguồn", 255),
+                          phone=values.phone(phone), address=values.address(address),
+                          papers=values.papers(papers))
 
     # -- the steps ------------------------------------------------------------
     def hand_over(self, at: datetime, to_user: str, step: str, step_due: date) -> None:

@@ -4,6 +4,11 @@ through these checks, so no event holds a value the read models cannot."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from events.base import checked_identifier, checked_text
 from events.errors import InvalidValue
 
@@ -13,6 +18,14 @@ ONLINE_MODES = ("", "mot_phan", "toan_trinh")
 PAYMENT_METHODS = ("tien_mat", "truc_tuyen")
 MAX_CODE, MAX_APPLICANT, MAX_USER, MAX_STEP = 64, 255, 64, 255
 MAX_AMOUNT = 10**12
+MAX_ADDRESS, MAX_PAPER, MAX_PAPERS, MAX_COPIES = 255, 255, 30, 99
+# A phone number as people write it: digits, grouped by spaces, dots or
+# hyphens, perhaps a leading "+" (+84…); 8 to 15 digits (ITU E.164).
+PHONE = re.compile(r"\+?[0-9][0-9 .-]*")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
+# How a paper was handed in (form 01's "hình thức"), by the code recorded.
+PAPER_FORMS = {"ban_chinh": "Bản chính", "ban_sao": "Bản sao",
+               "ban_sao_chung_thuc": "Bản sao chứng thực", "ban_chup": "Bản chụp"}
 
 
 def code(value: str) -> str:
@@ -76,3 +89,109 @@ def flag(value: bool, field: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidValue("Giá trị phải là có hoặc không.", field)
     return value
+
+
+def phone(value: str) -> str:
+    """The applicant's phone, optional: kept as its digits (and a leading
+    "+"), so that one number is always written the same way."""
+    value = checked_text(value, "phone", "Số điện thoại", 40).strip()
+    if not value:
+        return ""
+    digits = re.sub(r"[ .-]", "", value)
+    if not PHONE.fullmatch(value) or not (
+            MIN_PHONE_DIGITS <= len(digits.lstrip("+")) <= MAX_PHONE_DIGITS):
+        raise InvalidValue(f"Số điện thoại «{_shown(value)}» không hợp lệ: cần từ "
+                           f"{MIN_PHONE_DIGITS} đến {MAX_PHONE_DIGITS} chữ số.", "phone")
+    return digits
+
+
+def address(value: str) -> str:
+    """The applicant's address, optional, spaces collapsed."""
+    return " ".join(checked_text(value, "address", "Địa chỉ", MAX_ADDRESS).split())
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper handed in at receipt: its name, how (``PAPER_FORMS``) and
+    how many copies."""
+    name: str
+    form: str = "ban_chinh"
+    copies: int = 1
+
+    @property
+    def form_name(self) -> str:
+        return PAPER_FORMS.get(self.form, self.form)
+
+
+def papers(value: Any) -> list[dict[str, Any]]:
+    """The papers received, as the event records them (a list of plain
+    mappings, which the log stores as they are): at most ``MAX_PAPERS``,
+    each named, in one of ``PAPER_FORMS``, 1 to ``MAX_COPIES`` copies."""
+    if not isinstance(value, (list, tuple)):
+        raise InvalidValue("Danh sách giấy tờ không hợp lệ.", "papers")
+    if len(value) > MAX_PAPERS:
+        raise InvalidValue(f"Tối đa {MAX_PAPERS} giấy tờ trong một hồ sơ "
+                           f"(đã nhập {len(value)}).", "papers")
+    return [_paper(item, n) for n, item in enumerate(value, start=1)]
+
+
+def _paper(item: Any, n: int) -> dict[str, Any]:
+    if not isinstance(item, Mapping) or set(item) - {"name", "form", "copies"}:
+        raise InvalidValue(f"Giấy tờ thứ {n} không hợp lệ.", "papers")
+    name = " ".join(checked_text(item.get("name"), "papers", f"Tên giấy tờ thứ {n}",
+                                 MAX_PAPER).split())
+    form, copies = item.get("form", "ban_chinh"), item.get("copies", 1)
+    if not name:
+        raise InvalidValue(f"Giấy tờ thứ {n} cần có tên.", "papers")
+    if not isinstance(form, str) or form not in PAPER_FORMS:
+        raise InvalidValue(f"Giấy tờ thứ {n}: hình thức «{_shown(form)}» không hợp lệ; cần "
+                           f"một trong: {', '.join(PAPER_FORMS.values()).lower()}.", "papers")
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= MAX_COPIES:
+        raise InvalidValue(f"Giấy tờ thứ {n}: số lượng phải từ 1 đến {MAX_COPIES}.", "papers")
+    return {"name": name, "form": form, "copies": copies}
+
+
+def as_papers(recorded: Any) -> tuple[Paper, ...]:
+    """The papers an event recorded, as ``Paper``s (none for a dossier
+    received before papers were recorded)."""
+    return tuple(Paper(**p) for p in recorded or ())
+
+
+FORM_WORDS = {"bản chính": "ban_chinh", "chính": "ban_chinh", "bc": "ban_chinh",
+              "bản sao": "ban_sao", "sao": "ban_sao", "bs": "ban_sao",
+              "bản sao chứng thực": "ban_sao_chung_thuc", "sao chứng thực": "ban_sao_chung_thuc",
+              "chứng thực": "ban_sao_chung_thuc", "sct": "ban_sao_chung_thuc",
+              "bản chụp": "ban_chup", "chụp": "ban_chup", "photo": "ban_chup",
+              **{code: code for code in PAPER_FORMS}}
+
+
+def papers_from_text(text: str) -> list[dict[str, Any]]:
+    """Papers typed one a line, as a clerk types them fastest: the name, then
+    (after ";") how it was handed in and the number of copies, both optional
+    ("Tờ khai đăng ký khai sinh", "Sổ hộ khẩu; bản sao; 2"). Blank lines
+    are skipped. The list is then checked by ``papers``."""
+    text = checked_text(text, "papers", "Danh sách giấy tờ", MAX_PAPERS * (MAX_PAPER + 40))
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            out.append(_paper_line(line, n))
+    return out
+
+
+def _paper_line(line: str, n: int) -> dict[str, Any]:
+    name, *rest = (part.strip() for part in line.split(";"))
+    paper: dict[str, Any] = {"name": name}
+    for part in rest:
+        word = " ".join(part.lower().split())
+        if not word:
+            continue
+        if word.isdigit():
+            paper["copies"] = int(word) if len(word) < 4 else MAX_COPIES + 1
+        elif word in FORM_WORDS:
+            paper["form"] = FORM_WORDS[word]
+        else:
+            raise InvalidValue(f"Dòng {n}: không hiểu «{_shown(part)}»; sau tên giấy tờ và "
+                               "dấu ; hãy ghi hình thức (bản chính, bản sao, bản sao chứng "
+                               "thực, bản chụp) và số lượng.", "papers")
+    return paper
+

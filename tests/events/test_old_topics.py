@@ -46,6 +46,8 @@ def test_a_log_recorded_before_the_move_reads_and_replays(database_url):
         assert all(not s.error and not s.behind for s in service.engine.status())
         dossier = service.ledger.dossier(COMMUNE, "D-9")
         assert isinstance(dossier, Dossier) and dossier.status == RETURNED
+        # Received before form 01 listed them: no phone, address or papers.
+        assert (dossier.phone, dossier.address, dossier.papers) == ("", "", ())
         assert service.ledger.user("lan").full_name == "Phạm Thị Lan"
         assert isinstance(service.ledger.user("lan"), User)
         with service.read() as conn:

@@ -151,6 +151,22 @@ channels = st.sampled_from(CHANNELS)
 applicants = st.sampled_from(["Lê Văn Tâm", NFD, "Trần Thị B", "A" * 255])
 addresses = st.sampled_from(["10.0.0.1", "2001:db8::1", "192.168.1.20"])
 amounts = st.sampled_from([0, 25_000, 10**12])
+phones = st.sampled_from(["", "0912 345 678", "+84 220.3123.456", "1" * 15])
+bad_phones = st.sampled_from(["1" * 16, "0912-ABC", "++84912345678", " - ", "0" * 7])
+addresses_lived = st.sampled_from(["", "Thôn Mạc, xã Quảng Nghiệp", NFD, "đ" * 255])
+PAPER = {"name": "Tờ khai", "form": "ban_sao", "copies": 2}
+papers = st.lists(st.sampled_from([PAPER, {"name": NFD}, {"name": "G" * 255, "copies": 99},
+                                   {"name": "Giấy chứng sinh", "form": "ban_chup"}]),
+                  max_size=30)
+bad_papers = st.one_of(
+    st.lists(st.just({"name": "Giấy"}), min_size=31, max_size=31),
+    st.lists(st.one_of(st.sampled_from([
+        {"name": ""}, {"name": "G" * 256}, {"name": "a\x00"}, {"name": None},
+        {"name": "Giấy", "copies": 0}, {"name": "Giấy", "copies": 100},
+        {"name": "Giấy", "copies": "2"}, {"name": "Giấy", "form": "BAN_SAO"},
+        {"name": "Giấy", "form": None}, {"name": "Giấy", "extra": 1}, {}, "Giấy", None]),
+        anything), min_size=1, max_size=3),
+    st.sampled_from([{"name": "Giấy"}, "Giấy", b"x", 3]))
 
 # -- commands -----------------------------------------------------------------------
 
@@ -311,7 +327,9 @@ COMMANDS: dict[str, tuple[Arg, ...]] = {
                                       anything))),
                         arg("received_at", valid_time, times),
                         arg("due_date", st.one_of(st.none(), valid_day), days),
-                        arg("source", st.sampled_from(["", "import.csv"]))),
+                        arg("source", st.sampled_from(["", "import.csv"])),
+                        arg("phone", phones, bad_phones), arg("address", addresses_lived),
+                        arg("papers", papers, bad_papers)),
     "hand_over": (*DOSSIER_ARGS, arg("to_user", users, user_names),
                   arg("step", st.sampled_from(["Thẩm định", "Ký duyệt"])),
                   arg("step_due", valid_day, days)),
