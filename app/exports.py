@@ -61,9 +61,9 @@ def csv_text(value: Any, in_zone: ZoneInfo) -> str:
 
 
 def file_name(stem: str, kind: str) -> str:
-    """``ho-so-2023-06.xlsx``: only letters, digits and - . kept, so the name
-    needs no quoting in any browser."""
-    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", stem).strip("-") or "danh-sach"
+    """``ho-so-2023-06.xlsx``, ``ho-so-2023-01-01-den-2023-03-31.csv``: only
+    letters, digits and - kept, so the name needs no quoting in any browser."""
+    safe = re.sub(r"[^A-Za-z0-9-]+", "-", stem.replace("..", "-den-")).strip("-") or "danh-sach"
     return f"{safe}.{kind}"
 
 

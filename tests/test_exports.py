@@ -94,6 +94,8 @@ def test_a_sheet_title_follows_excels_rules(title: str, expected: str):
 
 @pytest.mark.parametrize(("stem", "name"), [("ho-so-2023-06", "ho-so-2023-06.xlsx"),
                                             ("so theo doi/2023 Q2", "so-theo-doi-2023-Q2.xlsx"),
+                                            ("ho-so-2023-01-01..2023-03-31",
+                                             "ho-so-2023-01-01-den-2023-03-31.xlsx"),
                                             ("", "danh-sach.xlsx")])
 def test_file_names_need_no_quoting(stem: str, name: str):
     assert exports.file_name(stem, "xlsx") == name

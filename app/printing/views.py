@@ -139,7 +139,7 @@ def export_book(kind: str):  # type: ignore[no-untyped-def]
                        line.returned_on, STATUS_NAMES[line.status].capitalize(),
                        line.ended_on, line.note]
 
-    return exports.answer(kind, f"so-theo-doi-ho-so-{text.replace('..', '-den-')}",
+    return exports.answer(kind, f"so-theo-doi-ho-so-{text}",
                           f"Sổ theo dõi {text}", BOOK_HEADERS, rows())
 
 

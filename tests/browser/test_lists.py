@@ -95,10 +95,10 @@ def test_the_downloaded_excel_file_holds_what_the_page_shows(
         page: Page, live_server: LiveServer, thousand, tmp_path: Path):  # type: ignore[no-untyped-def]
     browser_log_in(page, live_server)
     page.goto(f"{live_server.url}/dossiers")
-    page.get_by_label("Kỳ tiếp nhận").fill("2023-02")
+    page.get_by_label("Kỳ tiếp nhận").fill("2023-02-01..2023-02-03")
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_role("status").filter(has_text="hồ sơ")).to_contain_text(
-        "tiếp nhận từ 01/02/2023 đến 28/02/2023")
+        "tiếp nhận từ 01/02/2023 đến 03/02/2023")
     page.get_by_role("link", name="Hạn trả").click()
     expect(page.get_by_role("columnheader", name="Hạn trả")).to_have_attribute(
         "aria-sort", "ascending")
@@ -107,7 +107,7 @@ def test_the_downloaded_excel_file_holds_what_the_page_shows(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất Excel").click()
-    assert download.value.suggested_filename == "ho-so-2023-02.xlsx"
+    assert download.value.suggested_filename == "ho-so-2023-02-01-den-2023-02-03.xlsx"
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     sheet = load_workbook(saved).active
