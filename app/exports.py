@@ -121,6 +121,8 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
         limit = f"{XLSX_ROW_LIMIT:,}".replace(",", ".")
         sheet.append([_cell(sheet, f"Chỉ xuất {limit} dòng đầu; hãy lọc hẹp hơn hoặc xuất "
                                    "CSV để có đủ.", in_zone, bold)])
+    if hasattr(taken, "close"):  # a generator reading the database: let it go now
+        taken.close()
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

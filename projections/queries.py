@@ -346,15 +346,28 @@ def find_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: 
     return [row for row, _ in _found(conn, commune, wanted, today, limit, after, before, order)]
 
 
+def every_dossier(conn: Connection, commune: str, wanted: DossierFilter, today: date,
+                  order: ListSort = NEWEST_FIRST) -> Iterator[DossierListing]:
+    """Every dossier that matches, in this order, fetched a thousand at a
+    time (through a server-side cursor on PostgreSQL, planned for all its
+    rows, as ``received_in``), so that the export of a long list streams."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
+    for row, _ in _found(conn, commune, wanted, today, None, None, None, order, stream=True):
+        yield row
+
+
 def _found(conn: Connection, commune: str, wanted: DossierFilter, today: date,
            limit: int | None, after: ListKey | None, before: ListKey | None, order: ListSort,
-           ) -> Iterator[tuple[DossierListing, ListKey]]:
+           stream: bool = False) -> Iterator[tuple[DossierListing, ListKey]]:
     """The rows of ``find_dossiers`` with their keys, as the database hands
     them over (backwards from ``before``, then turned round)."""
     column, value = _sort_column(conn, order.by)
     columns = [D.code] if order.by == "code" else [column, D.code]  # the code decides ties
     query = (select(*_LIST_COLUMNS, column).where(*_matching(conn, commune, wanted, today))
              .limit(limit))
+    if stream:
+        query = query.execution_options(yield_per=1000)
     downwards = order.descending != (before is not None)  # the way the rows are read
     if place := before or after:
         keyed = tuple_(*columns) if len(columns) > 1 else columns[0]

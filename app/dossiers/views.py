@@ -110,7 +110,7 @@ def export(kind: str):  # type: ignore[no-untyped-def]
 
     def rows() -> Iterator[list[object]]:
         with service().read() as conn:
-            for d in queries.find_dossiers(conn, commune, wanted, today, None, order=order):
+            for d in queries.every_dossier(conn, commune, wanted, today, order):
                 yield [d.code, d.procedure_code, names.get(d.procedure_code, ""), d.applicant,
                        CHANNEL_NAMES[d.channel], d.received_at, d.due_date, d.resolved_on,
                        d.returned_on, STATUS_NAMES[d.status]]

@@ -210,7 +210,7 @@ def test_another_communes_clerk_exports_only_their_own_dossiers(listed):
     assert read == [read[0]]  # the headers alone
 
 
-def test_a_sorted_page_is_the_same_on_postgresql(postgres_app):
+def test_a_sorted_page_and_its_export_are_the_same_on_postgresql(postgres_app):
     for n, name in enumerate(("Zoe", "Ánh", "Đức", "anh")):
         receive(postgres_app, f"PG-{n}", name, vn(2023, 6, 1 + n, 8))
     clerk = client_for(postgres_app)
@@ -218,3 +218,5 @@ def test_a_sorted_page_is_the_same_on_postgresql(postgres_app):
     assert page_codes(text) == ["PG-1", "PG-3", "PG-2", "PG-0"]
     due = clerk.get("/dossiers?sort=due&order=desc", headers=HX).text
     assert page_codes(due) == ["PG-3", "PG-2", "PG-1", "PG-0"]
+    exported = sheet_rows(clerk.get("/dossiers/export.xlsx?sort=applicant&order=asc").data)
+    assert [r[0] for r in exported[1:]] == page_codes(text)
