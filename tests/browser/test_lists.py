@@ -95,13 +95,16 @@ def test_the_downloaded_excel_file_holds_what_the_page_shows(
         page: Page, live_server: LiveServer, thousand, tmp_path: Path):  # type: ignore[no-untyped-def]
     browser_log_in(page, live_server)
     page.goto(f"{live_server.url}/dossiers")
+    page.get_by_role("link", name="Hạn trả").click()
+    due = page.get_by_role("columnheader", name="Hạn trả")
+    expect(due).to_have_attribute("aria-sort", "ascending")
+    # The filters then change, and the order chosen stays.
     page.get_by_label("Kỳ tiếp nhận").fill("2023-02-01..2023-02-03")
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_role("status").filter(has_text="hồ sơ")).to_contain_text(
         "tiếp nhận từ 01/02/2023 đến 03/02/2023")
-    page.get_by_role("link", name="Hạn trả").click()
-    expect(page.get_by_role("columnheader", name="Hạn trả")).to_have_attribute(
-        "aria-sort", "ascending")
+    expect(due).to_have_attribute("aria-sort", "ascending")
+    assert "sort=due" in page.url and "period=" in page.url
     rows = [row.locator("td").all_inner_texts() for row in page.locator("#dossier-rows tr").all()]
     assert 0 < len(rows) < 50  # one page: the whole list is in view
 
