@@ -51,6 +51,11 @@ class DossierRow(SQLModel, table=True):
                       Index("ix_dossier_commune_list", "commune", "received_at", "code"),
                       Index("ix_dossier_commune_status_list", "commune", "status",
                             "received_at", "code"),
+                      # The list sorted by due date or by applicant (by code: the
+                      # unique index above), paged by the last row's (value, code).
+                      Index("ix_dossier_commune_due_list", "commune", "due_date", "code"),
+                      Index("ix_dossier_commune_applicant_list", "commune", "applicant_key",
+                            "code"),
                       # For a period judged before its end: the dossiers that end after
                       # the day judged (``queries.dossier_counts``). Few rows have these.
                       *(Index(f"ix_dossier_commune_{column.removesuffix('_on')}", "commune",
@@ -95,9 +100,18 @@ class DossierRow(SQLModel, table=True):
     # ``search.fold`` of the code and the applicant, indexed by trigrams by
     # the migration (``projections.search``).
     search_text: str = Field(default="", max_length=320)
+    # The applicant as the list sorts by name (``applicant_key``): "Ánh"
+    # beside "Anh", not after "Z".
+    applicant_key: str = Field(default="", max_length=255)
 
 
 # The columns ``standing.Facts`` is made of, in its order.
+def applicant_key(applicant: str) -> str:
+    """The name folded (``fold``), as the list sorts and pages by it; "~"
+    separates a page key's parts (``queries.ListKey``), so it is a space here."""
+    return fold(applicant).replace("~", " ")[:255]
+
+
 FACT_COLUMNS = ("received_on", "channel", "online_mode", "due_date", "due_before_supplement",
                 "supplement_requested_on", "supplement_received_on", "refused_on",
                 "withdrawn_on", "stopped_on", "resolved_on", "returned_on", "digitised",
@@ -164,7 +178,8 @@ class DossierProjection(Projection):
             "resolved_on": None, "digitised": False, "e_certified": False, "returned_on": None,
             "refused_on": None, "withdrawn_on": None, "stopped_on": None, "fee": e.fee,
             "fee_paid": None, "paid_online": False, "corrections": 0, "recorded_by": e.actor,
-            "source": e.source[:255], "search_text": fold(f"{e.code} {e.applicant}")})
+            "source": e.source[:255], "search_text": fold(f"{e.code} {e.applicant}"),
+            "applicant_key": applicant_key(e.applicant)})
 
     @handles(Dossier.HandedOver)
     def handed_over(self, rows: Rows, e: Any) -> None:
@@ -235,6 +250,7 @@ class DossierProjection(Projection):
                 values["original_due_date"] = e.due_before_supplement or e.due_date
         if "applicant" in values:
             values["search_text"] = fold(f"{row['code']} {values['applicant']}")
+            values["applicant_key"] = applicant_key(values["applicant"])
         rows.update(row["id"], corrections=row["corrections"] + 1, **values)
 
     def corrected_columns(self, effect: dict[str, Any]) -> dict[str, Any]:

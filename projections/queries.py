@@ -268,35 +268,64 @@ class DossierFilter:
     overdue: bool = False
     overdue_on: date | None = None  # open then and past the due date in force then
     due_by: date | None = None  # open and due on or before this day
+    received_in: Period | None = None  # received on a day of the period
 
 
 PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class ListKey:
-    """A row's place in the list, newest first: the "after" (or "before") of
-    the next (or previous) page, so that a page is read through the list's
-    index from that place on, never by skipping the rows before it."""
+class ListSort:
+    """The list's order: by one of ``SORTS`` and then by code, each way.
+    Each order has its index (``DossierRow``), which pages read from a key on."""
 
-    received_at: datetime
+    by: str = "received"
+    descending: bool = True
+
+
+# The columns a list can be sorted by, and the way each is first shown:
+# the newest receipt first, the others from A (or the earliest due date).
+SORTS = {"received": True, "code": False, "due": False, "applicant": False}
+NEWEST_FIRST = ListSort()
+
+
+@dataclass(frozen=True)
+class ListKey:
+    """A row's place in the list: its value of the sort's column and its code,
+    the "after" (or "before") of the next (or previous) page, so that a page
+    is read through the sort's index from that place on, never by skipping
+    the rows before it. By received time (the default) the value is that
+    time; by due date a day; by applicant the folded name; by code the code."""
+
+    value: datetime | date | str
     code: str
 
     def __str__(self) -> str:
-        return f"{self.received_at.isoformat()}~{self.code}"
+        value = self.value
+        shown = value.isoformat() if isinstance(value, date) else value
+        return f"{shown}~{self.code}"
 
     @classmethod
-    def parse(cls, text: str) -> ListKey | None:
+    def parse(cls, text: str, by: str = "received") -> ListKey | None:
         """The key from its text, or None for anything else (a link edited
         by hand starts the list from its beginning)."""
-        moment, sep, code = text.partition("~")
+        shown, sep, code = text.partition("~")
+        if not sep or not code:
+            return None
         try:
-            at = datetime.fromisoformat(moment)
+            value = _key_value(shown, by)
         except ValueError:
             return None
-        if not sep or not code or at.tzinfo is None:
-            return None
-        return cls(at, code)
+        return None if value is None else cls(value, code)
+
+
+def _key_value(shown: str, by: str) -> datetime | date | str | None:
+    if by == "received":
+        at = datetime.fromisoformat(shown)
+        return at if at.tzinfo is not None else None
+    if by == "due":
+        return date.fromisoformat(shown)
+    return shown if by in SORTS else None
 
 
 @dataclass(frozen=True)
@@ -306,31 +335,59 @@ class DossierPage:
     before: ListKey | None  # the previous page's, if there is one
 
 
+_LIST_COLUMNS = (D.code, D.procedure_code, D.applicant, D.channel, D.status, D.received_at,
+                 D.due_date, D.resolved_on, D.returned_on)
+
+
 def find_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: date,
-                  limit: int = PAGE_SIZE, after: ListKey | None = None,
-                  before: ListKey | None = None) -> Sequence[DossierListing]:
-    """The newest ``limit`` dossiers that match, after the row ``after`` (or
-    the ``limit`` just before the row ``before``, still newest first)."""
-    received, moment = _list_order(conn)
-    query = (select(D.code, D.procedure_code, D.applicant, D.channel, D.status, D.received_at,
-                    D.due_date, D.resolved_on, D.returned_on)
-             .where(*_matching(conn, commune, wanted, today)).limit(limit))
-    if before is not None:
-        query = query.where(tuple_(received, D.code) > tuple_(moment(before), before.code)
-                            ).order_by(received, D.code)
-        return [DossierListing(*row) for row in reversed(conn.execute(query).all())]
-    if after is not None:
-        query = query.where(tuple_(received, D.code) < tuple_(moment(after), after.code))
-    query = query.order_by(received.desc(), D.code.desc())
-    return [DossierListing(*row) for row in conn.execute(query)]
+                  limit: int | None = PAGE_SIZE, after: ListKey | None = None,
+                  before: ListKey | None = None, order: ListSort = NEWEST_FIRST,
+                  ) -> Sequence[DossierListing]:
+    """The first ``limit`` dossiers that match in this order, after the row
+    ``after`` (or the ``limit`` just before the row ``before``, still in
+    this order); every one that matches when ``limit`` is None."""
+    return [row for row, _ in _found(conn, commune, wanted, today, limit, after, before, order)]
+
+
+def every_dossier(conn: Connection, commune: str, wanted: DossierFilter, today: date,
+                  order: ListSort = NEWEST_FIRST) -> Iterator[DossierListing]:
+    """Every dossier that matches, in this order, fetched a thousand at a
+    time (through a server-side cursor on PostgreSQL, planned for all its
+    rows, as ``received_in``), so that the export of a long list streams."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
+    for row, _ in _found(conn, commune, wanted, today, None, None, None, order, stream=True):
+        yield row
+
+
+def _found(conn: Connection, commune: str, wanted: DossierFilter, today: date,
+           limit: int | None, after: ListKey | None, before: ListKey | None, order: ListSort,
+           stream: bool = False) -> Iterator[tuple[DossierListing, ListKey]]:
+    """The rows of ``find_dossiers`` with their keys, as the database hands
+    them over (backwards from ``before``, then turned round)."""
+    column, value = _sort_column(conn, order.by)
+    columns = [D.code] if order.by == "code" else [column, D.code]  # the code decides ties
+    query = (select(*_LIST_COLUMNS, column).where(*_matching(conn, commune, wanted, today))
+             .limit(limit))
+    if stream:
+        query = query.execution_options(yield_per=1000)
+    downwards = order.descending != (before is not None)  # the way the rows are read
+    if place := before or after:
+        keyed = tuple_(*columns) if len(columns) > 1 else columns[0]
+        at = literal(place.code, String) if order.by == "code" else \
+            tuple_(value(place), literal(place.code, String))
+        query = query.where(keyed < at if downwards else keyed > at)
+    rows = conn.execute(query.order_by(*(c.desc() if downwards else c for c in columns)))
+    found = ((DossierListing(*row[:-1]), _key(row[-1], row.code, order.by)) for row in rows)
+    return reversed(list(found)) if before is not None else found
 
 
 def dossier_page(conn: Connection, commune: str, wanted: DossierFilter, today: date,
                  after: ListKey | None = None, before: ListKey | None = None,
-                 size: int = PAGE_SIZE) -> DossierPage:
+                 size: int = PAGE_SIZE, order: ListSort = NEWEST_FIRST) -> DossierPage:
     """One page of the list, with the keys of the pages beside it: one row
     more than the page is read to know whether another follows."""
-    rows = list(find_dossiers(conn, commune, wanted, today, size + 1, after, before))
+    rows = list(_found(conn, commune, wanted, today, size + 1, after, before, order))
     if before is not None:
         more_before, rows = len(rows) > size, rows[-size:]
         more_after = True
@@ -339,8 +396,8 @@ def dossier_page(conn: Connection, commune: str, wanted: DossierFilter, today: d
         more_before = after is not None
     if not rows:
         return DossierPage([], None, None)
-    return DossierPage(rows, _key(rows[-1]) if more_after else None,
-                       _key(rows[0]) if more_before else None)
+    return DossierPage([row for row, _ in rows], rows[-1][1] if more_after else None,
+                       rows[0][1] if more_before else None)
 
 
 def count_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today: date) -> int:
@@ -350,20 +407,26 @@ def count_dossiers(conn: Connection, commune: str, wanted: DossierFilter, today:
     return int(conn.execute(query).scalar_one())
 
 
-def _key(row: DossierListing) -> ListKey:
-    at = row.received_at
-    return ListKey(at if isinstance(at, datetime) else datetime.fromisoformat(str(at)), row.code)
+def _key(value: Any, code: str, by: str) -> ListKey:
+    if by == "received" and not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))  # SQLite's text, compared as text
+    elif by == "due" and not isinstance(value, date):
+        value = date.fromisoformat(str(value))
+    return ListKey(value, code)
 
 
-def _list_order(conn: Connection):  # type: ignore[no-untyped-def]
-    """The list's order column, and how a key's time is compared with it:
-    SQLite holds received times as text in the business zone (the writer's
+def _sort_column(conn: Connection, by: str):  # type: ignore[no-untyped-def]
+    """The sort's column, and how a key's value is compared with it. SQLite
+    holds received times as text in the business zone (the writer's
     format), which sorts as the times do, and is compared as text."""
-    if conn.dialect.name == "sqlite":
-        # A key's time comes from a row, with the offset it was stored with.
-        return (type_coerce(D.received_at, String),
-                lambda key: literal(key.received_at.isoformat(" "), String))
-    return D.received_at, lambda key: key.received_at
+    if by == "received":
+        if conn.dialect.name == "sqlite":
+            # A key's time comes from a row, with the offset it was stored with.
+            return (type_coerce(D.received_at, String),
+                    lambda key: literal(key.value.isoformat(" "), String))
+        return D.received_at, lambda key: literal(key.value, D.received_at.type)
+    column = {"code": D.code, "due": D.due_date, "applicant": D.applicant_key}[by]
+    return column, lambda key: literal(key.value, column.type)
 
 
 def _matching(conn: Connection, commune: str, wanted: DossierFilter, today: date) -> list:  # type: ignore[type-arg]
@@ -388,6 +451,8 @@ def _conditions(wanted: DossierFilter, today: date) -> list:  # type: ignore[typ
         found.append(_overdue_on(wanted.overdue_on, wanted.overdue_on))
     if wanted.due_by:
         found += [D.status == IN_PROGRESS, D.due_date.between(today, wanted.due_by)]
+    if wanted.received_in:
+        found.append(_between(D.received_on, wanted.received_in))
     return found
 
 

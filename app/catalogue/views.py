@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -15,11 +16,12 @@ from flask_login import current_user
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired
 
-from app import service
+from app import exports, service
 from app.catalogue.qr import qr_code, qr_inline
 from app.forms import LedgerForm, without_controls
+from app.paging import numbered_page, page_number
 from app.people.auth import record
-from app.web import attach, changed, refused, wants_fragment
+from app.web import attach, changed, now, refused, wants_fragment
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
 from events.people import staff_mentioned
@@ -82,14 +84,35 @@ def _may_manage() -> bool:
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
+    """The procedures in force by field, a page at a time, with their number."""
     search = without_controls(request.args.get("q", ""))[:100]
     with service().read() as conn:
-        groups = queries.procedures_by_field(conn, current_user.commune, search)
+        listed = queries.procedures(conn, current_user.commune, search)
+        page = numbered_page(listed, page_number(request.args.get("page")))
+        shown = {"groups": [(f, list(g)) for f, g in groupby(page.items, key=lambda p: p.field)],
+                 "q": search, "page": page, "criteria": {"q": search} if search else {}}
         if wants_fragment():
-            return render_template("catalogue/_rows.html", groups=groups, q=search)
-        return render_template("catalogue/index.html", groups=groups, q=search,
+            return render_template("catalogue/_list.html", **shown)
+        return render_template("catalogue/index.html", **shown,
                                counts=queries.procedure_counts(conn, current_user.commune),
                                **_list_form(ListForm(formdata=None), conn))
+
+
+EXPORT_HEADERS = ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan giải quyết", "Liên thông",
+                  "Thời hạn giải quyết (ngày làm việc)", "Lệ phí (đồng)",
+                  "Địa chỉ dịch vụ công trực tuyến"]
+
+
+@bp.get("/export.<any(xlsx, csv):kind>")
+def export(kind: str):  # type: ignore[no-untyped-def]
+    """Every procedure the list shows for the same search, in its order."""
+    search = without_controls(request.args.get("q", ""))[:100]
+    with service().read() as conn:
+        listed = queries.procedures(conn, current_user.commune, search)
+    rows = ([p.code, p.name, p.field, AUTHORITY_NAMES[p.authority], p.inter_agency,
+             p.working_days, p.fee, p.online_address] for p in listed)
+    stem = f"thu-tuc-{now().date().isoformat()}"
+    return exports.answer(kind, stem, "Danh mục thủ tục", EXPORT_HEADERS, rows)
 
 
 @bp.get("/counts")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -18,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app import service
+from app import exports, service
 from app.dossiers.steps import STEPS, Step, blank, offered, with_colleagues
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
@@ -27,10 +28,12 @@ from app.people.permissions import may
 from app.people.scope import selected_commune
 from app.printing.story import Reader
 from app.web import attach, changed, now, refused, wants_fragment, zone
+from events.base import EARLIEST_DAY, LATEST_DAY
 from events.dossiers import CHANNELS, ONLINE_MODES, STATUS_NAMES, values
 from events.errors import DomainError, InvalidValue
 from events.people import staff_mentioned
 from projections import queries
+from projections.periods import BadPeriod, Period
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 FORM_PAGE = "dossiers/form_page.html"  # a form with errors, for a browser without htmx
@@ -96,19 +99,67 @@ def _aware(moment: datetime) -> datetime:
 
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
-    """The list, newest first, a page at a time: "after" and "before" carry
-    the place of the last (or first) row shown, not a page number."""
-    commune, wanted, today = selected_commune(), _filter(), now().date()
-    after = queries.ListKey.parse(request.args.get("after", ""))
-    before = None if after else queries.ListKey.parse(request.args.get("before", ""))
+    """The list, a page at a time in the order chosen (newest first unless
+    a column's header was clicked): "after" and "before" carry the place of
+    the last (or first) row shown, not a page number."""
+    commune, (wanted, problem), today = selected_commune(), _filter(), now().date()
+    order = _order()
+    after = queries.ListKey.parse(request.args.get("after", ""), order.by)
+    before = None if after else queries.ListKey.parse(request.args.get("before", ""), order.by)
     with service().read() as conn:
-        page = queries.dossier_page(conn, commune, wanted, today, after, before)
+        page = queries.dossier_page(conn, commune, wanted, today, after, before, order=order)
         total = _counted(conn, commune, wanted, today)
         fields = [] if wants_fragment() else queries.known_fields(conn, commune)
     template = "dossiers/_list.html" if wants_fragment() else "dossiers/index.html"
     return render_template(template, page=page, rows=page.rows, total=total, wanted=wanted,
                            fields=fields, q=wanted.search, statuses=STATUS_NAMES,
-                           criteria=_criteria(wanted))
+                           criteria=_criteria(wanted, order), order=order, problem=problem,
+                           unsorted=_criteria(wanted, queries.NEWEST_FIRST),
+                           SORTS=queries.SORTS, order_text=ORDER_TEXTS[order.by, order.descending])
+
+
+EXPORT_HEADERS = ["Mã hồ sơ", "Mã thủ tục", "Thủ tục", "Người nộp", "Kênh", "Tiếp nhận",
+                  "Hạn trả", "Có kết quả", "Trả kết quả", "Trạng thái"]
+
+
+@bp.get("/export.<any(xlsx, csv):kind>")
+def export(kind: str):  # type: ignore[no-untyped-def]
+    """Every dossier the list shows for the same criteria, in its order."""
+    commune, (wanted, problem), today = selected_commune(), _filter(), now().date()
+    if problem:
+        return render_template("error.html", status=400, message=problem), 400
+    order = _order()
+    with service().read() as conn:
+        names = {code: p.name for code, p in queries.catalogue(conn, commune).items()}
+
+    def rows() -> Iterator[list[object]]:
+        with service().read() as conn:
+            for d in queries.every_dossier(conn, commune, wanted, today, order):
+                yield [d.code, d.procedure_code, names.get(d.procedure_code, ""), d.applicant,
+                       CHANNEL_NAMES[d.channel], d.received_at, d.due_date, d.resolved_on,
+                       d.returned_on, STATUS_NAMES[d.status]]
+
+    stem = "ho-so-" + (_period_text() or today.isoformat())
+    return exports.answer(kind, stem, "Hồ sơ", EXPORT_HEADERS, rows())
+
+
+ORDER_TEXTS = {("received", True): "mới nhất trước", ("received", False): "cũ nhất trước",
+               ("code", False): "theo mã hồ sơ từ A đến Z",
+               ("code", True): "theo mã hồ sơ từ Z đến A",
+               ("due", False): "hạn trả sớm nhất trước", ("due", True): "hạn trả muộn nhất trước",
+               ("applicant", False): "theo tên người nộp từ A đến Z",
+               ("applicant", True): "theo tên người nộp từ Z đến A"}
+
+
+def _order() -> queries.ListSort:
+    """The sort from the query string: a known column, each way; else the
+    newest receipt first."""
+    by = request.args.get("sort", "")
+    if by not in queries.SORTS:
+        return queries.NEWEST_FIRST
+    way = request.args.get("order", "")
+    descending = way == "desc" if way in ("asc", "desc") else queries.SORTS[by]
+    return queries.ListSort(by, descending)
 
 
 _COUNTS: OrderedDict[tuple[object, ...], int] = OrderedDict()
@@ -128,25 +179,77 @@ def _counted(conn, commune: str, wanted: queries.DossierFilter, today) -> int:  
     return found
 
 
-def _criteria(wanted: queries.DossierFilter) -> dict[str, str]:
-    """The filter as the query string gives it, for the pages' links."""
+def _criteria(wanted: queries.DossierFilter, order: queries.ListSort) -> dict[str, str]:
+    """The filter and the order as the query string gives them, for the
+    pages', the headers' and the exports' links."""
     out = {"q": wanted.search, "status": wanted.status, "channel": wanted.channel,
            "field": wanted.field, "overdue": "1" if wanted.overdue else "",
-           "due": "week" if wanted.due_by else ""}
+           "due": "week" if wanted.due_by else "", **_period_args()}
+    if order != queries.NEWEST_FIRST:
+        out |= {"sort": order.by, "order": "desc" if order.descending else "asc"}
     return {key: value for key, value in out.items() if value}
 
 
-def _filter() -> queries.DossierFilter:
-    """The list's criteria from the query string; unknown values are ignored."""
+def _filter() -> tuple[queries.DossierFilter, str]:
+    """The list's criteria from the query string, and what was wrong with
+    them: unknown values are ignored, a period that cannot be read is said."""
     args, today = request.args, now().date()
     week_end = today + timedelta(days=6 - today.weekday())
+    received_in, problem = _period()
     return queries.DossierFilter(
         search=without_controls(args.get("q", ""))[:100],
         status=args.get("status", "") if args.get("status") in STATUS_NAMES else "",
         channel=args.get("channel", "") if args.get("channel") in CHANNELS else "",
         field=without_controls(args.get("field", ""))[:255],
         overdue=args.get("overdue") == "1",
-        due_by=week_end if args.get("due") == "week" else None)
+        due_by=week_end if args.get("due") == "week" else None,
+        received_in=received_in), problem
+
+
+def _period_args() -> dict[str, str]:
+    """The period's fields as they were typed (trimmed), those not empty."""
+    args = request.args
+    return {name: without_controls(args.get(name, "")).strip()[:40]
+            for name in ("period", "from", "to") if args.get(name, "").strip()}
+
+
+def _period_text() -> str:
+    """The period as a file name says it: ``2023-06``, ``2023-01-01..2023-03-31``."""
+    given = _period_args()
+    if "period" in given:
+        return given["period"]
+    if "from" in given or "to" in given:
+        return f"{given.get('from', '')}..{given.get('to', '')}"
+    return ""
+
+
+def _period() -> tuple[Period | None, str]:
+    """Received in a period (``2023-06``, ``2023-Q2``… as ``Period`` reads
+    them) or between two days, either left open; or why it cannot be read."""
+    given = _period_args()
+    try:
+        if "period" in given:
+            return Period.parse(given["period"]), ""
+        if "from" not in given and "to" not in given:
+            return None, ""
+        start, end = _day(given, "from", EARLIEST_DAY), _day(given, "to", LATEST_DAY)
+    except BadPeriod as error:
+        return None, str(error)
+    if start > end:
+        return None, "Ngày bắt đầu của kỳ phải trước hoặc trùng ngày kết thúc."
+    return Period(start, end), ""
+
+
+def _day(given: dict[str, str], name: str, default: date) -> date:
+    if name not in given:
+        return default
+    try:
+        day = date.fromisoformat(given[name])
+    except ValueError:
+        raise BadPeriod(f"Ngày «{given[name]}» không hợp lệ (ví dụ: 2023-06-30).") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise BadPeriod(f"Ngày phải trong khoảng năm {EARLIEST_DAY.year}–{LATEST_DAY.year}.")
+    return day
 
 
 @bp.post("")

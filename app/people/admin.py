@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from app import htmx, service
+from app import exports, htmx, service
 from app.formatting import day as shown_day
+from app.formatting import role_names
 from app.forms import LedgerForm
 from app.i18n import translated
+from app.paging import numbered_page, page_number
 from app.people.auth import record
 from app.people.credentials import MIN_PASSWORD_LENGTH, set_password
-from app.web import CHANGED
+from app.web import CHANGED, today
 from events.application import ROLES
 from events.base import MAX_FULL_NAME
 from events.errors import DomainError
@@ -73,9 +75,25 @@ def users():  # type: ignore[no-untyped-def]
 def _page(create_form: CreateUserForm, status: int = 200, message: str = ""):  # type: ignore[no-untyped-def]
     with service().read() as conn:
         accounts = queries.accounts(conn, [current_user.commune])
-    return render_template("admin/users.html", accounts=accounts, create_form=create_form,
+    page = numbered_page(accounts, page_number(request.args.get("page")))
+    return render_template("admin/users.html", accounts=page.items, page=page,
+                           create_form=create_form,
                            role_form=RoleForm(formdata=None), reset_form=ResetForm(formdata=None),
                            name_form=FullNameForm(formdata=None), message=message), status
+
+
+USER_HEADERS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Phạm vi xem", "Trạng thái"]
+
+
+@bp.get("/users/export.<any(xlsx, csv):kind>")
+def export_users(kind: str):  # type: ignore[no-untyped-def]
+    """Every user the page lists, as it lists them."""
+    with service().read() as conn:
+        accounts = queries.accounts(conn, [current_user.commune])
+    rows = ([a.name, a.full_name, role_names(a.roles), " ".join(a.communes),
+             "Đã vô hiệu hóa" if a.disabled else "Hoạt động"] for a in accounts)
+    stem = f"nguoi-dung-{current_user.commune}-{today().isoformat()}"
+    return exports.answer(kind, stem, "Người dùng", USER_HEADERS, rows)
 
 
 @bp.post("/users")

@@ -21,8 +21,9 @@ from flask import (
 )
 from flask_login import current_user
 
-from app import service
+from app import exports, service
 from app.catalogue.qr import qr_inline
+from app.formatting import CHANNEL_NAMES
 from app.people.scope import selected_commune
 from app.printing.story import SLIPS, BookLine, BookRows, Reader, Slip, Story, Tally, book_lines
 from app.service import REQUEST_CATCH_UP_SECONDS
@@ -145,6 +146,36 @@ def book():  # type: ignore[no-untyped-def]
 
     return Response(_buffered("printing/book.html", lines=lines(), period=period,
                               commune=name, period_text=text, tally=counted))
+
+
+BOOK_HEADERS = ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục hành chính", "Người nộp", "Kênh",
+                "Nhận hồ sơ", "Hẹn trả kết quả", "Hẹn lại", "Có kết quả", "Trả kết quả",
+                "Tình trạng", "Ngày kết thúc", "Ghi chú (tiến độ)"]
+
+
+@bp.get("/book.<any(xlsx, csv):kind>")
+def export_book(kind: str):  # type: ignore[no-untyped-def]
+    """The book of the period as a file: the lines the printed book has
+    (``book_lines``), each cell in a column of its own."""
+    text = request.args.get("period", "").strip() or str(now().year)
+    try:
+        period = Period.parse(text)
+    except BadPeriod as error:
+        return render_template("error.html", status=400, message=str(error)), 400
+    commune, today = selected_commune(), now().date()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+
+    def rows() -> Iterator[list[object]]:
+        with service().read() as conn:
+            for line in book_lines(conn, commune, period, today):
+                yield [line.number, line.code, line.procedure_code, line.procedure_name,
+                       line.applicant, CHANNEL_NAMES[line.channel], line.received_at,
+                       line.due_date, line.appointment_date, line.resolved_on,
+                       line.returned_on, STATUS_NAMES[line.status].capitalize(),
+                       line.ended_on, line.note]
+
+    return exports.answer(kind, f"so-theo-doi-ho-so-{text}",
+                          f"Sổ theo dõi {text}", BOOK_HEADERS, rows())
 
 
 BUFFERED_PIECES = 400  # of the template's output sent to the socket at once

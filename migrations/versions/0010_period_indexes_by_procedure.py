@@ -3,14 +3,14 @@ indexes by day of receipt and of result also hold the procedure and what its
 counts need (refused or not; the due date), so the figures by field read no
 table row.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
