@@ -86,10 +86,14 @@ class ReceiveForm(LedgerForm):
         return form.focused() if focus else form
 
     def focused(self) -> ReceiveForm:
-        """The cursor where the clerk types next: the first field in error,
-        else the first field."""
-        target = next((f for f in self if f.errors), None) or self.code
-        target.render_kw = {**(target.render_kw or {}), "autofocus": True}
+        """The cursor where the clerk types next: the first field in error
+        (``autofocus``: the page scrolls to it), else the first field
+        (``data-autofocus``, which static/focus.js honours without
+        scrolling, so that a page opens at its top)."""
+        in_error = next((f for f in self if f.errors), None)
+        target = in_error or self.code
+        mark = "autofocus" if in_error else "data-autofocus"
+        target.render_kw = {**(target.render_kw or {}), mark: True}
         return self
 
 
