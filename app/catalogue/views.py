@@ -12,12 +12,15 @@ from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired
 
 from app import exports, service
 from app.catalogue.qr import qr_code, qr_inline
+from app.formatting import number
 from app.forms import LedgerForm, without_controls
 from app.paging import numbered_page, page_number
 from app.people.auth import record
@@ -25,33 +28,37 @@ from app.web import attach, changed, now, refused, wants_fragment
 from events.catalogue import AUTHORITIES, TERMS, Procedure
 from events.errors import DomainError
 from events.people import staff_mentioned
+from events.texts import N_
 from projections import queries
 
 bp = Blueprint("catalogue", __name__, url_prefix="/procedures")
 FORM_PAGE = "catalogue/form_page.html"  # a form with errors, for a browser without htmx
-AUTHORITY_NAMES = {"xa": "UBND xã", "quan_su": "Ban Chỉ huy Quân sự xã",
-                   "cong_an": "Công an xã"}
-TERM_NAMES = {"name": "Tên", "field": "Lĩnh vực", "authority": "Cơ quan giải quyết",
-              "inter_agency": "Liên thông", "working_days": "Thời hạn giải quyết",
-              "fee": "Lệ phí", "online_address": "Địa chỉ trực tuyến"}
-EVENT_NAMES = {"Listed": "Đưa vào danh mục", "Amended": "Sửa đổi", "Abolished": "Bãi bỏ"}
+# In Vietnamese as the files exported keep them; the pages translate them.
+AUTHORITY_NAMES = {"xa": N_("UBND xã"), "quan_su": N_("Ban Chỉ huy Quân sự xã"),
+                   "cong_an": N_("Công an xã")}
+TERM_NAMES = {"name": N_("Tên"), "field": N_("Lĩnh vực"),
+              "authority": N_("Cơ quan giải quyết"), "inter_agency": N_("Liên thông"),
+              "working_days": N_("Thời hạn giải quyết"), "fee": N_("Lệ phí"),
+              "online_address": N_("Địa chỉ trực tuyến")}
+EVENT_NAMES = {"Listed": N_("Đưa vào danh mục"), "Amended": N_("Sửa đổi"),
+               "Abolished": N_("Bãi bỏ")}
 
 
 class TermsForm(LedgerForm):
-    name = StringField("Tên thủ tục", validators=[DataRequired("Hãy nhập tên thủ tục.")])
-    field = StringField("Lĩnh vực", validators=[DataRequired("Hãy nhập lĩnh vực.")],
+    name = StringField(_l("Tên thủ tục"), validators=[DataRequired(_l("Hãy nhập tên thủ tục."))])
+    field = StringField(_l("Lĩnh vực"), validators=[DataRequired(_l("Hãy nhập lĩnh vực."))],
                         render_kw={"list": "known-fields", "autocomplete": "off"})
-    authority = SelectField("Cơ quan giải quyết", validate_choice=True,
-                            choices=[SelectChoice(a, AUTHORITY_NAMES[a]) for a in AUTHORITIES],
-                            validators=[InputRequired("Hãy chọn cơ quan giải quyết.")])
-    inter_agency = BooleanField("Thủ tục liên thông")
-    working_days = IntegerField("Thời hạn giải quyết (ngày làm việc)",
-                                validators=[InputRequired("Hãy nhập thời hạn giải quyết.")],
+    authority = SelectField(_l("Cơ quan giải quyết"), validate_choice=True,
+                            choices=[SelectChoice(a, _l(AUTHORITY_NAMES[a])) for a in AUTHORITIES],
+                            validators=[InputRequired(_l("Hãy chọn cơ quan giải quyết."))])
+    inter_agency = BooleanField(_l("Thủ tục liên thông"))
+    working_days = IntegerField(_l("Thời hạn giải quyết (ngày làm việc)"),
+                                validators=[InputRequired(_l("Hãy nhập thời hạn giải quyết."))],
                                 render_kw={"min": 0, "inputmode": "numeric"})
-    fee = IntegerField("Lệ phí (đồng)", default=0,
-                       validators=[InputRequired("Hãy nhập lệ phí (0 nếu không thu).")],
+    fee = IntegerField(_l("Lệ phí (đồng)"), default=0,
+                       validators=[InputRequired(_l("Hãy nhập lệ phí (0 nếu không thu)."))],
                        render_kw={"min": 0, "inputmode": "numeric"})
-    online_address = URLField("Địa chỉ dịch vụ công trực tuyến (để trống nếu không có)",
+    online_address = URLField(_l("Địa chỉ dịch vụ công trực tuyến (để trống nếu không có)"),
                               render_kw={"placeholder": "https://…"})
 
     def terms(self) -> list[Any]:
@@ -60,13 +67,13 @@ class TermsForm(LedgerForm):
 
 
 class ListForm(TermsForm):
-    code = StringField("Mã thủ tục", validators=[DataRequired("Hãy nhập mã thủ tục.")],
+    code = StringField(_l("Mã thủ tục"), validators=[DataRequired(_l("Hãy nhập mã thủ tục."))],
                        render_kw={"placeholder": "1.000894"})
 
 
 class AbolishForm(LedgerForm):
-    reason = StringField("Lý do bãi bỏ (số, ngày văn bản bãi bỏ…)",
-                         validators=[DataRequired("Hãy nêu lý do bãi bỏ.")])
+    reason = StringField(_l("Lý do bãi bỏ (số, ngày văn bản bãi bỏ…)"),
+                         validators=[DataRequired(_l("Hãy nêu lý do bãi bỏ."))])
 
 
 @bp.context_processor
@@ -209,34 +216,35 @@ class Entry:
 
 
 def history(events: Iterable[Any], staff: Mapping[str, str]) -> list[Entry]:
-    """The procedure's events as lines of its history, each actor by the
-    name ``staff`` gives them."""
+    """The procedure's events as lines of its history, in the user's
+    language, each actor by the name ``staff`` gives them."""
     entries, before = [], {}
     for event in events:
         kind = type(event).__name__
         now = {t: getattr(event, t) for t in TERMS if hasattr(event, t)}
-        changes = [f"{TERM_NAMES[t]}: {show_term(t, v)}" for t, v in now.items()
+        changes = [f"{_(TERM_NAMES[t])}: {show_term(t, v)}" for t, v in now.items()
                    if before.get(t) != v]
         if kind == "Abolished":
-            changes = [f"Lý do: {event.reason}"]
+            changes = [_("Lý do: %(reason)s", reason=event.reason)]
         before |= now
-        entries.append(Entry(EVENT_NAMES.get(kind, kind), staff.get(event.actor, event.actor),
+        entries.append(Entry(_(EVENT_NAMES[kind]) if kind in EVENT_NAMES else kind, staff.get(event.actor, event.actor),
                              event.occurred_at,
                              event.recorded_at, changes))
     return entries
 
 
 def show_term(term: str, value: Any) -> str:
+    """A term's value as the history shows it, in the user's language."""
     if term == "authority":
-        return AUTHORITY_NAMES.get(value, value)
+        return _(AUTHORITY_NAMES[value]) if value in AUTHORITY_NAMES else str(value)
     if term == "inter_agency":
-        return "có" if value else "không"
+        return _("có") if value else _("không")
     if term == "working_days":
-        return f"{value} ngày làm việc"
+        return _("%(days)s ngày làm việc", days=value)
     if term == "fee":
-        return f"{value:,} đồng".replace(",", ".")
+        return _("%(amount)s đồng", amount=number(value))
     if term == "online_address":
-        return value or "(không có)"
+        return value or _("(không có)")
     return str(value)
 
 

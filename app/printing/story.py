@@ -33,6 +33,7 @@ from events.dossiers import (
     timeliness,
 )
 from events.dossiers.values import Paper, as_papers
+from events.texts import N_
 from projections import queries
 from projections.periods import Period
 
@@ -307,20 +308,20 @@ class Slip:
     form_no: str
     title: str
     applies: Callable[[Story], bool]
-    missing: str        # why a dossier without it has none ("Hồ sơ X …")
+    missing: str        # why a dossier without it has none ("Hồ sơ %(code)s …"), for the catalogue
 
 
 SLIPS = (
     Slip("supplement", "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
          lambda s: s.supplement is not None,
-         "chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung."),
+         N_("Hồ sơ %(code)s chưa được yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung.")),
     Slip("refusal", "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
          lambda s: s.refused_at is not None,
-         "không bị từ chối tiếp nhận nên không có phiếu từ chối."),
+         N_("Hồ sơ %(code)s không bị từ chối tiếp nhận nên không có phiếu từ chối.")),
     Slip("apology", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
          lambda s: s.apology is not None,
-         "chưa có văn bản xin lỗi và hẹn lại (thao tác «Xin lỗi và hẹn lại» trên trang hồ sơ) "
-         "nên chưa có phiếu xin lỗi."),
+         N_("Hồ sơ %(code)s chưa có văn bản xin lỗi và hẹn lại (thao tác «Xin lỗi và hẹn lại» "
+            "trên trang hồ sơ) nên chưa có phiếu xin lỗi.")),
 )
 
 

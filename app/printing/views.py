@@ -19,11 +19,13 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import exports, service
 from app.catalogue.qr import qr_inline
 from app.formatting import CHANNEL_NAMES
+from app.i18n import translated
 from app.people.scope import selected_commune
 from app.printing.story import SLIPS, BookLine, BookRows, Reader, Slip, Story, Tally, book_lines
 from app.service import REQUEST_CATCH_UP_SECONDS
@@ -101,7 +103,7 @@ def _slip_view(slip: Slip):  # type: ignore[no-untyped-def]
     def view(code: str):  # type: ignore[no-untyped-def]
         story, commune = _story(code)
         if slip not in story.slips:
-            message = f"Hồ sơ {story.code} {slip.missing}"
+            message = _(slip.missing, code=story.code)
             return render_template("error.html", status=404, message=message), 404
         return render_template(f"printing/{slip.name}.html", story=story, commune=commune,
                                slip=slip, procedure=_procedure(story),
@@ -131,7 +133,8 @@ def book():  # type: ignore[no-untyped-def]
     try:
         period = Period.parse(text)
     except BadPeriod as error:
-        return render_template("error.html", status=400, message=str(error)), 400
+        return render_template("error.html", status=400,
+                               message=translated(error.args[0])), 400
     commune, today = selected_commune(), now().date()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
@@ -161,7 +164,8 @@ def export_book(kind: str):  # type: ignore[no-untyped-def]
     try:
         period = Period.parse(text)
     except BadPeriod as error:
-        return render_template("error.html", status=400, message=str(error)), 400
+        return render_template("error.html", status=400,
+                               message=translated(error.args[0])), 400
     commune, today = selected_commune(), now().date()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
 

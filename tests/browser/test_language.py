@@ -46,6 +46,9 @@ def test_on_a_phone_the_switch_shows_and_english_fits(page: Page,
     expect(page.locator("header nav")).to_contain_text("Overview")
     for path in ("/", "/account/password"):
         page.goto(f"{live_server.url}{path}")
+        # The dashboard puts the focus on the counter's first field, which
+        # scrolls a phone's page down to it: the header is at the top.
+        page.evaluate("window.scrollTo(0, 0)")
         expect(page.locator("form.languages")).to_be_in_viewport()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.goto(f"{live_server.url}/")
@@ -53,3 +56,25 @@ def test_on_a_phone_the_switch_shows_and_english_fits(page: Page,
     switch_to(page, "Tiếng Việt")
     expect(page.locator("header nav")).to_contain_text("Tổng quan")
     page.screenshot(path=screenshot_path("language-vi-390.png"), full_page=True)
+
+
+def test_the_procedure_catalogue_in_english(page: Page, live_server: LiveServer) -> None:
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/procedures")
+    switch_to(page, "English")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Catalogue of administrative procedures")
+    rows = page.locator("#procedure-rows")
+    expect(rows).to_contain_text("Commune People’s Committee")
+    expect(rows).to_contain_text("3 working days")
+    expect(rows).to_contain_text("None charged")
+    page.get_by_label("Search procedures").fill("khai sinh")
+    expect(page.locator("#procedure-list .list-count")).to_have_text(
+        "1 procedure matches “khai sinh”; showing 1–1.")
+    page.get_by_role("link", name="1.001234").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Procedure 1.001234")
+    expect(page.locator("#procedure")).to_contain_text("Handled by")
+    expect(page.locator("#procedure")).to_contain_text("Listed in the catalogue")
+    page.screenshot(path=screenshot_path("catalogue-en-1280.png"), full_page=True)
+    switch_to(page, "Tiếng Việt")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thủ tục 1.001234")

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import log_in, vn
+from tests.conftest import csrf_token, log_in, vn
 from tests.printing.test_pages import CODE, act, field, receive, text
 
 SLIPS = ("supplement", "refusal", "apology")
@@ -37,6 +37,21 @@ def test_a_dossier_received_and_running_offers_no_slip(app, clerk):
             in text(clerk.get(f"/print/dossiers/{CODE}/supplement").text))
     assert (f"Hồ sơ {CODE} không bị từ chối tiếp nhận nên không có phiếu từ chối."
             in text(clerk.get(f"/print/dossiers/{CODE}/refusal").text))
+
+
+def test_in_english_the_bar_and_a_missing_slip_are_english_and_the_sheet_vietnamese(app, clerk):
+    receive(app)
+    token = csrf_token(clerk.get("/").text)
+    clerk.post("/account/language", data={"csrf_token": token, "language": "en"})
+    missing = clerk.get(f"/print/dossiers/{CODE}/refusal")
+    assert missing.status_code == 404
+    assert (f"Dossier {CODE} was not refused at the counter, so it has no refusal slip."
+            in text(missing.text))
+    receipt = clerk.get(f"/print/dossiers/{CODE}/receipt").text
+    bar = re.search(r'<nav class="screen-only" lang="en">(.*?)</nav>', receipt, re.S)
+    assert bar and f"← Dossier {CODE}" in text(bar.group(1))
+    assert "or use the browser’s Print command" in text(bar.group(1))
+    assert '<html lang="vi">' in receipt and "Giấy tiếp nhận hồ sơ" in text(receipt)
 
 
 def test_the_supplement_request_says_what_is_asked_and_the_days_left(app, clerk):

@@ -136,3 +136,5 @@ def test_a_form_error_and_a_flash_speak_the_users_language(app):
 def test_a_bad_period_is_explained_in_the_users_language(app):
     assert "Kỳ không hợp lệ: «2023-13»" in admin_in(app, "vi").get("/?period=2023-13").text
     assert "Invalid period: “2023-13”" in admin_in(app, "en").get("/?period=2023-13").text
+    book = admin_in(app, "en").get("/print/book?period=2023-13")
+    assert book.status_code == 400 and "Invalid period: “2023-13”" in book.text

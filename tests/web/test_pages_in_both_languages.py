@@ -1,6 +1,7 @@
-"""Every page of the people, dashboard, import and error areas, as each role
-sees it: in Vietnamese no English word of the interface, no role code and
-no field code; in English the interface's own words in English."""
+"""Every page of the people, dashboard, import, error and catalogue areas and
+the tracking book, as each role sees it: in Vietnamese no English word of
+the interface, no role code and no field code; in English the interface's
+own words in English, but a printed form's sheet still in Vietnamese."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ PAGES = {"dashboard.index": "/", "dashboard.counts": "/dashboard/counts",
          "dashboard.fields": "/dashboard/fields",
          "account.password": "/account/password", "admin.users": "/admin/users",
          "admin.scopes": "/admin/scopes", "admin.calendar": "/admin/calendar",
-         "imports.index": "/imports"}
+         "imports.index": "/imports", "catalogue.index": "/procedures",
+         "catalogue.show": "/procedures/1.001193", "printing.book": "/print/book?period=2023"}
+# Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
+PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
 # A phrase of each page in English (the refusal page's, for one refused).
 IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received in the period",
               "dashboard.fields": "Counting the figures by field",
@@ -32,6 +36,9 @@ IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received 
               "admin.scopes": "Reading scopes of inspectors and auditors",
               "admin.calendar": "Extra days off",
               "imports.index": "Import dossiers from a CSV file",
+              "catalogue.index": "Catalogue of administrative procedures",
+              "catalogue.show": "Handled by Commune Police",
+              "printing.book": "Period",
               "refused": "You are not allowed to do this."}
 ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
                  "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
@@ -59,6 +66,13 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
             svc.record(svc.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
         for role, name in USERS.items():
             create_user(name, role, COMMUNE, PASSWORD, full_name=f"Nguyễn Văn {name[-1]}")
+        with acting_as(USERS["admin"]):  # a procedure listed, then amended: a history
+            svc.record(svc.ledger.list_procedure, COMMUNE, "1.001193",
+                       "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", True, 7, 0,
+                       "https://dichvucong.gov.vn/p/1.001193")
+            svc.record(svc.ledger.amend_procedure, COMMUNE, "1.001193",
+                       "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", False, 5,
+                       15000, "https://dichvucong.gov.vn/p/1.001193")
     yield flask_app
     flask_app.extensions["ledger"].close()
 
@@ -115,6 +129,15 @@ def words_in(text: str, words: tuple[str, ...]) -> list[str]:
     return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I)]
 
 
+def printed(html: str) -> tuple[str, str]:
+    """A printed form's sheet, as the page's own language reads it, and the
+    bar above it, marked as in the user's language."""
+    assert '<html lang="vi">' in html
+    bar = re.search(r'<nav class="screen-only" lang="en">(.*?)</nav>', html, re.S)
+    assert bar, "the bar is not marked as English"
+    return visible(html), " ".join(re.sub(r"<[^>]+>", " ", bar.group(1)).split())
+
+
 def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Every page, as ``role`` is answered; and the forms sent empty, with
     their errors."""
@@ -127,6 +150,8 @@ def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-de
     shown["password errors"] = client.post("/account/password", data={"csrf_token": token}).text
     if may({role}, "admin.create_user"):
         shown["user errors"] = client.post("/admin/users", data={"csrf_token": token}).text
+    if may({role}, "catalogue.list_procedure"):
+        shown["procedure errors"] = client.post("/procedures", data={"csrf_token": token}).text
     if may({role}, "admin.declare_day_off"):
         shown["calendar errors"] = client.post("/admin/calendar/day-off", data={
             "csrf_token": token, "off-day": "2026-13-45"}).text
@@ -152,6 +177,11 @@ def test_each_page_speaks_vietnamese_then_english(app, role):
     switch(client, "en")
     english = pages_of(client, role)
     for name, html in english.items():
+        if name in PRINTED:
+            sheet, bar = printed(html)
+            assert PRINTED[name] in sheet and words_in(sheet, ENGLISH_WORDS) == [], (role, name)
+            assert IN_ENGLISH[name] in bar and "Print" in bar, (role, name, bar)
+            continue
         assert '<html lang="en">' in html, name
         assert "Overview" in visible(html) and "Log out" in visible(html), (role, name)
         # English names may be English words ("clerk"); codes with "_" are no word.
@@ -159,6 +189,8 @@ def test_each_page_speaks_vietnamese_then_english(app, role):
         if name in IN_ENGLISH:
             assert IN_ENGLISH[name] in visible(html), (role, name)
     assert "Enter your current password." in visible(english["password errors"])
+    if "procedure errors" in english:
+        assert "Enter the procedure code." in visible(english["procedure errors"])
     if "calendar errors" in english:  # WTForms' own message, through the catalogue
         assert "Not a valid date (format YYYY-MM-DD)." in visible(english["calendar errors"])
     switch(client, "vi")
