@@ -50,7 +50,7 @@ EVENT_NAMES = {
     "FeePaid": "Nộp phí, lệ phí", "Corrected": "Sửa sự kiện",
     "DueDateMoved": "Dời hạn trả theo lịch làm việc",
 }
-ONLINE_MODE_NAMES = {"": "—", "mot_phan": "Một phần", "toan_trinh": "Toàn trình"}
+ONLINE_MODE_NAMES = {"": "—", "mot_phan": N_("Một phần"), "toan_trinh": N_("Toàn trình")}
 
 
 _LINE = re.compile(r"^line (\d+):")

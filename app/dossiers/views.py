@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import (
     DateField,
@@ -23,6 +26,7 @@ from app import exports, service
 from app.dossiers.steps import STEPS, Step, blank, offered, with_colleagues
 from app.formatting import CHANNEL_NAMES, ONLINE_MODE_NAMES
 from app.forms import LedgerForm, without_controls
+from app.i18n import translated
 from app.people.auth import record
 from app.people.permissions import may
 from app.people.scope import selected_commune
@@ -40,32 +44,35 @@ FORM_PAGE = "dossiers/form_page.html"  # a form with errors, for a browser witho
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def _required(message: str) -> list:  # type: ignore[type-arg]
-    return [DataRequired(message), Length(max=255, message="Quá dài (tối đa 255 ký tự).")]
+def _required(message: LazyString) -> list:  # type: ignore[type-arg]
+    return [DataRequired(message), Length(max=255, message=_l("Quá dài (tối đa 255 ký tự)."))]
 
 
 class ReceiveForm(LedgerForm):
-    code = StringField("Mã hồ sơ", validators=_required("Hãy nhập mã hồ sơ."))
-    procedure_code = StringField("Thủ tục (mã hoặc tên)",
-                                 validators=_required("Hãy nhập mã hoặc tên thủ tục hành chính."),
+    code = StringField(_l("Mã hồ sơ"), validators=_required(_l("Hãy nhập mã hồ sơ.")))
+    procedure_code = StringField(_l("Thủ tục (mã hoặc tên)"),
+                                 validators=_required(
+                                     _l("Hãy nhập mã hoặc tên thủ tục hành chính.")),
                                  render_kw={"list": "procedure-list", "autocomplete": "off"})
-    applicant = StringField("Người nộp", validators=_required("Hãy nhập tên người nộp."))
+    applicant = StringField(_l("Người nộp"), validators=_required(_l("Hãy nhập tên người nộp.")))
     # Checked by the command (``events.dossiers.values``), like every value.
-    phone = StringField("Số điện thoại", render_kw={"type": "tel", "autocomplete": "off"})
-    address = StringField("Địa chỉ", render_kw={"autocomplete": "off"})
+    phone = StringField(_l("Số điện thoại"), render_kw={"type": "tel", "autocomplete": "off"})
+    address = StringField(_l("Địa chỉ"), render_kw={"autocomplete": "off"})
     papers = TextAreaField(
-        "Giấy tờ đã nhận (mỗi dòng một giấy tờ: tên; hình thức; số bản)",
+        _l("Giấy tờ đã nhận (mỗi dòng một giấy tờ: tên; hình thức; số bản)"),
         render_kw={"rows": 3, "placeholder": "Tờ khai đăng ký khai sinh; bản chính; 1\n"
                                              "Giấy chứng sinh; bản sao; 1"})
-    channel = SelectField("Kênh tiếp nhận",
-                          choices=[SelectChoice(c, CHANNEL_NAMES[c]) for c in CHANNELS],
-                          validators=[InputRequired("Hãy chọn kênh tiếp nhận.")],
+    channel = SelectField(_l("Kênh tiếp nhận"),
+                          choices=[SelectChoice(c, _l(CHANNEL_NAMES[c])) for c in CHANNELS],
+                          validators=[InputRequired(_l("Hãy chọn kênh tiếp nhận."))],
                           validate_choice=True)
-    online_mode = SelectField("Mức độ trực tuyến",
-                              choices=[SelectChoice(m, ONLINE_MODE_NAMES[m]) for m in ONLINE_MODES])
-    received_at = DateTimeLocalField("Thời điểm tiếp nhận", format=DATETIME_FORMATS,
-                                     validators=[InputRequired("Hãy nhập thời điểm tiếp nhận.")])
-    due_date = DateField("Hạn trả kết quả (để trống: tính theo thủ tục)",
+    online_mode = SelectField(_l("Mức độ trực tuyến"),
+                              choices=[SelectChoice(m, _l(ONLINE_MODE_NAMES[m]))
+                                       for m in ONLINE_MODES])
+    received_at = DateTimeLocalField(_l("Thời điểm tiếp nhận"), format=DATETIME_FORMATS,
+                                     validators=[
+                                         InputRequired(_l("Hãy nhập thời điểm tiếp nhận."))])
+    due_date = DateField(_l("Hạn trả kết quả (để trống: tính theo thủ tục)"),
                          validators=[Optional()])
 
     def procedure_options(self) -> list[tuple[str, str]]:
@@ -147,12 +154,14 @@ def export(kind: str):  # type: ignore[no-untyped-def]
     return exports.answer(kind, stem, "Hồ sơ", EXPORT_HEADERS, rows())
 
 
-ORDER_TEXTS = {("received", True): "mới nhất trước", ("received", False): "cũ nhất trước",
-               ("code", False): "theo mã hồ sơ từ A đến Z",
-               ("code", True): "theo mã hồ sơ từ Z đến A",
-               ("due", False): "hạn trả sớm nhất trước", ("due", True): "hạn trả muộn nhất trước",
-               ("applicant", False): "theo tên người nộp từ A đến Z",
-               ("applicant", True): "theo tên người nộp từ Z đến A"}
+ORDER_TEXTS = {("received", True): _l("mới nhất trước"),
+               ("received", False): _l("cũ nhất trước"),
+               ("code", False): _l("theo mã hồ sơ từ A đến Z"),
+               ("code", True): _l("theo mã hồ sơ từ Z đến A"),
+               ("due", False): _l("hạn trả sớm nhất trước"),
+               ("due", True): _l("hạn trả muộn nhất trước"),
+               ("applicant", False): _l("theo tên người nộp từ A đến Z"),
+               ("applicant", True): _l("theo tên người nộp từ Z đến A")}
 
 
 def _order() -> queries.ListSort:
@@ -237,10 +246,10 @@ def _period() -> tuple[Period | None, str]:
         if "from" not in given and "to" not in given:
             return None, ""
         start, end = _day(given, "from", EARLIEST_DAY), _day(given, "to", LATEST_DAY)
-    except BadPeriod as error:
-        return None, str(error)
+    except BadPeriod as error:  # its message may come from the domain, in Vietnamese
+        return None, translated(error.args[0]) if error.args else str(error)
     if start > end:
-        return None, "Ngày bắt đầu của kỳ phải trước hoặc trùng ngày kết thúc."
+        return None, _("Ngày bắt đầu của kỳ phải trước hoặc trùng ngày kết thúc.")
     return Period(start, end), ""
 
 
@@ -250,9 +259,11 @@ def _day(given: dict[str, str], name: str, default: date) -> date:
     try:
         day = date.fromisoformat(given[name])
     except ValueError:
-        raise BadPeriod(f"Ngày «{given[name]}» không hợp lệ (ví dụ: 2023-06-30).") from None
+        raise BadPeriod(_("Ngày «%(day)s» không hợp lệ (ví dụ: 2023-06-30).",
+                          day=given[name])) from None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise BadPeriod(f"Ngày phải trong khoảng năm {EARLIEST_DAY.year}–{LATEST_DAY.year}.")
+        raise BadPeriod(_("Ngày phải trong khoảng năm %(first)s–%(last)s.",
+                          first=EARLIEST_DAY.year, last=LATEST_DAY.year))
     return day
 
 
@@ -289,15 +300,16 @@ def _named(error: DomainError, typed: str) -> DomainError:
     with service().read() as conn:
         several = queries.procedures_named(conn, current_user.commune, typed)
     if not several and not CODE_LIKE.fullmatch(typed.strip()):
-        return InvalidValue(f"Không có thủ tục nào có mã hoặc tên «{typed.strip()}» trong danh "
-                            "mục: hãy chọn một thủ tục trong danh sách.", "procedure_code")
+        return InvalidValue(_("Không có thủ tục nào có mã hoặc tên «%(typed)s» trong danh mục: "
+                              "hãy chọn một thủ tục trong danh sách.", typed=typed.strip()),
+                            "procedure_code")
     if len(several) < 2:
         return error
     shown = "; ".join(f"{p.code} {p.name}" for p in several[:3])
     more = "…" if len(several) > 3 else ""
-    return InvalidValue(f"Có {len(several)} thủ tục có tên khớp «{typed.strip()}» "
-                        f"({shown}{more}): hãy chọn một trong danh sách hoặc nhập mã.",
-                        "procedure_code")
+    return InvalidValue(_("Có %(count)s thủ tục có tên khớp «%(typed)s» (%(shown)s): hãy chọn "
+                          "một trong danh sách hoặc nhập mã.", count=len(several),
+                          typed=typed.strip(), shown=shown + more), "procedure_code")
 
 
 @bp.get("/<path:code>")
@@ -325,8 +337,8 @@ def _take_step(code: str, step: Step) -> Response:
         page["forms"][step.name] = form
         page["open_step"] = step.name
     else:  # not offered in this state: say why above the page, not in a hidden form
-        page["message"] = " ".join(form.form_errors) or (
-            f"Không thể «{step.label}» với hồ sơ ở trạng thái này.")
+        page["message"] = " ".join(form.form_errors) or _(
+            "Không thể «%(step)s» với hồ sơ ở trạng thái này.", step=step.label)
     return refused(FORM_PAGE, "dossiers/_dossier.html", **page)
 
 

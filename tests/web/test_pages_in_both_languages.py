@@ -1,7 +1,8 @@
-"""Every page of the people, dashboard, import, error and catalogue areas and
-the tracking book, as each role sees it: in Vietnamese no English word of
-the interface, no role code and no field code; in English the interface's
-own words in English, but a printed form's sheet still in Vietnamese."""
+"""Every page of the people, dashboard, import, dossier, error and catalogue
+areas and the tracking book, as each role sees it: in Vietnamese no English
+word of the interface, no role code and no field code; in English the
+interface's own words in English, but a printed form's sheet still in
+Vietnamese."""
 
 from __future__ import annotations
 
@@ -16,8 +17,17 @@ from app.people.permissions import may
 from app.service import upgrade
 from events.application import ROLES
 from events.base import acting_as
+from events.dossiers import values
 from events.dossiers.corrections import FIELD_NAMES
-from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
+from tests.conftest import (
+    COMMUNE,
+    OTHER_COMMUNE,
+    PASSWORD,
+    csrf_token,
+    list_procedures,
+    log_in,
+    vn,
+)
 
 # Pages, by the endpoint that answers them; each role sees those it may,
 # and the refusal page for the others.
@@ -26,7 +36,8 @@ PAGES = {"dashboard.index": "/", "dashboard.counts": "/dashboard/counts",
          "account.password": "/account/password", "admin.users": "/admin/users",
          "admin.scopes": "/admin/scopes", "admin.calendar": "/admin/calendar",
          "imports.index": "/imports", "catalogue.index": "/procedures",
-         "catalogue.show": "/procedures/1.001193", "printing.book": "/print/book?period=2023"}
+         "catalogue.show": "/procedures/1.001193", "printing.book": "/print/book?period=2023",
+         "dossiers.index": "/dossiers", "dossiers.show": "/dossiers/{code}"}
 # Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
 PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
 # A phrase of each page in English (the refusal page's, for one refused).
@@ -39,6 +50,9 @@ IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received 
               "catalogue.index": "Catalogue of administrative procedures",
               "catalogue.show": "Handled by Commune Police",
               "printing.book": "Period",
+              "dossiers.index": "Due this week", "dossiers.show": "Timeline",
+              "receive errors": "Enter the dossier code.",
+              "period error": "The list below is not filtered by period.",
               "refused": "You are not allowed to do this."}
 ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
                  "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
@@ -50,6 +64,8 @@ ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout"
 CODES = (*ROLES, *FIELD_NAMES)
 # Log-in names that are no English word and no code.
 USERS = {role: f"nguoidung{i}" for i, role in enumerate(ROLES, 1)}
+# A dossier received with its papers, its fee paid, waiting for a supplement.
+CODE = "000.00.12.H23-230109-0001"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +82,16 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
             svc.record(svc.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
         for role, name in USERS.items():
             create_user(name, role, COMMUNE, PASSWORD, full_name=f"Nguyễn Văn {name[-1]}")
+        with acting_as("system"):
+            list_procedures(svc, COMMUNE)
+        with acting_as(USERS["clerk"]):
+            svc.record(svc.ledger.receive_dossier, COMMUNE, CODE, "2.000894", "Vũ Văn Nam",
+                       "truc_tuyen", "toan_trinh", vn(2023, 1, 9, 9), phone="0912345678",
+                       address="Thôn 3", papers=values.papers_from_text(
+                           "Tờ khai đăng ký khai sinh; bản chính; 1"))
+            svc.record(svc.ledger.pay_fee, COMMUNE, CODE, vn(2023, 1, 9, 10), 8000, "tien_mat")
+            svc.record(svc.ledger.request_supplement, COMMUNE, CODE, vn(2023, 1, 10, 9),
+                       "Thiếu giấy chứng sinh")
         with acting_as(USERS["admin"]):  # a procedure listed, then amended: a history
             svc.record(svc.ledger.list_procedure, COMMUNE, "1.001193",
                        "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", True, 7, 0,
@@ -85,7 +111,7 @@ class VisibleText(HTMLParser):
     "English")."""
 
     VOID = {"input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"}
-    SHOWN = ("placeholder", "aria-label", "title", "alt")
+    SHOWN = ("placeholder", "aria-label", "title", "alt", "hx-confirm")
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,7 +169,7 @@ def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-de
     their errors."""
     shown = {}
     for endpoint, url in PAGES.items():
-        answer = client.get(url)
+        answer = client.get(url.format(code=CODE))
         assert answer.status_code == (200 if may({role}, endpoint) else 403), (role, url)
         shown[endpoint if answer.status_code == 200 else "refused"] = answer.text
     token = csrf_token(shown["account.password"])
@@ -155,6 +181,17 @@ def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-de
     if may({role}, "admin.declare_day_off"):
         shown["calendar errors"] = client.post("/admin/calendar/day-off", data={
             "csrf_token": token, "off-day": "2026-13-45"}).text
+    if may({role}, "dossiers.index"):
+        shown["period error"] = client.get("/dossiers?from=2023-13-45").text
+        shown["no dossier found"] = client.get("/dossiers?q=khong-co-ai").text
+    if may({role}, "dossiers.receive"):
+        shown["receive errors"] = client.post("/dossiers", data={"csrf_token": token}).text
+    # A step sent empty: its field's error, or why the dossier cannot take it now.
+    for step in ("receive_supplement", "request_supplement"):
+        if may({role}, f"dossiers.{step}"):
+            shown["step errors"] = client.post(f"/dossiers/{CODE}/{step.replace('_', '-')}",
+                                               data={"csrf_token": token}).text
+            break
     shown["missing page"] = client.get("/no-such-page").text
     return shown
 
@@ -193,6 +230,21 @@ def test_each_page_speaks_vietnamese_then_english(app, role):
         assert "Enter the procedure code." in visible(english["procedure errors"])
     if "calendar errors" in english:  # WTForms' own message, through the catalogue
         assert "Not a valid date (format YYYY-MM-DD)." in visible(english["calendar errors"])
+    if "dossiers.show" in english:
+        dossier = visible(english["dossiers.show"])
+        assert "Print the supplement request slip (form 02)" in dossier
+        assert "1 copy" in dossier and "8.000 VND · Cash" in dossier, dossier
+    if may({role}, "dossiers.withdraw"):  # the question asked before a step with no way back
+        assert ("Record that the citizen withdraws this dossier? This cannot be undone once "
+                "recorded.") in visible(english["dossiers.show"])
+    if may({role}, "dossiers.receive"):
+        assert "Procedure (code or name)" in visible(english["dashboard.index"])
+        assert "Enter the time." in visible(english["step errors"])
+    elif "step errors" in english:
+        assert ("«Request a supplement» is not possible for a dossier in this state."
+                in visible(english["step errors"]))
+    if "no dossier found" in english:
+        assert "No dossier matches «khong-co-ai»." in visible(english["no dossier found"])
     switch(client, "vi")
 
 
