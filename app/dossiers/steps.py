@@ -26,9 +26,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from app.forms import LedgerForm
 from events.dossiers import Dossier, corrections
 from events.errors import DomainError, InvalidValue
+from events.texts import N_
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-PAYMENT_NAMES = {"tien_mat": "Tiền mặt", "truc_tuyen": "Trực tuyến"}
+PAYMENT_NAMES = {"tien_mat": N_("Tiền mặt"), "truc_tuyen": N_("Trực tuyến")}
 
 
 def _moment(label: str) -> DateTimeLocalField:
