@@ -42,7 +42,8 @@ translations: $(CATALOGUES)
 # After wrapping new texts in _() or {% trans %}: collect them into every
 # catalogue, then translate the new entries (a test refuses an empty one).
 messages: | $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k Text --no-location \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k Text -k NC_:1c,2 -k lazy_pgettext:1c,2 \
+		--no-location \
 		--sort-output -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations \
 		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date

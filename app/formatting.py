@@ -43,12 +43,13 @@ def day(value: date | None) -> str:
 CHANNEL_NAMES = {"truc_tiep": N_("Trực tiếp"), "truc_tuyen": N_("Trực tuyến"),
                  "buu_chinh": N_("Bưu chính công ích")}
 EVENT_NAMES = {
-    "Received": "Tiếp nhận", "HandedOver": "Chuyển xử lý",
-    "SupplementRequested": "Yêu cầu bổ sung", "SupplementReceived": "Nhận đủ bổ sung",
-    "Refused": "Từ chối tiếp nhận", "Withdrawn": "Rút hồ sơ", "Stopped": "Dừng giải quyết",
-    "Resolved": "Có kết quả", "Returned": "Trả kết quả", "Apologised": "Xin lỗi, hẹn lại",
-    "FeePaid": "Nộp phí, lệ phí", "Corrected": "Sửa sự kiện",
-    "DueDateMoved": "Dời hạn trả theo lịch làm việc",
+    "Received": N_("Tiếp nhận"), "HandedOver": N_("Chuyển xử lý"),
+    "SupplementRequested": N_("Yêu cầu bổ sung"), "SupplementReceived": N_("Nhận đủ bổ sung"),
+    "Refused": N_("Từ chối tiếp nhận"), "Withdrawn": N_("Rút hồ sơ"),
+    "Stopped": N_("Dừng giải quyết"), "Resolved": N_("Có kết quả"),
+    "Returned": N_("Trả kết quả"), "Apologised": N_("Xin lỗi, hẹn lại"),
+    "FeePaid": N_("Nộp phí, lệ phí"), "Corrected": N_("Sửa sự kiện"),
+    "DueDateMoved": N_("Dời hạn trả theo lịch làm việc"),
 }
 ONLINE_MODE_NAMES = {"": "—", "mot_phan": N_("Một phần"), "toan_trinh": N_("Toàn trình")}
 
@@ -63,30 +64,31 @@ def on_page(message: str) -> str:
 
 
 def corrected(changes: dict[str, object]) -> str:
-    """A correction's changes as a reader says them: "Kênh tiếp nhận: Trực
-    tuyến (Toàn trình), Thời điểm: 05/01/2026 09:30", not the field codes."""
+    """A correction's changes as a reader says them, in the reader's
+    language: "Kênh tiếp nhận: Trực tuyến (Toàn trình), Thời điểm:
+    05/01/2026 09:30", not the field codes."""
     shown = []
     for name, value in changes.items():
         if name == "online_mode" and "channel" in changes:
             continue
         if name == "channel":
-            text = CHANNEL_NAMES.get(str(value), str(value))
+            text = gettext(CHANNEL_NAMES.get(str(value), str(value)))
             if changes.get("online_mode"):
-                text += f" ({ONLINE_MODE_NAMES.get(str(changes['online_mode']), '')})"
+                text += f" ({gettext(ONLINE_MODE_NAMES.get(str(changes['online_mode']), ''))})"
         elif name == "online_mode":
-            text = ONLINE_MODE_NAMES.get(str(value), str(value))
+            text = gettext(ONLINE_MODE_NAMES.get(str(value), str(value)))
         elif isinstance(value, datetime) or name == "occurred_at":
             moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
             text = local_time(moment)
         elif isinstance(value, bool):
-            text = "có" if value else "không"
+            text = gettext("có") if value else gettext("không")
         elif name == "amount" and isinstance(value, int):
             text = f"{number(value)} đồng"
         elif name == "method":
-            text = PAYMENT_NAMES.get(str(value), str(value))
+            text = gettext(PAYMENT_NAMES.get(str(value), str(value)))
         else:
             text = str(value)
-        shown.append(f"{corrections.FIELD_NAMES.get(name, name)}: {text}")
+        shown.append(f"{gettext(corrections.FIELD_NAMES.get(name, name))}: {text}")
     return ", ".join(shown)
 
 

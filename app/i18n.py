@@ -13,7 +13,7 @@ Vietnamese. Printed official forms are always Vietnamese."""
 from __future__ import annotations
 
 from flask import Flask, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, pgettext
 from flask_login import current_user
 
 from events.people import DEFAULT_LANGUAGE, LANGUAGES
@@ -37,10 +37,15 @@ def remember(language: str) -> None:
 
 def translated(message: str) -> str:
     """A message from the domain in the user's language: a ``Text`` is
-    translated, then filled in; a plain text is translated if the catalogue
-    has it, and shown as it is otherwise."""
+    translated, then filled in (with its values that are names, translated
+    too); a plain text is translated if the catalogue has it, and shown as
+    it is otherwise."""
     if isinstance(message, Text):
-        return gettext(message.template, **message.values)
+        values = {key: translated(value) if isinstance(value, Text) else value
+                  for key, value in message.values.items()}
+        if message.context:
+            return pgettext(message.context, message.template, **values)
+        return gettext(message.template, **values)
     return gettext(message)
 
 

@@ -12,6 +12,7 @@ from flask import Response, current_app, render_template
 
 from app import htmx
 from app.forms import LedgerForm
+from app.i18n import translated
 from events.errors import DomainError
 
 # The event a page's live parts (counts, lists) listen for.
@@ -23,12 +24,14 @@ def wants_fragment() -> bool:
 
 
 def attach(form: LedgerForm, error: DomainError) -> None:
-    """Show a refused command's message next to its field, or above the form."""
+    """Show a refused command's message next to its field, or above the form,
+    in the user's language."""
+    message = translated(error.message)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(message)
 
 
 def changed(template: str, **context: Any) -> Response:

@@ -23,6 +23,7 @@ from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
 from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
+from events.texts import N_, Text
 from events.workdays import WorkCalendar
 
 ROLES = ("clerk", "officer", "leader", "auditor", "inspector", "admin", PROVINCE_ADMIN)
@@ -64,14 +65,14 @@ class Ledger(CatalogueCommands, Application):
     # -- communes -------------------------------------------------------
     def register_commune(self, code: str, name: str) -> None:
         commune = Commune.register(code, name)
-        self._create(commune, AlreadyExists(
-            f"Đơn vị hành chính mã {commune.commune} đã được đăng ký.", "code"))
+        self._create(commune, AlreadyExists(Text(
+            "Đơn vị hành chính mã %(code)s đã được đăng ký.", code=commune.commune), "code"))
 
     def require_commune(self, code: str) -> None:
         if isinstance(code, str) and code in self._known_communes:
             return
-        self._get(Commune.id_for(code), NotFound(
-            f"Chưa đăng ký đơn vị hành chính mã {code}.", "commune"))
+        self._get(Commune.id_for(code), NotFound(Text(
+            "Chưa đăng ký đơn vị hành chính mã %(code)s.", code=code), "commune"))
         self._known_communes.add(code)
 
     # -- users ----------------------------------------------------------
@@ -82,7 +83,8 @@ class Ledger(CatalogueCommands, Application):
         self.require_commune(commune)
         if not isinstance(full_name, str) or full_name.strip():
             user.set_full_name(full_name)
-        self._create(user, AlreadyExists(f"Tên đăng nhập {name} đã có.", "name"))
+        self._create(user, AlreadyExists(Text("Tên đăng nhập %(name)s đã có.", name=name),
+                                                  "name"))
 
     def set_full_name(self, name: str, full_name: str) -> None:
         self._act_on_user(name, lambda user: user.set_full_name(full_name))
@@ -91,7 +93,8 @@ class Ledger(CatalogueCommands, Application):
         self._act_on_user(name, lambda user: user.choose_language(language))
 
     def user(self, name: str) -> User:
-        return self._get(User.id_for(name), NotFound(f"Không có người dùng {name}.", "name"))
+        return self._get(User.id_for(name), NotFound(
+            Text("Không có người dùng %(name)s.", name=name), "name"))
 
     def record_password_change(self, name: str, set_by_admin: bool = False) -> None:
         self._act_on_user(name, lambda user: user.change_password(set_by_admin))
@@ -109,7 +112,8 @@ class Ledger(CatalogueCommands, Application):
 
         def act(user: User) -> None:
             if role in ADMIN_ROLES and role in user.roles and user.name == current_actor():
-                raise InvalidTransition("Không thể tự thu hồi vai trò quản trị của mình.", "role")
+                raise InvalidTransition(N_("Không thể tự thu hồi vai trò quản trị của mình."),
+                                        "role")
             if role == "admin":
                 self._keep_an_admin(user)
             user.revoke(role)
@@ -129,7 +133,7 @@ class Ledger(CatalogueCommands, Application):
         a commune admin could otherwise read every other commune."""
         actor = self._acting_user()
         if actor is None or PROVINCE_ADMIN not in actor.roles or actor.disabled:
-            raise NotPermitted("Chỉ quản trị cấp tỉnh được giao hoặc thu hồi phạm vi xem.",
+            raise NotPermitted(N_("Chỉ quản trị cấp tỉnh được giao hoặc thu hồi phạm vi xem."),
                                "communes")
         for code in checked_scope(communes):
             self.require_commune(code)
@@ -150,8 +154,8 @@ class Ledger(CatalogueCommands, Application):
             return
         actor = self._acting_user()
         if actor is not None and (PROVINCE_ADMIN not in actor.roles or actor.disabled):
-            raise NotPermitted("Chỉ quản trị cấp tỉnh (hoặc dòng lệnh) được cấp hay thu hồi "
-                               f"vai trò {PROVINCE_ADMIN}.", "role")
+            raise NotPermitted(Text("Chỉ quản trị cấp tỉnh (hoặc dòng lệnh) được cấp hay thu "
+                                    "hồi vai trò %(role)s.", role=PROVINCE_ADMIN), "role")
 
     def _keep_an_admin(self, user: User) -> None:
         """Removing an enabled admin must leave their commune another: else
@@ -161,9 +165,9 @@ class Ledger(CatalogueCommands, Application):
         for name in self._admin_names(user.commune):
             if name != user.name and self._is_enabled_admin(name, user.commune):
                 return
-        raise InvalidTransition(f"{user.name} là quản trị cuối cùng còn hoạt động của đơn vị "
-                                f"{user.commune}; hãy cấp vai trò admin cho người khác trước.",
-                                "name")
+        raise InvalidTransition(Text("%(name)s là quản trị cuối cùng còn hoạt động của đơn vị "
+                                     "%(commune)s; hãy cấp vai trò admin cho người khác trước.",
+                                     name=user.name, commune=user.commune), "name")
 
     def _admin_names(self, commune: str) -> Iterable[str]:
         """Who may be the commune's admins: those ``admin_names`` names (the
@@ -311,25 +315,26 @@ class Ledger(CatalogueCommands, Application):
         calendar = self.work_calendar(commune)
         if due_date is not None:
             if checked_day(due_date, "due_date") < local.date():
-                raise InvalidValue("Hạn trả không được trước ngày tiếp nhận.", "due_date")
+                raise InvalidValue(N_("Hạn trả không được trước ngày tiếp nhận."), "due_date")
             due = deadlines.given_due_date(due_date, calendar)
         else:
             due = deadlines.due_date(local, procedure.working_days, calendar)
         dossier = Dossier.receive(commune, code, procedure_code, applicant, channel,
                                   online_mode, received_at, due, procedure.inter_agency,
                                   procedure.fee, source, phone, address, papers)
-        self._create(dossier, AlreadyExists(f"Mã hồ sơ {code} đã được sử dụng.", "code"))
+        self._create(dossier, AlreadyExists(Text("Mã hồ sơ %(code)s đã được sử dụng.", code=code),
+                                                     "code"))
 
     def _procedure_in_force(self, commune: str, code: str) -> Procedure:
         procedure = self._listed_procedure(commune, code)
         if procedure.abolished:
-            raise InvalidValue(f"Thủ tục mã {code} đã bị bãi bỏ; không tiếp nhận hồ sơ mới của "
-                               "thủ tục này.", "procedure_code")
+            raise InvalidValue(Text("Thủ tục mã %(code)s đã bị bãi bỏ; không tiếp nhận hồ sơ mới "
+                                    "của thủ tục này.", code=code), "procedure_code")
         return procedure
 
     def _listed_procedure(self, commune: str, code: str) -> Procedure:
         return self._get(Procedure.id_for(commune, code), NotFound(
-            f"Thủ tục mã {code} chưa có trong danh mục.", "procedure_code"))
+            Text("Thủ tục mã %(code)s chưa có trong danh mục.", code=code), "procedure_code"))
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -350,10 +355,10 @@ class Ledger(CatalogueCommands, Application):
         except NotFound:
             user = None
         if user is None or user.commune != commune or not user.roles & set(DOSSIER_ROLES):
-            raise InvalidValue(f"Không có cán bộ «{name[:64]}» xử lý hồ sơ của xã này.",
-                               "to_user")
+            raise InvalidValue(Text("Không có cán bộ «%(name)s» xử lý hồ sơ của xã này.",
+                                    name=name[:64]), "to_user")
         if user.disabled:
-            raise InvalidValue(f"Tài khoản {name} đã bị khóa.", "to_user")
+            raise InvalidValue(Text("Tài khoản %(name)s đã bị khóa.", name=name), "to_user")
 
     def request_supplement(self, commune: str, code: str, at: datetime, reason: str) -> None:
         self._on_dossier(commune, code, lambda d: d.request_supplement(at, reason))
@@ -401,10 +406,11 @@ class Ledger(CatalogueCommands, Application):
         recomputes the due date."""
         def act(dossier: Dossier) -> None:
             if not isinstance(version, int) or isinstance(version, bool):
-                raise InvalidValue("Số thứ tự sự kiện không hợp lệ.", "version")
+                raise InvalidValue(N_("Số thứ tự sự kiện không hợp lệ."), "version")
             events = {e.originator_version: e for e in self.events.get(dossier.id)}
             if version not in events:
-                raise NotFound(f"Hồ sơ {code} không có sự kiện số {version}.", "version")
+                raise NotFound(Text("Hồ sơ %(code)s không có sự kiện số %(version)d.",
+                                    code=code, version=version), "version")
             corrected = events[version]
             kind = type(corrected).__name__
             checked = corrections.checked(kind, changes, dossier.channel, dossier.online_mode)
@@ -432,7 +438,7 @@ class Ledger(CatalogueCommands, Application):
     def dossier(self, commune: str, code: str) -> Dossier:
         code = code.strip() if isinstance(code, str) else ""
         return self._get(Dossier.id_for(commune, code), NotFound(
-            f"Không có hồ sơ mã {code}.", "code"))
+            Text("Không có hồ sơ mã %(code)s.", code=code), "code"))
 
     def dossier_facts(self, commune: str, code: str) -> standing.Facts:
         """What the tallies count of one dossier, from its own events."""
@@ -447,8 +453,8 @@ class Ledger(CatalogueCommands, Application):
         try:
             self._store(dossier)
         except IntegrityError:
-            raise InvalidTransition(f"Hồ sơ {code} vừa được người khác cập nhật; hãy tải lại "
-                                    "trang rồi thử lại.") from None
+            raise InvalidTransition(Text("Hồ sơ %(code)s vừa được người khác cập nhật; hãy tải "
+                                         "lại trang rồi thử lại.", code=code)) from None
 
     # -- batches --------------------------------------------------------
     @contextmanager
@@ -506,7 +512,7 @@ class Ledger(CatalogueCommands, Application):
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise InvalidValue(f"Vai trò không hợp lệ: {role}.", "role")
+        raise InvalidValue(Text("Vai trò không hợp lệ: %(role)s.", role=role), "role")
 
 
 def _require(value: str, message: str, field: str) -> None:

@@ -21,6 +21,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from events.errors import InvalidValue, NoActor
+from events.texts import N_, Text, lowered, term
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:commune-ledger")
 _actor: ContextVar[str | None] = ContextVar("actor", default=None)
@@ -44,7 +45,7 @@ def acting_as(actor: str) -> Iterator[None]:
 def current_actor() -> str:
     actor = _actor.get()
     if not actor:
-        raise NoActor("Không xác định được người thực hiện thao tác.")
+        raise NoActor(N_("Không xác định được người thực hiện thao tác."))
     return actor
 
 
@@ -53,12 +54,12 @@ def stable_id(kind: str, *parts: str) -> UUID:
     same key collide in the event store, whatever the process. A key that
     is not text (or not text UTF-8 can hold) names nothing the log holds."""
     if not all(isinstance(part, str) for part in parts):
-        raise InvalidValue("Mã hoặc tên phải là chữ.")
+        raise InvalidValue(N_("Mã hoặc tên phải là chữ."))
     key = "/".join((kind, *parts))
     try:
         key.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidValue("Mã hoặc tên có ký tự không hợp lệ.") from None
+        raise InvalidValue(N_("Mã hoặc tên có ký tự không hợp lệ.")) from None
     return uuid5(_NAMESPACE, key)
 
 
@@ -72,28 +73,31 @@ CLOCK_TOLERANCE = timedelta(hours=1)
 def aware(moment: datetime, field: str = "occurred_at") -> datetime:
     """A business time: with a time zone, not before 1990, not in the future."""
     if not isinstance(moment, datetime):
-        raise InvalidValue("Thời điểm không hợp lệ.", field)
+        raise InvalidValue(N_("Thời điểm không hợp lệ."), field)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidValue("Thời điểm phải có múi giờ.", field)
+        raise InvalidValue(N_("Thời điểm phải có múi giờ."), field)
     try:
         utc = moment.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise InvalidValue(f"Thời điểm không được trước năm {EARLIEST_DAY.year}.",
-                           field) from None
+        raise InvalidValue(_too_early(), field) from None
     if utc.date() < EARLIEST_DAY or moment.date() < EARLIEST_DAY:
-        raise InvalidValue(f"Thời điểm không được trước năm {EARLIEST_DAY.year}.", field)
+        raise InvalidValue(_too_early(), field)
     if utc > datetime.now(UTC) + CLOCK_TOLERANCE:
-        raise InvalidValue("Thời điểm không được ở tương lai.", field)
+        raise InvalidValue(N_("Thời điểm không được ở tương lai."), field)
     return moment
+
+
+def _too_early() -> Text:
+    return Text("Thời điểm không được trước năm %(year)d.", year=EARLIEST_DAY.year)
 
 
 def checked_day(day: date, field: str) -> date:
     """A deadline or appointment: within the years a ledger can mean."""
     if not isinstance(day, date) or isinstance(day, datetime):
-        raise InvalidValue("Ngày không hợp lệ.", field)
+        raise InvalidValue(N_("Ngày không hợp lệ."), field)
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise InvalidValue(f"Ngày phải trong khoảng {EARLIEST_DAY.year}–{LATEST_DAY.year}.",
-                           field)
+        raise InvalidValue(Text("Ngày phải trong khoảng %(first)d–%(last)d.",
+                                first=EARLIEST_DAY.year, last=LATEST_DAY.year), field)
     return day
 
 
@@ -141,12 +145,14 @@ def checked_text(value: str, field: str, label: str, longest: int) -> str:
     (what the read models hold) and no control characters, whichever way it
     came (a form, an imported file, the command line)."""
     if not isinstance(value, str):
-        raise InvalidValue(f"{label} phải là chữ.", field)
+        raise InvalidValue(Text("%(label)s phải là chữ.", label=term(label)), field)
     value = unicodedata.normalize("NFC", value)
     if len(value) > longest:
-        raise InvalidValue(f"{label} quá dài (tối đa {longest} ký tự).", field)
+        raise InvalidValue(Text("%(label)s quá dài (tối đa %(longest)d ký tự).",
+                                label=term(label), longest=longest), field)
     if CONTROL_CHARACTERS.search(value):
-        raise InvalidValue(f"{label} có ký tự điều khiển không hợp lệ.", field)
+        raise InvalidValue(Text("%(label)s có ký tự điều khiển không hợp lệ.",
+                                label=term(label)), field)
     return value
 
 
@@ -158,11 +164,11 @@ MAX_REASON = 1000
 def checked_reason(reason: str, required: bool = True) -> str:
     """A reason as recorded: spaces collapsed, required unless said otherwise."""
     if not isinstance(reason, str):
-        raise InvalidValue("Lý do phải là chữ.", "reason")
+        raise InvalidValue(N_("Lý do phải là chữ."), "reason")
     reason = " ".join(reason.split())
     if required and not reason:
-        raise InvalidValue("Hãy nêu lý do.", "reason")
-    return checked_text(reason, "reason", "Lý do", MAX_REASON)
+        raise InvalidValue(N_("Hãy nêu lý do."), "reason")
+    return checked_text(reason, "reason", N_("Lý do"), MAX_REASON)
 
 
 # A code that names a thing in a URL, a file name or a QR code: letters
@@ -175,8 +181,8 @@ def checked_identifier(value: str, field: str, label: str) -> str:
     points where it says."""
     value = value.strip() if isinstance(value, str) else ""
     if not value:
-        raise InvalidValue(f"Cần {label[0].lower()}{label[1:]}.", field)
+        raise InvalidValue(Text("Cần %(label)s.", label=lowered(label)), field)
     if not IDENTIFIER.fullmatch(value) or ".." in value:
-        raise InvalidValue(f"{label} chỉ gồm chữ cái không dấu, chữ số và các dấu . - _ "
-                           "(không có «..», tối đa 64 ký tự).", field)
+        raise InvalidValue(Text("%(label)s chỉ gồm chữ cái không dấu, chữ số và các dấu . - _ "
+                                "(không có «..», tối đa 64 ký tự).", label=term(label)), field)
     return value

@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events.base import CONTROL_CHARACTERS, LedgerAggregate, checked_identifier, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
+from events.texts import N_, Text, term
 
 AUTHORITIES = ("xa", "quan_su", "cong_an")
 TERMS = ("name", "field", "authority", "inter_agency", "working_days", "fee", "online_address")
@@ -86,22 +87,23 @@ class Procedure(LedgerAggregate):
 
     def amend(self, name: str, field: str, authority: str, inter_agency: bool,
               working_days: int, fee: int, online_address: str) -> None:
-        self._check_in_force("sửa")
+        self._check_in_force(N_("sửa"))
         terms = checked_terms(name, field, authority, inter_agency, working_days, fee,
                               online_address)
         if terms == self.terms:
-            raise InvalidValue("Thông tin mới giống hệt thông tin đang có; không có gì để sửa.")
+            raise InvalidValue(N_("Thông tin mới giống hệt thông tin đang có; không có gì để sửa."))
         self._record(self.Amended, **terms)
 
     def abolish(self, reason: str) -> None:
-        self._check_in_force("bãi bỏ")
-        reason = _required(reason, "Hãy nêu lý do bãi bỏ.", "reason", MAX_REASON)
+        self._check_in_force(N_("bãi bỏ"))
+        reason = _required(reason, N_("Hãy nêu lý do bãi bỏ."), "reason", MAX_REASON)
         self._record(self.Abolished, reason=reason)
 
     def _check_in_force(self, action: str) -> None:
         if self.abolished:
-            raise InvalidTransition(
-                f"Thủ tục {self.code} đã bị bãi bỏ nên không thể {action}.", "code")
+            raise InvalidTransition(Text(
+                "Thủ tục %(code)s đã bị bãi bỏ nên không thể %(action)s.", code=self.code,
+                action=term(action)), "code")
 
 
 def _take_terms(aggregate: Any, event: Any) -> None:
@@ -112,29 +114,30 @@ def _take_terms(aggregate: Any, event: Any) -> None:
 # -- the rules ----------------------------------------------------------------
 
 def checked_code(code: str) -> str:
-    return checked_identifier(code, "code", "Mã thủ tục")
+    return checked_identifier(code, "code", N_("Mã thủ tục"))
 
 
 def checked_terms(name: str, field: str, authority: str, inter_agency: bool,
                   working_days: int, fee: int, online_address: str) -> dict[str, Any]:
     """The terms of a procedure, normalised, or the first rule they break."""
-    return {"name": _required(name, "Cần tên thủ tục.", "name", MAX_NAME),
-            "field": _required(field, "Cần lĩnh vực của thủ tục.", "field", MAX_FIELD),
+    return {"name": _required(name, N_("Cần tên thủ tục."), "name", MAX_NAME),
+            "field": _required(field, N_("Cần lĩnh vực của thủ tục."), "field",
+                               MAX_FIELD),
             "authority": _authority(authority),
             "inter_agency": _flag(inter_agency),
-            "working_days": _whole(working_days, "Thời hạn giải quyết", "working_days",
+            "working_days": _whole(working_days, N_("Thời hạn giải quyết"), "working_days",
                                    MAX_WORKING_DAYS),
-            "fee": _whole(fee, "Lệ phí", "fee", MAX_FEE),
+            "fee": _whole(fee, N_("Lệ phí"), "fee", MAX_FEE),
             "online_address": checked_address(online_address)}
 
 
 def checked_address(address: str) -> str:
     if not isinstance(address, str):
-        raise InvalidValue("Địa chỉ trực tuyến phải là chữ.", "online_address")
+        raise InvalidValue(N_("Địa chỉ trực tuyến phải là chữ."), "online_address")
     address = address.strip()
     if address and not _is_web_address(address):
-        raise InvalidValue("Địa chỉ trực tuyến phải để trống hoặc là địa chỉ web bắt đầu "
-                           "bằng http:// hoặc https://.", "online_address")
+        raise InvalidValue(N_("Địa chỉ trực tuyến phải để trống hoặc là địa chỉ web bắt đầu "
+                              "bằng http:// hoặc https://."), "online_address")
     return address
 
 
@@ -163,31 +166,33 @@ def _required(value: str, message: str, field: str, longest: int) -> str:
     if not value:
         raise InvalidValue(message, field)
     if len(value) > longest:
-        raise InvalidValue(f"Quá dài (tối đa {longest} ký tự).", field)
+        raise InvalidValue(Text("Quá dài (tối đa %(longest)d ký tự).", longest=longest), field)
     if CONTROL_CHARACTERS.search(value):
-        raise InvalidValue("Có ký tự điều khiển không hợp lệ.", field)
+        raise InvalidValue(N_("Có ký tự điều khiển không hợp lệ."), field)
     return value
 
 
 def _authority(authority: str) -> str:
     if authority not in AUTHORITIES:
-        raise InvalidValue("Cơ quan giải quyết phải là xa, quan_su hoặc cong_an.", "authority")
+        raise InvalidValue(N_("Cơ quan giải quyết phải là xa, quan_su hoặc cong_an."),
+                           "authority")
     return authority
 
 
 def _flag(value: bool) -> bool:
     if not isinstance(value, bool):
-        raise InvalidValue("Liên thông phải là có hoặc không.", "inter_agency")
+        raise InvalidValue(N_("Liên thông phải là có hoặc không."), "inter_agency")
     return value
 
 
 def _whole(value: int, label: str, field: str, largest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidValue(f"{label} phải là số nguyên.", field)
+        raise InvalidValue(Text("%(label)s phải là số nguyên.", label=term(label)), field)
     if value < 0:
-        raise InvalidValue(f"{label} không được âm.", field)
+        raise InvalidValue(Text("%(label)s không được âm.", label=term(label)), field)
     if value > largest:
-        raise InvalidValue(f"{label} quá lớn (tối đa {largest:,}).".replace(",", "."), field)
+        raise InvalidValue(Text("%(label)s quá lớn (tối đa %(largest)s).", label=term(label),
+                                largest=format(largest, ",").replace(",", ".")), field)
     return value
 
 
@@ -208,8 +213,8 @@ class CatalogueCommands:
         self.require_commune(commune)
         procedure = Procedure.catalogue(commune, code, name, field, authority, inter_agency,
                                         working_days, fee, online_address)
-        self._create(procedure, AlreadyExists(
-            f"Mã thủ tục {procedure.code} đã có trong danh mục.", "code"))
+        self._create(procedure, AlreadyExists(Text(
+            "Mã thủ tục %(code)s đã có trong danh mục.", code=procedure.code), "code"))
 
     def amend_procedure(self, commune: str, code: str, name: str, field: str, authority: str,
                         inter_agency: bool, working_days: int, fee: int,
@@ -226,8 +231,8 @@ class CatalogueCommands:
 
     def procedure(self, commune: str, code: str) -> Procedure:
         code = code.strip() if isinstance(code, str) else code
-        return self._get(Procedure.id_for(commune, code), NotFound(
-            f"Không có thủ tục mã {code} trong danh mục.", "code"))
+        return self._get(Procedure.id_for(commune, code), NotFound(Text(
+            "Không có thủ tục mã %(code)s trong danh mục.", code=code), "code"))
 
     def _save_change(self, procedure: Procedure) -> None:
         """Two people changing one procedure at once: the second to save
@@ -235,5 +240,6 @@ class CatalogueCommands:
         try:
             self.save(procedure)
         except IntegrityError:
-            raise InvalidTransition(f"Thủ tục {procedure.code} vừa được người khác thay đổi; "
-                                    "hãy tải lại trang rồi thử lại.") from None
+            raise InvalidTransition(Text("Thủ tục %(code)s vừa được người khác thay đổi; "
+                                         "hãy tải lại trang rồi thử lại.",
+                                         code=procedure.code)) from None

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import LedgerAggregate, checked_day, checked_reason, checked_text, stable_id
 from events.errors import InvalidTransition, InvalidValue
+from events.texts import N_, Text
 
 # A commune's code keys the ids of its dossiers and procedures ("dossier/
 # CODE/…", so no "/"), an inspector's scope (space-separated) and the read
@@ -22,15 +23,15 @@ MAX_NAME = 255
 
 def checked_code(code: str) -> str:
     if not isinstance(code, str) or not CODE.fullmatch(code.strip()):
-        raise InvalidValue("Mã đơn vị hành chính chỉ gồm chữ cái không dấu, chữ số và các "
-                           "dấu . - _ (tối đa 32 ký tự).", "code")
+        raise InvalidValue(N_("Mã đơn vị hành chính chỉ gồm chữ cái không dấu, chữ số và các "
+                              "dấu . - _ (tối đa 32 ký tự)."), "code")
     return code.strip()
 
 
 def checked_name(name: str) -> str:
-    name = " ".join(checked_text(name, "name", "Tên đơn vị hành chính", MAX_NAME).split())
+    name = " ".join(checked_text(name, "name", N_("Tên đơn vị hành chính"), MAX_NAME).split())
     if not name:
-        raise InvalidValue("Cần tên đơn vị hành chính.", "name")
+        raise InvalidValue(N_("Cần tên đơn vị hành chính."), "name")
     return name
 
 
@@ -90,10 +91,12 @@ class Calendar(LedgerAggregate):
 
     def declare_day_off(self, day: date, reason: str) -> None:
         if checked_day(day, "day") in self.days_off:
-            raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ.", "day")
+            raise InvalidTransition(Text("Ngày %(day)s đã là ngày nghỉ.",
+                                         day=format(day, "%d/%m/%Y")), "day")
         self._record(self.DayOffDeclared, reason=checked_reason(reason), day=day)
 
     def declare_make_up_day(self, day: date, reason: str) -> None:
         if checked_day(day, "day") in self.make_up_days:
-            raise InvalidTransition(f"Ngày {day:%d/%m/%Y} đã là ngày làm bù.", "day")
+            raise InvalidTransition(Text("Ngày %(day)s đã là ngày làm bù.",
+                                         day=format(day, "%d/%m/%Y")), "day")
         self._record(self.MakeUpDayDeclared, reason=checked_reason(reason), day=day)

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
 from events.errors import InvalidTransition, InvalidValue
-from events.texts import N_
+from events.texts import N_, Text
 
 # The roles that act on dossiers: a hand-over goes to a user with one of them.
 DOSSIER_ROLES = ("clerk", "officer", "leader")
@@ -42,8 +42,8 @@ def checked_name(name: str) -> str:
     It is kept as given (its id is made from it)."""
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME \
             or CONTROL_CHARACTERS.search(name):
-        raise InvalidValue(f"Tên đăng nhập cần từ 1 đến {MAX_NAME} ký tự, không có ký tự "
-                           "điều khiển.", "name")
+        raise InvalidValue(Text("Tên đăng nhập cần từ 1 đến %(longest)d ký tự, không có ký tự "
+                                "điều khiển.", longest=MAX_NAME), "name")
     return name
 
 
@@ -51,10 +51,10 @@ def checked_scope(communes: list[str]) -> list[str]:
     """The communes of a scope: a list of codes, sorted, each once."""
     if not isinstance(communes, (list, tuple, set, frozenset)) \
             or not all(isinstance(code, str) for code in communes):
-        raise InvalidValue("Phạm vi phải là danh sách mã đơn vị hành chính.", "communes")
+        raise InvalidValue(N_("Phạm vi phải là danh sách mã đơn vị hành chính."), "communes")
     scope = sorted(set(communes))
     if len(" ".join(scope)) > MAX_SCOPE:
-        raise InvalidValue("Phạm vi có quá nhiều đơn vị hành chính.", "communes")
+        raise InvalidValue(N_("Phạm vi có quá nhiều đơn vị hành chính."), "communes")
     return scope
 
 
@@ -63,13 +63,13 @@ def _attempt_text(value: str, field: str) -> str:
     or sent, but text, without control characters)."""
     if not isinstance(value, str) or len(value) > MAX_ATTEMPT \
             or CONTROL_CHARACTERS.search(value):
-        raise InvalidValue("Giá trị không hợp lệ.", field)
+        raise InvalidValue(N_("Giá trị không hợp lệ."), field)
     return value
 
 
 def _flag(value: bool, field: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidValue("Giá trị phải là có hoặc không.", field)
+        raise InvalidValue(N_("Giá trị phải là có hoặc không."), field)
     return value
 
 
@@ -176,12 +176,14 @@ class User(LedgerAggregate):
 
     def grant(self, role: str) -> None:
         if role in self.roles:
-            raise InvalidTransition(f"{self.name} đã có vai trò {role}.", "role")
+            raise InvalidTransition(Text("%(name)s đã có vai trò %(role)s.", name=self.name,
+                                         role=role), "role")
         self._record(self.RoleGranted, role=role)
 
     def revoke(self, role: str) -> None:
         if role not in self.roles:
-            raise InvalidTransition(f"{self.name} không có vai trò {role}.", "role")
+            raise InvalidTransition(Text("%(name)s không có vai trò %(role)s.", name=self.name,
+                                         role=role), "role")
         self._record(self.RoleRevoked, role=role)
 
     def assign_scope(self, communes: list[str]) -> None:
@@ -189,20 +191,22 @@ class User(LedgerAggregate):
         scope, before = checked_scope(communes), set(self.scope)
         granted, revoked = sorted(set(scope) - before), sorted(before - set(scope))
         if granted and not self.roles & set(SCOPED_ROLES):
-            raise InvalidTransition(f"Chỉ giao phạm vi xem cho thanh tra hoặc kiểm toán; "
-                                    f"{self.name} không có vai trò đó.", "communes")
+            raise InvalidTransition(Text("Chỉ giao phạm vi xem cho thanh tra hoặc kiểm toán; "
+                                         "%(name)s không có vai trò đó.", name=self.name),
+                                    "communes")
         if not granted and not revoked:
-            raise InvalidTransition(f"Phạm vi xem của {self.name} không thay đổi.", "communes")
+            raise InvalidTransition(Text("Phạm vi xem của %(name)s không thay đổi.",
+                                         name=self.name), "communes")
         self._record(self.ScopeChanged, communes=scope, granted=granted, revoked=revoked)
 
     def disable(self) -> None:
         if self.disabled:
-            raise InvalidTransition(f"Tài khoản {self.name} đã bị khóa.")
+            raise InvalidTransition(Text("Tài khoản %(name)s đã bị khóa.", name=self.name))
         self._record(self.Disabled)
 
     def enable(self) -> None:
         if not self.disabled:
-            raise InvalidTransition(f"Tài khoản {self.name} đang hoạt động.")
+            raise InvalidTransition(Text("Tài khoản %(name)s đang hoạt động.", name=self.name))
         self._record(self.Enabled)
 
     def change_password(self, set_by_admin: bool = False) -> None:
@@ -211,19 +215,20 @@ class User(LedgerAggregate):
     def set_full_name(self, full_name: str) -> None:
         full_name = " ".join(full_name.split()) if isinstance(full_name, str) else ""
         if not full_name or len(full_name) > MAX_FULL_NAME or not full_name.isprintable():
-            raise InvalidValue(f"Họ và tên cần từ 1 đến {MAX_FULL_NAME} ký tự, "
-                               "không có ký tự điều khiển.", "full_name")
+            raise InvalidValue(Text("Họ và tên cần từ 1 đến %(longest)d ký tự, "
+                                    "không có ký tự điều khiển.", longest=MAX_FULL_NAME),
+                               "full_name")
         if full_name == self.full_name:
-            raise InvalidTransition(f"Họ và tên của {self.name} đã là {full_name}.",
-                                    "full_name")
+            raise InvalidTransition(Text("Họ và tên của %(name)s đã là %(full_name)s.",
+                                         name=self.name, full_name=full_name), "full_name")
         self._record(self.FullNameSet, full_name=full_name)
 
     def choose_language(self, language: str) -> None:
         if language not in LANGUAGES:
-            raise InvalidValue("Ngôn ngữ không hợp lệ: chọn Tiếng Việt hoặc English.",
+            raise InvalidValue(N_("Ngôn ngữ không hợp lệ: chọn Tiếng Việt hoặc English."),
                                "language")
         if language == self.language:
-            raise InvalidTransition("Giao diện đã dùng ngôn ngữ này.", "language")
+            raise InvalidTransition(N_("Giao diện đã dùng ngôn ngữ này."), "language")
         self._record(self.LanguageChosen, language=language)
 
 
@@ -276,7 +281,7 @@ class Access(LedgerAggregate):
     @classmethod
     def open(cls, name: str, commune: str) -> Access:
         if not isinstance(commune, str):
-            raise InvalidValue("Mã đơn vị hành chính phải là chữ.", "commune")
+            raise InvalidValue(N_("Mã đơn vị hành chính phải là chữ."), "commune")
         return cls._start(cls.Opened, cls.id_for(name), commune, None,
                           name=_attempt_text(name, "name"))
 
@@ -289,7 +294,7 @@ class Access(LedgerAggregate):
 
     def locked(self, address: str, until: datetime) -> None:
         if not isinstance(until, datetime) or until.utcoffset() is None:
-            raise InvalidValue("Thời điểm phải có múi giờ.", "until")
+            raise InvalidValue(N_("Thời điểm phải có múi giờ."), "until")
         self._record(self.Locked, name=self.name, address=_attempt_text(address, "address"),
                      until=until)
 

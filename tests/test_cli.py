@@ -84,6 +84,17 @@ def test_users_create_refuses_short_passwords_and_unknown_roles(runner):
     assert role.exit_code == 1 and "Vai trò không hợp lệ" in role.output
 
 
+def test_the_command_line_states_a_domain_refusal_in_vietnamese(runner):
+    """The command line prints the domain's own Vietnamese, with its values
+    filled in, as CONTRACT.md's users read it."""
+    taken = runner.invoke(args=["users", "create", "canbo", "--role", "clerk",
+                                "--commune", COMMUNE], input="mot-mat-khau-dai\n")
+    assert taken.exit_code == 1 and taken.output.strip() == "Tên đăng nhập canbo đã có."
+    again = runner.invoke(args=["commune", "add", COMMUNE, "Quảng Nghiệp"])
+    assert again.exit_code == 1
+    assert again.output.strip() == f"Đơn vị hành chính mã {COMMUNE} đã được đăng ký."
+
+
 def test_commune_may_be_left_out_only_while_exactly_one_exists(runner):
     result = runner.invoke(args=["users", "create", "y", "--role", "clerk"],
                            input="du-dai-roi-nhe\n")

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -125,7 +126,9 @@ def _correct(ledger: Any, commune: str, code: str, form: CorrectionForm, at: dat
 @dataclass(frozen=True)
 class Step:
     name: str           # endpoint name and URL segment
-    label: LazyString   # the button and heading, in the user's language
+    # The button and heading, in the user's language (in the "button" context:
+    # several read as the timeline's event names in Vietnamese, not in English).
+    label: LazyString
     form: type[LedgerForm]
     # (ledger, commune, code, form, when) → records the step's event
     command: Callable[[Any, str, str, Any, datetime], None]
@@ -135,33 +138,33 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("hand_over", _l("Chuyển xử lý"), HandOverForm,
+    Step("hand_over", lazy_pgettext("button", "Chuyển xử lý"), HandOverForm,
          lambda led, c, k, f, at: led.hand_over(c, k, at, f.to_user.data, f.step.data,
                                         f.step_due.data)),
-    Step("request_supplement", _l("Yêu cầu bổ sung"), ReasonForm,
+    Step("request_supplement", lazy_pgettext("button", "Yêu cầu bổ sung"), ReasonForm,
          lambda led, c, k, f, at: led.request_supplement(c, k, at, f.reason.data)),
-    Step("receive_supplement", _l("Nhận đủ bổ sung"), SupplementReceivedForm,
+    Step("receive_supplement", lazy_pgettext("button", "Nhận đủ bổ sung"), SupplementReceivedForm,
          lambda led, c, k, f, at: led.receive_supplement(c, k, at)),
-    Step("resolve", _l("Ghi nhận có kết quả"), ResolveForm,
+    Step("resolve", lazy_pgettext("button", "Ghi nhận có kết quả"), ResolveForm,
          lambda led, c, k, f, at: led.resolve_dossier(c, k, at, f.digitised.data,
                                               f.e_certified.data)),
-    Step("return_result", _l("Trả kết quả"), ReturnForm,
+    Step("return_result", lazy_pgettext("button", "Trả kết quả"), ReturnForm,
          lambda led, c, k, f, at: led.return_dossier(c, k, at),
          _l("Xác nhận đã trả kết quả cho công dân? Không thể hoàn tác sau khi ghi.")),
-    Step("apologise", _l("Xin lỗi và hẹn lại"), ApologyForm,
+    Step("apologise", lazy_pgettext("button", "Xin lỗi và hẹn lại"), ApologyForm,
          lambda led, c, k, f, at: led.apologise(c, k, at, f.new_appointment.data, f.reason.data)),
-    Step("pay_fee", _l("Nộp phí, lệ phí"), FeeForm,
+    Step("pay_fee", lazy_pgettext("button", "Nộp phí, lệ phí"), FeeForm,
          lambda led, c, k, f, at: led.pay_fee(c, k, at, f.amount.data, f.method.data)),
-    Step("refuse", _l("Từ chối tiếp nhận"), ReasonForm,
+    Step("refuse", lazy_pgettext("button", "Từ chối tiếp nhận"), ReasonForm,
          lambda led, c, k, f, at: led.refuse_dossier(c, k, at, f.reason.data),
          _l("Từ chối tiếp nhận hồ sơ này? Không thể hoàn tác sau khi ghi.")),
-    Step("withdraw", _l("Công dân rút hồ sơ"), WithdrawForm,
+    Step("withdraw", lazy_pgettext("button", "Công dân rút hồ sơ"), WithdrawForm,
          lambda led, c, k, f, at: led.withdraw_dossier(c, k, at, f.reason.data or ""),
          _l("Ghi nhận công dân rút hồ sơ này? Không thể hoàn tác sau khi ghi.")),
-    Step("stop", _l("Dừng giải quyết"), ReasonForm,
+    Step("stop", lazy_pgettext("button", "Dừng giải quyết"), ReasonForm,
          lambda led, c, k, f, at: led.stop_dossier(c, k, at, f.reason.data),
          _l("Dừng giải quyết hồ sơ này? Không thể hoàn tác sau khi ghi.")),
-    Step("correct", _l("Sửa một sự kiện đã ghi"), CorrectionForm, _correct),
+    Step("correct", lazy_pgettext("button", "Sửa một sự kiện đã ghi"), CorrectionForm, _correct),
 )
 BY_NAME = {step.name: step for step in STEPS}
 

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app import service
 from app.forms import LedgerForm
-from app.i18n import remember
+from app.i18n import remember, translated
 from app.people.auth import Refusal, failed, guarded, record, relogin, safe_next
 from app.people.admin import PASSWORD_RULE
 from app.people.credentials import check_password, set_password
@@ -85,7 +85,7 @@ def language():  # type: ignore[no-untyped-def]
         try:
             record(service().ledger.choose_language, current_user.name, form.language.data)
         except DomainError as error:
-            flash(error.message)
+            flash(translated(error.message))
         else:
             remember(form.language.data)
     return redirect(safe_next(form.next.data), 303)

@@ -23,6 +23,7 @@ from events.base import LedgerAggregate, aware, checked_day, checked_reason, che
 from events.dossiers import corrections, deadlines, lifecycle, values
 from events.dossiers.lifecycle import AWAITING_SUPPLEMENT, IN_PROGRESS
 from events.errors import InvalidTransition, InvalidValue
+from events.texts import N_, NC_, STEP, Text, term
 
 PAUSED, RUNNING = "tam_dung", "chay"
 
@@ -207,19 +208,20 @@ class Dossier(LedgerAggregate):
                           code=code, procedure_code=procedure_code, applicant=applicant,
                           channel=channel, online_mode=online_mode, due_date=due_date,
                           inter_agency=inter_agency, fee=fee,
-                          source=checked_text(source, "source", "Nguồn", 255),
+                          source=checked_text(source, "source", N_("Nguồn"), 255),
                           phone=values.phone(phone), address=values.address(address),
                           papers=values.papers(papers))
 
     # -- the steps ------------------------------------------------------------
     def hand_over(self, at: datetime, to_user: str, step: str, step_due: date) -> None:
         self._may("hand_over", at)
-        to_user = checked_text(to_user, "to_user", "Người nhận", values.MAX_USER).strip()
-        step = " ".join(checked_text(step, "step", "Tên bước xử lý", values.MAX_STEP).split())
+        to_user = checked_text(to_user, "to_user", N_("Người nhận"), values.MAX_USER).strip()
+        step = " ".join(checked_text(step, "step", N_("Tên bước xử lý"),
+                                         values.MAX_STEP).split())
         if not to_user or not step:
-            raise InvalidValue("Cần người nhận và tên bước xử lý.", "to_user")
+            raise InvalidValue(N_("Cần người nhận và tên bước xử lý."), "to_user")
         if checked_day(step_due, "step_due") < at.date():
-            raise InvalidValue("Hạn của bước không được trước ngày chuyển.", "step_due")
+            raise InvalidValue(N_("Hạn của bước không được trước ngày chuyển."), "step_due")
         self._record(self.HandedOver, at, from_user=self.holder, to_user=to_user,
                      step=step, step_due=step_due)
 
@@ -236,8 +238,8 @@ class Dossier(LedgerAggregate):
         """Only at the counter: the first step, on the day of receipt."""
         self._may("refuse", at)
         if at.astimezone(zone).date() != self.received_at.astimezone(zone).date():
-            raise InvalidValue("Chỉ từ chối tiếp nhận trong ngày tiếp nhận; sau đó hãy dùng "
-                               "«Dừng giải quyết».", "occurred_at")
+            raise InvalidValue(N_("Chỉ từ chối tiếp nhận trong ngày tiếp nhận; sau đó hãy dùng "
+                                  "«Dừng giải quyết»."), "occurred_at")
         self._record(self.Refused, at, reason=checked_reason(reason))
 
     def withdraw(self, at: datetime, reason: str) -> None:
@@ -260,7 +262,8 @@ class Dossier(LedgerAggregate):
     def apologise(self, at: datetime, new_appointment: date, reason: str) -> None:
         self._may("apologise", at)
         if checked_day(new_appointment, "new_appointment") <= self.due_date:
-            raise InvalidValue("Ngày hẹn mới phải sau hạn trả hiện tại.", "new_appointment")
+            raise InvalidValue(N_("Ngày hẹn mới phải sau hạn trả hiện tại."),
+                               "new_appointment")
         self._record(self.Apologised, at, new_appointment=new_appointment,
                      reason=checked_reason(reason))
 
@@ -315,13 +318,13 @@ class Dossier(LedgerAggregate):
         if problem := lifecycle.refusal(step, self.status):
             return problem
         if step == "request_supplement" and self.supplements:
-            return ("Hồ sơ chỉ được yêu cầu bổ sung một lần, bằng một thông báo nêu đủ các "
-                    "thành phần còn thiếu; đã yêu cầu rồi.")
+            return N_("Hồ sơ chỉ được yêu cầu bổ sung một lần, bằng một thông báo nêu đủ các "
+                      "thành phần còn thiếu; đã yêu cầu rồi.")
         if step == "refuse" and len(self.steps) > 1:
-            return ("Chỉ từ chối tiếp nhận ngay tại Bộ phận Một cửa, trước mọi bước khác; "
-                    "sau đó hãy dùng «Dừng giải quyết».")
+            return N_("Chỉ từ chối tiếp nhận ngay tại Bộ phận Một cửa, trước mọi bước khác; "
+                      "sau đó hãy dùng «Dừng giải quyết».")
         if step == "pay_fee" and self.paid:
-            return "Hồ sơ này đã nộp phí, lệ phí."
+            return N_("Hồ sơ này đã nộp phí, lệ phí.")
         return None
 
     def _may(self, step: str, at: datetime) -> None:
@@ -332,25 +335,28 @@ class Dossier(LedgerAggregate):
         at = aware(at)
         _version, kind, last = self.steps[-1]
         if at < last:
-            raise InvalidValue(f"Thời điểm này không được trước bước trước đó "
-                               f"({STEP_NAMES.get(kind, kind)}).", "occurred_at")
+            raise InvalidValue(Text("Thời điểm này không được trước bước trước đó (%(step)s).",
+                                    step=term(STEP_NAMES.get(kind, kind), STEP)), "occurred_at")
 
     def _check_retimed(self, version: int, at: datetime) -> None:
         """A corrected time keeps the dossier's steps in order."""
         times = [t for v, _k, t in self.steps]
         index = [v for v, _k, _t in self.steps].index(version)
         if index > 0 and at < times[index - 1]:
-            raise InvalidValue("Thời điểm mới không được trước bước trước đó.", "occurred_at")
+            raise InvalidValue(N_("Thời điểm mới không được trước bước trước đó."),
+                               "occurred_at")
         if index + 1 < len(times) and at > times[index + 1]:
-            raise InvalidValue("Thời điểm mới không được sau bước kế tiếp.", "occurred_at")
+            raise InvalidValue(N_("Thời điểm mới không được sau bước kế tiếp."),
+                               "occurred_at")
 
 
 def _effect_names(event: Any) -> set[str]:
     return set(corrections.effect(event.corrected_kind, event.changes))
 
 
-STEP_NAMES = {"Received": "tiếp nhận", "HandedOver": "chuyển xử lý",
-              "SupplementRequested": "yêu cầu bổ sung", "SupplementReceived": "nhận bổ sung",
-              "Refused": "từ chối", "Withdrawn": "rút hồ sơ", "Stopped": "dừng giải quyết",
-              "Resolved": "có kết quả", "Returned": "trả kết quả", "Apologised": "xin lỗi",
-              "FeePaid": "nộp phí"}
+STEP_NAMES = {"Received": NC_("bước", "tiếp nhận"), "HandedOver": NC_("bước", "chuyển xử lý"),
+              "SupplementRequested": NC_("bước", "yêu cầu bổ sung"),
+              "SupplementReceived": NC_("bước", "nhận bổ sung"), "Refused": NC_("bước", "từ chối"),
+              "Withdrawn": NC_("bước", "rút hồ sơ"), "Stopped": NC_("bước", "dừng giải quyết"),
+              "Resolved": NC_("bước", "có kết quả"), "Returned": NC_("bước", "trả kết quả"),
+              "Apologised": NC_("bước", "xin lỗi"), "FeePaid": NC_("bước", "nộp phí")}

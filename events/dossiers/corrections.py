@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from events.base import aware
 from events.dossiers import values
 from events.errors import InvalidValue
+from events.texts import N_, Text
 
 CORRECTABLE: dict[str, tuple[str, ...]] = {
     "Received": ("applicant", "channel", "online_mode", "procedure_code", "occurred_at"),
@@ -28,11 +29,11 @@ CORRECTABLE: dict[str, tuple[str, ...]] = {
     "FeePaid": ("amount", "method"),
 }
 FIELDS = tuple(sorted({f for fs in CORRECTABLE.values() for f in fs}))
-FIELD_NAMES = {"applicant": "Tên người nộp", "channel": "Kênh tiếp nhận",
-               "online_mode": "Mức độ trực tuyến", "procedure_code": "Mã thủ tục",
-               "occurred_at": "Thời điểm", "digitised": "Kết quả đã số hóa",
-               "e_certified": "Chứng thực điện tử", "amount": "Số tiền",
-               "method": "Hình thức nộp"}
+FIELD_NAMES = {"applicant": N_("Tên người nộp"), "channel": N_("Kênh tiếp nhận"),
+               "online_mode": N_("Mức độ trực tuyến"), "procedure_code": N_("Mã thủ tục"),
+               "occurred_at": N_("Thời điểm"), "digitised": N_("Kết quả đã số hóa"),
+               "e_certified": N_("Chứng thực điện tử"), "amount": N_("Số tiền"),
+               "method": N_("Hình thức nộp")}
 # The moment each corrected kind sets, by the name the dossier's state uses.
 MOMENTS = {"Received": "received_at", "Resolved": "resolved_at", "Returned": "returned_at"}
 YES, NO = ("1", "co", "có", "x", "true"), ("0", "khong", "không", "false", "")
@@ -57,11 +58,11 @@ def from_text(field: str, text: str, zone: ZoneInfo) -> Any:
         return _moment_text(text, zone)
     if field in ("digitised", "e_certified"):
         if text.casefold() not in (*YES, *NO):
-            raise InvalidValue("Hãy nhập 1 (có) hoặc 0 (không).", field)
+            raise InvalidValue(N_("Hãy nhập 1 (có) hoặc 0 (không)."), field)
         return text.casefold() in YES
     if field == "amount":
         if not text.isascii() or not text.isdigit():
-            raise InvalidValue("Số tiền phải là số nguyên không âm (đồng).", field)
+            raise InvalidValue(N_("Số tiền phải là số nguyên không âm (đồng)."), field)
         return int(text)
     return text
 
@@ -78,7 +79,7 @@ def _moment_text(text: str, zone: ZoneInfo) -> str:
             except ValueError:
                 continue
     if moment is None:
-        raise InvalidValue("Thời điểm cần dạng YYYY-MM-DD HH:MM.", "occurred_at")
+        raise InvalidValue(N_("Thời điểm cần dạng YYYY-MM-DD HH:MM."), "occurred_at")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return aware(moment).isoformat()
@@ -90,7 +91,9 @@ def checked(kind: str, changes: Mapping[str, Any], channel: str,
     and ``online_mode`` are the dossier's, to check the two together."""
     allowed = CORRECTABLE.get(kind, ())
     if not isinstance(changes, Mapping) or not changes or not set(changes) <= set(allowed):
-        raise InvalidValue(f"Sự kiện «{kind}» chỉ sửa được: {', '.join(allowed) or 'không'}.",
+        raise InvalidValue(Text("Sự kiện «%(kind)s» chỉ sửa được: %(fields)s.", kind=kind,
+                                fields=", ".join(allowed)) if allowed
+                           else Text("Sự kiện «%(kind)s» chỉ sửa được: không.", kind=kind),
                            "field")
     out = {name: _value(name, value) for name, value in changes.items()}
     if "channel" in out or "online_mode" in out:
@@ -106,7 +109,7 @@ def _value(name: str, value: Any) -> Any:
     if name == "amount":
         return values.amount(value)
     if not isinstance(value, str):
-        raise InvalidValue("Giá trị phải là chữ.", name)
+        raise InvalidValue(N_("Giá trị phải là chữ."), name)
     checks = {"applicant": values.applicant, "channel": values.channel,
               "procedure_code": values.procedure_code, "method": values.method,
               "online_mode": _mode}
@@ -115,18 +118,19 @@ def _value(name: str, value: Any) -> Any:
 
 def _mode(value: str) -> str:
     if value not in values.ONLINE_MODES:
-        raise InvalidValue("Mức độ trực tuyến không hợp lệ.", "online_mode")
+        raise InvalidValue(N_("Mức độ trực tuyến không hợp lệ."), "online_mode")
     return value
 
 
 def _moment(value: Any) -> str:
     """A corrected time: ISO text with its offset, in range."""
     if not isinstance(value, str):
-        raise InvalidValue("Thời điểm không hợp lệ.", "occurred_at")
+        raise InvalidValue(N_("Thời điểm không hợp lệ."), "occurred_at")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidValue("Thời điểm cần dạng YYYY-MM-DD HH:MM.", "occurred_at") from None
+        raise InvalidValue(N_("Thời điểm cần dạng YYYY-MM-DD HH:MM."),
+                           "occurred_at") from None
     return aware(moment).isoformat()
 
 

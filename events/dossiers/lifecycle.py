@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from events.texts import N_, NC_, STEP, Text, term
+
 IN_PROGRESS, AWAITING_SUPPLEMENT, RESOLVED, RETURNED = (
     "dang_xu_ly", "cho_bo_sung", "da_co_ket_qua", "da_tra")
 REFUSED, WITHDRAWN, STOPPED = "tu_choi", "rut", "dung"
 OPEN = (IN_PROGRESS, AWAITING_SUPPLEMENT)
 ENDED = (REFUSED, WITHDRAWN, STOPPED)
 STATUSES = (*OPEN, RESOLVED, RETURNED, *ENDED)
-STATUS_NAMES = {IN_PROGRESS: "đang giải quyết", AWAITING_SUPPLEMENT: "chờ bổ sung",
-                RESOLVED: "đã có kết quả", RETURNED: "đã trả kết quả",
-                REFUSED: "từ chối tiếp nhận", WITHDRAWN: "đã rút", STOPPED: "dừng giải quyết"}
+STATUS_NAMES = {IN_PROGRESS: N_("đang giải quyết"), AWAITING_SUPPLEMENT: N_("chờ bổ sung"),
+                RESOLVED: N_("đã có kết quả"), RETURNED: N_("đã trả kết quả"),
+                REFUSED: N_("từ chối tiếp nhận"), WITHDRAWN: N_("đã rút"),
+                STOPPED: N_("dừng giải quyết")}
 
 
 @dataclass(frozen=True)
@@ -33,28 +36,28 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "hand_over": Transition("chuyển hồ sơ", OPEN, None),
+    "hand_over": Transition(NC_("bước", "chuyển hồ sơ"), OPEN, None),
     "request_supplement": Transition(
-        "yêu cầu bổ sung", (IN_PROGRESS,), AWAITING_SUPPLEMENT,
-        ((AWAITING_SUPPLEMENT, "Hồ sơ đang chờ bổ sung."),)),
+        NC_("bước", "yêu cầu bổ sung"), (IN_PROGRESS,), AWAITING_SUPPLEMENT,
+        ((AWAITING_SUPPLEMENT, N_("Hồ sơ đang chờ bổ sung.")),)),
     "receive_supplement": Transition(
-        "nhận bổ sung", (AWAITING_SUPPLEMENT,), IN_PROGRESS,
-        ((IN_PROGRESS, "Hồ sơ không đang chờ bổ sung."),)),
-    "refuse": Transition("từ chối tiếp nhận", (IN_PROGRESS,), REFUSED),
-    "withdraw": Transition("rút hồ sơ", OPEN, WITHDRAWN),
-    "stop": Transition("dừng giải quyết", OPEN, STOPPED),
+        NC_("bước", "nhận bổ sung"), (AWAITING_SUPPLEMENT,), IN_PROGRESS,
+        ((IN_PROGRESS, N_("Hồ sơ không đang chờ bổ sung.")),)),
+    "refuse": Transition(NC_("bước", "từ chối tiếp nhận"), (IN_PROGRESS,), REFUSED),
+    "withdraw": Transition(NC_("bước", "rút hồ sơ"), OPEN, WITHDRAWN),
+    "stop": Transition(NC_("bước", "dừng giải quyết"), OPEN, STOPPED),
     "resolve": Transition(
-        "ghi nhận kết quả", (IN_PROGRESS,), RESOLVED,
-        ((AWAITING_SUPPLEMENT, "Hồ sơ đang chờ bổ sung: hãy ghi nhận bổ sung trước."),
-         (RESOLVED, "Hồ sơ này đã có kết quả."), (RETURNED, "Hồ sơ này đã có kết quả."))),
+        NC_("bước", "ghi nhận kết quả"), (IN_PROGRESS,), RESOLVED,
+        ((AWAITING_SUPPLEMENT, N_("Hồ sơ đang chờ bổ sung: hãy ghi nhận bổ sung trước.")),
+         (RESOLVED, N_("Hồ sơ này đã có kết quả.")), (RETURNED, N_("Hồ sơ này đã có kết quả.")))),
     "return_result": Transition(
-        "trả kết quả", (RESOLVED,), RETURNED,
-        ((RETURNED, "Hồ sơ này đã được trả kết quả."),
-         (IN_PROGRESS, "Hồ sơ chưa có kết quả nên chưa thể trả."),
-         (AWAITING_SUPPLEMENT, "Hồ sơ chưa có kết quả nên chưa thể trả."))),
-    "apologise": Transition("xin lỗi và hẹn lại", OPEN, None),
-    "pay_fee": Transition("nộp phí, lệ phí", (*OPEN, RESOLVED), None),
-    "correct": Transition("sửa sự kiện", (), None),
+        NC_("bước", "trả kết quả"), (RESOLVED,), RETURNED,
+        ((RETURNED, N_("Hồ sơ này đã được trả kết quả.")),
+         (IN_PROGRESS, N_("Hồ sơ chưa có kết quả nên chưa thể trả.")),
+         (AWAITING_SUPPLEMENT, N_("Hồ sơ chưa có kết quả nên chưa thể trả.")))),
+    "apologise": Transition(NC_("bước", "xin lỗi và hẹn lại"), OPEN, None),
+    "pay_fee": Transition(NC_("bước", "nộp phí, lệ phí"), (*OPEN, RESOLVED), None),
+    "correct": Transition(NC_("bước", "sửa sự kiện"), (), None),
 }
 
 
@@ -68,8 +71,9 @@ def refusal(step: str, status: str) -> str | None:
     if may(step, status):
         return None
     transition = TRANSITIONS[step]
-    return dict(transition.instead).get(status) or (
-        f"Không thể {transition.action}: hồ sơ đang ở trạng thái «{STATUS_NAMES[status]}».")
+    return dict(transition.instead).get(status) or Text(
+        "Không thể %(action)s: hồ sơ đang ở trạng thái «%(status)s».",
+        action=term(transition.action, STEP), status=term(STATUS_NAMES[status]))
 
 
 def after(step: str, status: str) -> str:

@@ -27,7 +27,8 @@ def marked_texts() -> set[str]:
     ``make messages`` finds them (babel.cfg)."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as file:
         method_map, options_map = parse_mapping_cfg(file)
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "Text": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "Text": None,
+                "NC_": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
     return {message if isinstance(message, str) else message[0]
             for _file, _line, message, _comments, _context in found}
