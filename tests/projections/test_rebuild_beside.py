@@ -65,10 +65,14 @@ def shape(service: LedgerService, table: str) -> tuple[Any, ...]:
 
 
 def leftovers(service: LedgerService) -> list[str]:
+    """A rebuild's position rows, then its tables, each in name order (the
+    database lists tables in an order of its own)."""
     with service.read() as conn:
         rows = conn.execute(select(POSITIONS.c.name)
-                            .where(POSITIONS.c.name.like(f"%{SHADOW_SUFFIX}"))).scalars()
-        return [*rows, *[t for t in inspect(conn).get_table_names() if t.endswith(SHADOW_SUFFIX)]]
+                            .where(POSITIONS.c.name.like(f"%{SHADOW_SUFFIX}"))
+                            .order_by(POSITIONS.c.name)).scalars()
+        return [*rows, *sorted(t for t in inspect(conn).get_table_names()
+                               if t.endswith(SHADOW_SUFFIX))]
 
 
 class Pauses:
