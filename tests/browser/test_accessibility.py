@@ -78,7 +78,9 @@ def _dossier(svc, state: str, code: str) -> None:  # type: ignore[no-untyped-def
         return None
     act("clerk", ledger.hand_over, at(5), "officer", "Thẩm định hồ sơ",
         (at(0) + timedelta(days=3)).date())
-    if state == "supplement":
+    if state == "supplement":  # late too: an apology and a new date (its slip, Mẫu 04)
+        act("officer", ledger.apologise, at(8), (at(0) + timedelta(days=10)).date(),
+            "Cần xác minh thêm tại thôn")
         return act("officer", ledger.request_supplement, at(10), "Thiếu bản sao giấy tờ")
     act("officer", ledger.resolve_dossier, at(10), True, False)
     if state == "returned":
@@ -112,6 +114,9 @@ PAGES = (
     (f"/print/dossiers/{CODES['resolved']}/receipt", "printing.receipt"),
     (f"/print/dossiers/{CODES['resolved']}/control", "printing.control_slip"),
     (f"/print/book?period={START:%Y-%m}", "printing.book"),
+    (f"/print/dossiers/{CODES['supplement']}/supplement", "printing.supplement"),
+    (f"/print/dossiers/{CODES['supplement']}/apology", "printing.apology"),
+    (f"/print/dossiers/{CODES['refused']}/refusal", "printing.refusal"),
 )
 NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
