@@ -163,8 +163,9 @@ class Session:
                 self.cookies[name] = morsel.value
         return response.status, data, elapsed, response.headers
 
-    def get(self, path: str) -> tuple[int, bytes, float]:
-        status, data, elapsed, _ = self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None
+            ) -> tuple[int, bytes, float]:
+        status, data, elapsed, _ = self.request("GET", path, headers=headers)
         return status, data, elapsed
 
     def log_in(self, name: str, password: str) -> None:
@@ -189,6 +190,7 @@ class Page:
     path: Callable[[int], str]        # the n-th request's path
     check: Callable[[int, bytes], str | None]
     raw: Callable[[RawDatabase, int, int], None]  # (database, n, rows shown)
+    headers: dict[str, str] = field(default_factory=dict)  # as the page sends them
 
 
 def number(n: int) -> str:
@@ -306,7 +308,8 @@ def pages(truth: commune.Truth) -> list[Page]:
         Page(f"dashboard by field, `/dashboard/fields?period={DASHBOARD_PERIOD}`",
              lambda n: f"/dashboard/fields?period={DASHBOARD_PERIOD}",
              fields_check(truth, DASHBOARD_PERIOD),
-             lambda db, n, rows: db.by_procedure(code, h1_start, h1_end)),
+             lambda db, n, rows: db.by_procedure(code, h1_start, h1_end),
+             headers={"HX-Request": "true"}),  # as the dashboard fetches it
         Page("dossier list `/dossiers`", lambda n: "/dossiers", list_check(truth),
              lambda db, n, rows: db.newest(code, rows)),
         Page(f"search `/dossiers?q={search}`", lambda n: f"/dossiers?q={search}",
@@ -402,7 +405,7 @@ class CheckFailed(Exception):
 def fetch(session: Session, page: Page, n: int) -> float:
     """Milliseconds for the n-th request of the page, once its answer is checked."""
     path = page.path(n)
-    status, body, seconds = session.get(path)
+    status, body, seconds = session.get(path, page.headers)
     if status != 200:
         raise CheckFailed(f"{path}: status {status}")
     if problem := page.check(n, body):
@@ -835,7 +838,8 @@ def generated(run_: PagesRun) -> list[str]:
 
 METHOD = [
     "- Each page through gunicorn (2 workers, as `make run` serves it) over HTTP on "
-    "127.0.0.1, one connection per request, whole pages (no htmx); time from connecting to "
+    "127.0.0.1, one connection per request, whole pages (no htmx; the figures by field as "
+    "the dashboard fetches them, an htmx fragment); time from connecting to "
     "the last byte of the body. One user: "
     f"{WARM_UP} untimed requests, then {SINGLE_RUNS}. Eight users: each logged in with "
     f"their own account on a thread of its own, {USER_RUNS} requests each after one "
