@@ -42,7 +42,10 @@ class Text(str):
 
 def term(name: str, context: str | None = None) -> Text:
     """A name marked with ``N_`` (a label, a status…) or ``NC_`` (in
-    ``context``) as a value of a message, so that it is translated with it."""
+    ``context``) as a value of a message, so that it is translated with it;
+    a ``Text`` with values of its own as it is."""
+    if isinstance(name, Text) and name.values:
+        return name
     text = Text(name)
     text.context = context
     return text

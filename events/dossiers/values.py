@@ -25,8 +25,8 @@ MAX_ADDRESS, MAX_PAPER, MAX_PAPERS, MAX_COPIES = 255, 255, 30, 99
 PHONE = re.compile(r"\+?[0-9][0-9 .-]*")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 8, 15
 # How a paper was handed in (form 01's "hình thức"), by the code recorded.
-PAPER_FORMS = {"ban_chinh": "Bản chính", "ban_sao": "Bản sao",
-               "ban_sao_chung_thuc": "Bản sao chứng thực", "ban_chup": "Bản chụp"}
+PAPER_FORMS = {"ban_chinh": N_("Bản chính"), "ban_sao": N_("Bản sao"),
+               "ban_sao_chung_thuc": N_("Bản sao chứng thực"), "ban_chup": N_("Bản chụp")}
 
 
 def code(value: str) -> str:
@@ -98,20 +98,21 @@ def flag(value: bool, field: str) -> bool:
 def phone(value: str) -> str:
     """The applicant's phone, optional: kept as its digits (and a leading
     "+"), so that one number is always written the same way."""
-    value = checked_text(value, "phone", "Số điện thoại", 40).strip()
+    value = checked_text(value, "phone", N_("Số điện thoại"), 40).strip()
     if not value:
         return ""
     digits = re.sub(r"[ .-]", "", value)
     if not PHONE.fullmatch(value) or not (
             MIN_PHONE_DIGITS <= len(digits.lstrip("+")) <= MAX_PHONE_DIGITS):
-        raise InvalidValue(f"Số điện thoại «{_shown(value)}» không hợp lệ: cần từ "
-                           f"{MIN_PHONE_DIGITS} đến {MAX_PHONE_DIGITS} chữ số.", "phone")
+        raise InvalidValue(Text("Số điện thoại «%(value)s» không hợp lệ: cần từ %(least)d "
+                                "đến %(most)d chữ số.", value=_shown(value),
+                                least=MIN_PHONE_DIGITS, most=MAX_PHONE_DIGITS), "phone")
     return digits
 
 
 def address(value: str) -> str:
     """The applicant's address, optional, spaces collapsed."""
-    return " ".join(checked_text(value, "address", "Địa chỉ", MAX_ADDRESS).split())
+    return " ".join(checked_text(value, "address", N_("Địa chỉ"), MAX_ADDRESS).split())
 
 
 @dataclass(frozen=True)
@@ -132,26 +133,28 @@ def papers(value: Any) -> list[dict[str, Any]]:
     mappings, which the log stores as they are): at most ``MAX_PAPERS``,
     each named, in one of ``PAPER_FORMS``, 1 to ``MAX_COPIES`` copies."""
     if not isinstance(value, (list, tuple)):
-        raise InvalidValue("Danh sách giấy tờ không hợp lệ.", "papers")
+        raise InvalidValue(N_("Danh sách giấy tờ không hợp lệ."), "papers")
     if len(value) > MAX_PAPERS:
-        raise InvalidValue(f"Tối đa {MAX_PAPERS} giấy tờ trong một hồ sơ "
-                           f"(đã nhập {len(value)}).", "papers")
+        raise InvalidValue(Text("Tối đa %(most)d giấy tờ trong một hồ sơ (đã nhập %(given)d).",
+                                most=MAX_PAPERS, given=len(value)), "papers")
     return [_paper(item, n) for n, item in enumerate(value, start=1)]
 
 
 def _paper(item: Any, n: int) -> dict[str, Any]:
     if not isinstance(item, Mapping) or set(item) - {"name", "form", "copies"}:
-        raise InvalidValue(f"Giấy tờ thứ {n} không hợp lệ.", "papers")
-    name = " ".join(checked_text(item.get("name"), "papers", f"Tên giấy tờ thứ {n}",
+        raise InvalidValue(Text("Giấy tờ thứ %(n)d không hợp lệ.", n=n), "papers")
+    name = " ".join(checked_text(item.get("name"), "papers", Text("Tên giấy tờ thứ %(n)d", n=n),
                                  MAX_PAPER).split())
     form, copies = item.get("form", "ban_chinh"), item.get("copies", 1)
     if not name:
-        raise InvalidValue(f"Giấy tờ thứ {n} cần có tên.", "papers")
+        raise InvalidValue(Text("Giấy tờ thứ %(n)d cần có tên.", n=n), "papers")
     if not isinstance(form, str) or form not in PAPER_FORMS:
-        raise InvalidValue(f"Giấy tờ thứ {n}: hình thức «{_shown(form)}» không hợp lệ; cần "
-                           f"một trong: {', '.join(PAPER_FORMS.values()).lower()}.", "papers")
+        raise InvalidValue(Text("Giấy tờ thứ %(n)d: hình thức «%(form)s» không hợp lệ; cần "
+                                "một trong: bản chính, bản sao, bản sao chứng thực, bản chụp.",
+                                n=n, form=_shown(form)), "papers")
     if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= MAX_COPIES:
-        raise InvalidValue(f"Giấy tờ thứ {n}: số lượng phải từ 1 đến {MAX_COPIES}.", "papers")
+        raise InvalidValue(Text("Giấy tờ thứ %(n)d: số lượng phải từ 1 đến %(most)d.",
+                                n=n, most=MAX_COPIES), "papers")
     return {"name": name, "form": form, "copies": copies}
 
 
@@ -174,7 +177,7 @@ def papers_from_text(text: str) -> list[dict[str, Any]]:
     (after ";") how it was handed in and the number of copies, both optional
     ("Tờ khai đăng ký khai sinh", "Sổ hộ khẩu; bản sao; 2"). Blank lines
     are skipped. The list is then checked by ``papers``."""
-    text = checked_text(text, "papers", "Danh sách giấy tờ", MAX_PAPERS * (MAX_PAPER + 40))
+    text = checked_text(text, "papers", N_("Danh sách giấy tờ"), MAX_PAPERS * (MAX_PAPER + 40))
     out = []
     for n, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -194,8 +197,9 @@ def _paper_line(line: str, n: int) -> dict[str, Any]:
         elif word in FORM_WORDS:
             paper["form"] = FORM_WORDS[word]
         else:
-            raise InvalidValue(f"Dòng {n}: không hiểu «{_shown(part)}»; sau tên giấy tờ và "
-                               "dấu ; hãy ghi hình thức (bản chính, bản sao, bản sao chứng "
-                               "thực, bản chụp) và số lượng.", "papers")
+            raise InvalidValue(Text("Dòng %(n)d: không hiểu «%(part)s»; sau tên giấy tờ và "
+                                    "dấu ; hãy ghi hình thức (bản chính, bản sao, bản sao chứng "
+                                    "thực, bản chụp) và số lượng.", n=n, part=_shown(part)),
+                               "papers")
     return paper
 

@@ -118,3 +118,18 @@ def test_the_timeline_names_events_and_statuses_in_the_users_language(app):
         assert f"<td>{vi}</td>" in vietnamese and f"<td>{vi}</td>" not in english
         assert f"<td>{en}</td>" in english
     assert "Trực tuyến (Toàn trình)" in vietnamese and "Online (Full)" in english
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_phone_or_paper_at_the_counter_is_refused_in_the_users_language(app, language):
+    from tests.web.test_counter import receive_form
+    clerk = user_in(app, "canbo", language)
+    before = head(app)
+    bad_phone = post(clerk, "/", "/dossiers", receive_form(phone="12ab"))
+    messages = {"vi": "Số điện thoại «12ab» không hợp lệ: cần từ 8 đến 15 chữ số.",
+                "en": "The phone number «12ab» is not valid: it needs 8 to 15 digits."}
+    refused(app, bad_phone, messages[language], messages["en" if language == "vi" else "vi"])
+    bad_paper = post(clerk, "/", "/dossiers", receive_form(papers="Tờ khai; bản nháp"))
+    messages = {"vi": "Dòng 1: không hiểu «bản nháp»", "en": "Line 1: «bản nháp» is not understood"}
+    refused(app, bad_paper, messages[language], messages["en" if language == "vi" else "vi"])
+    assert head(app) == before
