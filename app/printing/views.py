@@ -127,14 +127,21 @@ def _days_left(story: Story) -> int | None:
                                            calendar)
 
 
+def _asked_period() -> tuple[str, Period]:
+    """The book's period as asked (this year if none); a bad one raises
+    ``BadPeriod``, which answers 400 (``_bad_period``)."""
+    text = request.args.get("period", "").strip() or str(now().year)
+    return text, Period.parse(text)
+
+
+@bp.errorhandler(BadPeriod)
+def _bad_period(error: BadPeriod):  # type: ignore[no-untyped-def]
+    return render_template("error.html", status=400, message=translated(error.args[0])), 400
+
+
 @bp.get("/book")
 def book():  # type: ignore[no-untyped-def]
-    text = request.args.get("period", "").strip() or str(now().year)
-    try:
-        period = Period.parse(text)
-    except BadPeriod as error:
-        return render_template("error.html", status=400,
-                               message=translated(error.args[0])), 400
+    text, period = _asked_period()
     commune, today = selected_commune(), now().date()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
@@ -160,12 +167,7 @@ BOOK_HEADERS = ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục hành ch�
 def export_book(kind: str):  # type: ignore[no-untyped-def]
     """The book of the period as a file: the lines the printed book has
     (``book_lines``), each cell in a column of its own."""
-    text = request.args.get("period", "").strip() or str(now().year)
-    try:
-        period = Period.parse(text)
-    except BadPeriod as error:
-        return render_template("error.html", status=400,
-                               message=translated(error.args[0])), 400
+    text, period = _asked_period()
     commune, today = selected_commune(), now().date()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
 
