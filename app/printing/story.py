@@ -450,19 +450,23 @@ class BookRows:
             f"<td>{self.status(line.status, line.ended_on)}</td>"
             f'<td class="note">{self.note(line.note)}</td></tr>\n')
 
-    def chunks(self, lines: Iterable[BookLine], size: int = 200) -> Iterator[Markup]:
-        """The rows, ``size`` at a time: the page streams as they come, and
-        the template is entered once per chunk rather than once per line."""
+    def chunks(self, lines: Iterable[BookLine], tally: Tally | None = None,
+               size: int = 200) -> Iterator[Markup]:
+        """The rows, ``size`` at a time (each chunk counted in ``tally``):
+        the page streams as they come, and the template is entered once per
+        chunk rather than once per line."""
         batch: list[BookLine] = []
         for line in lines:
             batch.append(line)
             if len(batch) == size:
-                yield self._rows(batch)
+                yield self._rows(batch, tally)
                 batch = []
         if batch:
-            yield self._rows(batch)
+            yield self._rows(batch, tally)
 
-    def _rows(self, batch: list[BookLine]) -> Markup:
+    def _rows(self, batch: list[BookLine], tally: Tally | None) -> Markup:
+        if tally is not None:
+            tally.add(batch)
         texts = escape_all([text for line in batch for text in (line.code, line.applicant)])
         return Markup("".join([self(line, texts[2 * i], texts[2 * i + 1])
                                for i, line in enumerate(batch)]))
@@ -481,23 +485,23 @@ def book_note(facts: standing.Facts, end: date, judged_on: date) -> str:
 
 
 class Tally:
-    """How many lines of the book say what, counted as they go by
-    (``counting``), in the order a reader expects once they have."""
+    """How many lines of the book say what, counted as they go by (``add``,
+    a chunk of lines at a time), in the order a reader expects once they
+    have."""
 
     ORDER = (EARLY, ON_TIME, LATE, OPEN_ON_TIME, OPEN_LATE, PAUSED,
              *(STATUS_NAMES[s].capitalize() for s in (REFUSED, WITHDRAWN, STOPPED)))
+    _ENDED = {status: name.capitalize() for status, name in STATUS_NAMES.items()}
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.total = 0
 
-    def counting(self, lines: Iterable[BookLine]) -> Iterator[BookLine]:
-        for line in lines:
-            self.total += 1
-            self.counts[line.note if line.note != "—"
-                        else STATUS_NAMES[line.status].capitalize()] += 1
-            yield line
+    def add(self, lines: list[BookLine]) -> None:
+        ended = self._ENDED
+        self.total += len(lines)
+        self.counts.update([line.note if line.note != "—" else ended[line.status]
+                            for line in lines])
 
     def rows(self) -> list[tuple[str, int]]:
         return [(label, self.counts[label]) for label in self.ORDER if self.counts[label]]
-

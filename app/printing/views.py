@@ -146,16 +146,15 @@ def book():  # type: ignore[no-untyped-def]
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
         name = queries.commune_name(conn, commune) or commune
-    counted = Tally()
 
     def lines() -> Iterator[BookLine]:
         # Read while the page is sent: a year's book starts at once and
         # never sits whole in memory.
         with service().read() as conn:
-            yield from counted.counting(book_lines(conn, commune, period, today))
+            yield from book_lines(conn, commune, period, today)
 
     return Response(_buffered("printing/book.html", lines=lines(), period=period,
-                              commune=name, period_text=text, tally=counted))
+                              commune=name, period_text=text, tally=Tally()))
 
 
 BOOK_HEADERS = ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục hành chính", "Người nộp", "Kênh",
