@@ -27,6 +27,7 @@ from events.dossiers import (
     corrections,
     standing,
 )
+from events.dossiers.values import PAID_ONLINE
 from projections import tallies
 from projections import search
 from projections.search import fold
@@ -93,6 +94,7 @@ class DossierRow(SQLModel, table=True):
     stopped_on: date | None = None
     fee: int = Field(default=0, sa_type=BigInteger)
     fee_paid: int | None = Field(default=None, sa_type=BigInteger)
+    paid_on: date | None = None  # the day the fee was paid
     paid_online: bool = False
     corrections: int = 0
     recorded_by: str = Field(max_length=64)
@@ -115,7 +117,7 @@ def applicant_key(applicant: str) -> str:
 FACT_COLUMNS = ("received_on", "channel", "online_mode", "due_date", "due_before_supplement",
                 "supplement_requested_on", "supplement_received_on", "refused_on",
                 "withdrawn_on", "stopped_on", "resolved_on", "returned_on", "digitised",
-                "e_certified", "first_apology_on")
+                "e_certified", "first_apology_on", "paid_on", "paid_online")
 _facts = itemgetter(*FACT_COLUMNS)
 Counted = tuple[str, standing.Facts]
 TallyKey = tuple[str, str, date]
@@ -177,7 +179,7 @@ class DossierProjection(Projection):
             "first_apology_on": None, "supplements": 0, "handovers": 0, "holder": e.actor,
             "resolved_on": None, "digitised": False, "e_certified": False, "returned_on": None,
             "refused_on": None, "withdrawn_on": None, "stopped_on": None, "fee": e.fee,
-            "fee_paid": None, "paid_online": False, "corrections": 0, "recorded_by": e.actor,
+            "fee_paid": None, "paid_on": None, "paid_online": False, "corrections": 0, "recorded_by": e.actor,
             "source": e.source[:255], "search_text": fold(f"{e.code} {e.applicant}"),
             "applicant_key": applicant_key(e.applicant)})
 
@@ -236,8 +238,8 @@ class DossierProjection(Projection):
 
     @handles(Dossier.FeePaid)
     def fee_paid(self, rows: Rows, e: Any) -> None:
-        rows.update(str(e.originator_id), fee_paid=e.amount,
-                    paid_online=e.method == "truc_tuyen")
+        rows.update(str(e.originator_id), fee_paid=e.amount, paid_on=self.day(e.occurred_at),
+                    paid_online=e.method == PAID_ONLINE)
 
     @handles(Dossier.Corrected)
     def corrected(self, rows: Rows, e: Any) -> None:
@@ -265,7 +267,7 @@ class DossierProjection(Projection):
             elif name == "fee_amount":
                 columns["fee_paid"] = value
             elif name == "payment_method":
-                columns["paid_online"] = value == "truc_tuyen"
+                columns["paid_online"] = value == PAID_ONLINE
             else:
                 columns[name] = value
         return columns

@@ -75,6 +75,12 @@ class DossierCounts:
     stopped: int
     apologies: int
     online_modes: dict[str, int] = field(default_factory=dict)
+    fees_paid: int = 0    # dossiers whose fee was paid in the period
+    paid_online: int = 0  # of which paid online
+
+    @property
+    def online_payment_rate(self) -> float | None:
+        return rate(self.paid_online, self.fees_paid)
 
     @property
     def online(self) -> int:
@@ -102,7 +108,9 @@ class DossierCounts:
                 "withdrawn": self.withdrawn, "stopped": self.stopped,
                 "returned": self.returned, "digitised_rate": self.digitised_rate,
                 "e_certified": self.e_certified, "apologies": self.apologies,
-                "online_modes": self.online_modes}
+                "online_modes": self.online_modes, "fees_paid": self.fees_paid,
+                "paid_online": self.paid_online,
+                "online_payment_rate": self.online_payment_rate}
 
 
 def _between(column, period: Period):  # type: ignore[no-untyped-def]

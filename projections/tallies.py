@@ -6,8 +6,8 @@ Two kinds of figure:
 
 - counted on a day: received (by channel, and by online mode), resolved (by
   timeliness against the due date), digitised, e-certified, returned,
-  refused, withdrawn, stopped, first apologies. A period's figure is the sum
-  over its days.
+  refused, withdrawn, stopped, first apologies, fees paid (and of them paid
+  online, on the day of payment). A period's figure is the sum over its days.
 - held over days: open (``standing.is_open``) and overdue
   (``standing.is_overdue``). A dossier adds +1 on the day a run of such days
   begins and -1 on the day after it ends, so that the figure at the end of
@@ -48,7 +48,7 @@ DAILY = {  # the figure of ``standing.counts`` → the metrics it sums over the 
     "early": ("resolved/early",), "on_time": ("resolved/on_time",), "late": ("resolved/late",),
     "digitised": ("digitised",), "e_certified": ("e_certified",), "returned": ("returned",),
     "refused": ("refused",), "withdrawn": ("withdrawn",), "stopped": ("stopped",),
-    "apologies": ("apologies",)}
+    "apologies": ("apologies",), "fees_paid": ("paid",), "paid_online": ("paid/online",)}
 ONLINE_METRICS = {mode: f"online/{mode}" for mode in ONLINE_MODES}
 OPEN, OVERDUE = "open", "overdue"
 HELD = (OPEN, OVERDUE)
@@ -99,6 +99,10 @@ def changes(f: standing.Facts) -> list[Change]:
         out.append((("stopped", f.stopped_on), 1))
     if f.first_apology_on is not None:
         out.append((("apologies", f.first_apology_on), 1))
+    if f.paid_on is not None:
+        out.append((("paid", f.paid_on), 1))
+        if f.paid_online:
+            out.append((("paid/online", f.paid_on), 1))
     if refused is None:
         _held(f, out)
     return out

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from events.dossiers import lifecycle, timeliness
-from events.dossiers.values import CHANNELS, ONLINE
+from events.dossiers.values import CHANNELS, ONLINE, PAID_ONLINE
 
 
 class Facts(NamedTuple):
@@ -39,6 +39,8 @@ class Facts(NamedTuple):
     digitised: bool = False
     e_certified: bool = False
     first_apology_on: date | None = None
+    paid_on: date | None = None         # the day its fee was paid (once, FeePaid)
+    paid_online: bool = False           # paid online (the method, as corrected)
 
     @classmethod
     def of(cls, dossier: Any, events: Iterable[Any], zone: ZoneInfo) -> Facts:
@@ -49,7 +51,7 @@ class Facts(NamedTuple):
         exits: dict[str, date | None] = {}
         for e in events:
             kind = type(e).__name__
-            if kind in ("Refused", "Withdrawn", "Stopped", "Apologised"):
+            if kind in ("Refused", "Withdrawn", "Stopped", "Apologised", "FeePaid"):
                 exits.setdefault(kind, day(e.occurred_at))
         return cls(day(dossier.received_at), dossier.channel, dossier.online_mode,  # type: ignore[arg-type]
                    dossier.due_date, dossier.due_before_supplement,
@@ -58,7 +60,8 @@ class Facts(NamedTuple):
                    day(dossier.resolved_at), day(dossier.returned_at),
                    dossier.digitised if dossier.resolved_at else False,
                    dossier.e_certified if dossier.resolved_at else False,
-                   exits.get("Apologised"))
+                   exits.get("Apologised"), exits.get("FeePaid"),
+                   bool(dossier.paid) and dossier.payment_method == PAID_ONLINE)
 
 
 def is_open(f: Facts, day: date) -> bool:
@@ -105,7 +108,7 @@ def counts(dossiers: Iterable[Facts], start: date, end: date, today: date) -> di
     out: dict[str, Any] = dict.fromkeys(
         ("carried_over", "received", "resolved", "early", "on_time", "late", "digitised",
          "e_certified", "returned", "in_progress", "in_progress_overdue", "refused",
-         "withdrawn", "stopped", "apologies"), 0)
+         "withdrawn", "stopped", "apologies", "fees_paid", "paid_online"), 0)
     out["by_channel"] = dict.fromkeys(CHANNELS, 0)
     out["online_modes"] = {}
     for f in dossiers:
@@ -134,3 +137,6 @@ def _count(out: dict[str, Any], f: Facts, start: date, end: date, judged_on: dat
                      ("withdrawn", f.withdrawn_on), ("stopped", f.stopped_on),
                      ("apologies", f.first_apology_on)):
         out[key] += _within(day, start, end)
+    if _within(f.paid_on, start, end):
+        out["fees_paid"] += 1
+        out["paid_online"] += f.paid_online

@@ -17,6 +17,7 @@ CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
 ONLINE = "truc_tuyen"
 ONLINE_MODES = ("", "mot_phan", "toan_trinh")
 PAYMENT_METHODS = ("tien_mat", "truc_tuyen")
+PAID_ONLINE = "truc_tuyen"  # the payment method that counts as paid online
 MAX_CODE, MAX_APPLICANT, MAX_USER, MAX_STEP = 64, 255, 64, 255
 MAX_AMOUNT = 10**12
 MAX_ADDRESS, MAX_PAPER, MAX_PAPERS, MAX_COPIES = 255, 255, 30, 99

@@ -81,7 +81,11 @@ plans = st.fixed_dictionaries({
     "end": st.sampled_from(("", "", "resolve", "resolve", "withdraw", "stop", "refuse")),
     "end_gap": gaps, "returned": st.none() | gaps, "apology": st.booleans(),
     "digitised": st.booleans(), "e_certified": st.booleans(),
-    "receipt_fix": retimed, "result_fix": retimed})
+    "receipt_fix": retimed, "result_fix": retimed,
+    # A fee paid some hours after the dossier's last step, in cash or online,
+    # and perhaps its method corrected afterwards.
+    "fee": st.none() | st.tuples(gaps, st.sampled_from(("tien_mat", "truc_tuyen")),
+                                 st.booleans())})
 days = st.integers(min_value=-40, max_value=240).map(lambda n: START.date() + timedelta(days=n))
 periods = st.tuples(days, st.integers(min_value=0, max_value=200)).map(
     lambda p: Period(p[0], p[0] + timedelta(days=p[1])))
@@ -113,6 +117,9 @@ def play(service, commune: str, code: str, plan: dict) -> None:  # type: ignore[
               "refuse": ("refuse_dossier", (plan["at"], "Không đủ điều kiện"))}
     if plan["end"]:
         steps.append(ending[plan["end"]])
+    if plan["fee"]:
+        at += plan["fee"][0]
+        steps.append(("pay_fee", (at, 50_000, plan["fee"][1])))
     if plan["end"] == "resolve" and plan["returned"] is not None:
         steps.append(("return_dossier", (at + plan["returned"],)))
     for command, args in steps:
@@ -132,6 +139,13 @@ def correct(service, commune: str, code: str, plan: dict) -> None:  # type: igno
     except DomainError:
         return  # never received
     for version, kind, at in steps:
+        if kind == "FeePaid" and plan["fee"] and plan["fee"][2]:
+            other = {"tien_mat": "truc_tuyen", "truc_tuyen": "tien_mat"}[plan["fee"][1]]
+            try:
+                ledger.correct_dossier(commune, code, datetime.now(ZONE), version,
+                                       "Nhầm hình thức nộp", {"method": other})
+            except DomainError:
+                pass
         shift = {"Received": plan["receipt_fix"], "Resolved": plan["result_fix"]}.get(kind)
         if shift is not None:
             try:

@@ -30,7 +30,7 @@ def facts(draw: st.DrawFn) -> standing.Facts:
     return standing.Facts(
         draw(days), channel, mode, draw(days), draw(days), draw(maybe), draw(maybe),
         draw(st.none() | st.none() | days), draw(maybe), draw(maybe), draw(maybe), draw(maybe),
-        draw(st.booleans()), draw(st.booleans()), draw(maybe))
+        draw(st.booleans()), draw(st.booleans()), draw(maybe), draw(maybe), draw(st.booleans()))
 
 
 def kept(dossiers: Sequence[standing.Facts], start: date, end: date,
