@@ -101,8 +101,10 @@ def _register(app: Flask) -> None:
     from app.people.cli import users_cli
     from app.printing import views as printing
     from app.reports.cli import report_command
+    from app.targets import views as targets
 
-    for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports):
+    for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
+                   targets):
         app.register_blueprint(module.bp)
     auth.init_app(app)
     security.init_app(app)

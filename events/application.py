@@ -23,6 +23,7 @@ from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
 from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
+from events.targets.commands import TargetCommands
 from events.texts import N_, Text
 from events.workdays import WorkCalendar
 
@@ -40,7 +41,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(CatalogueCommands, Application):
+class Ledger(CatalogueCommands, TargetCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

@@ -33,12 +33,15 @@ from sqlalchemy import (
 from events.base import EARLIEST_DAY, SYSTEM_ACTOR
 from events.dossiers import IN_PROGRESS, OPEN, standing
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
+from events.targets import INDICATORS, met
+from events.targets.indicators import COUNT
 from projections import search, tallies
 from projections.catalogue import ProcedureRow
 from projections.directory import CommuneRow, UserRow
 from projections.dossiers import FACT_COLUMNS, DossierRow
 from projections.periods import Period
 from projections.tallies import DossierTallyRow
+from projections.targets import TargetRow
 
 DOSSIERS: Table = DossierRow.__table__  # type: ignore[attr-defined]
 D = DOSSIERS.c
@@ -833,3 +836,87 @@ def procedure_counts(conn: Connection, commune: str) -> dict[str, int]:
 
 fold = search.fold
 
+
+
+# -- targets ---------------------------------------------------------------------------
+
+TG = TargetRow
+
+
+@dataclass(frozen=True)
+class JudgedTarget:
+    """A target and where its indicator stands: the actual over the period
+    judged (the target's own, or the one a page or the report shows) and
+    whether that meets the threshold (``events.targets.met``)."""
+
+    id: str
+    indicator: str
+    start: date
+    end: date
+    threshold: float
+    document: str
+    document_date: date
+    issuer: str
+    withdrawn: bool
+    actual: float | int | None
+    met: bool | None
+
+
+_TARGET_COLUMNS = (TG.id, TG.indicator, TG.start, TG.end, TG.threshold, TG.document,
+                   TG.document_date, TG.issuer, TG.withdrawn)
+_INDICATOR_ORDER = {code: n for n, code in enumerate(INDICATORS)}
+
+
+def indicator_actuals(conn: Connection, commune: str, period: Period, today: date,
+                      wanted: Iterable[str]) -> dict[str, float | int | None]:
+    """Each wanted indicator's actual over the period, as of its end (today
+    if it has not ended), from the read models that keep its figures; None
+    for one no read model keeps yet."""
+    wanted = set(wanted)
+    found: dict[str, float | int | None] = {}
+    if wanted & {"online_rate", "digitised_rate", "on_time_rate", "online_payment_rate"}:
+        c = dossier_counts(conn, commune, period, today)
+        found |= {"online_rate": c.online_rate, "digitised_rate": c.digitised_rate,
+                  "on_time_rate": rate(c.early + c.on_time, c.resolved),
+                  "online_payment_rate": c.online_payment_rate}
+    return {code: found.get(code) for code in wanted}
+
+
+def targets_in_force(conn: Connection, commune: str, period: Period, today: date
+                     ) -> list[JudgedTarget]:
+    """The targets whose period holds ``period`` (a year's target on the
+    dashboard of its first half, say), not withdrawn, each judged by its
+    indicator's actual over ``period``."""
+    rows = conn.execute(select(*_TARGET_COLUMNS).where(
+        TG.commune == commune, TG.withdrawn.is_(False), TG.start <= period.start,
+        TG.end >= period.end)).all()
+    actuals = indicator_actuals(conn, commune, period, today, {r.indicator for r in rows})
+    return sorted((_judged(r, actuals[r.indicator]) for r in rows),
+                  key=lambda t: (_INDICATOR_ORDER[t.indicator], t.start, t.end))
+
+
+def targets(conn: Connection, commune: str, today: date) -> list[JudgedTarget]:
+    """Every target of the commune, withdrawn ones too, the latest periods
+    first, each judged over its own period (as of today if it has not
+    ended)."""
+    rows = conn.execute(select(*_TARGET_COLUMNS).where(TG.commune == commune)
+                        .order_by(TG.end.desc(), TG.start.desc())).all()
+    return [_judged(r, indicator_actuals(conn, commune, Period(r.start, r.end), today,
+                                         [r.indicator])[r.indicator]) for r in rows]
+
+
+def target(conn: Connection, commune: str, target_id: str, today: date) -> JudgedTarget | None:
+    row = conn.execute(select(*_TARGET_COLUMNS).where(TG.commune == commune,
+                                                      TG.id == target_id)).first()
+    if row is None:
+        return None
+    actual = indicator_actuals(conn, commune, Period(row.start, row.end), today,
+                               [row.indicator])[row.indicator]
+    return _judged(row, actual)
+
+
+def _judged(row: Any, actual: float | int | None) -> JudgedTarget:
+    threshold = row.threshold
+    if INDICATORS[row.indicator].kind == COUNT:
+        threshold = int(threshold)
+    return JudgedTarget(*row, actual=actual, met=met(row.indicator, actual, threshold))

@@ -17,6 +17,8 @@ from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import now, today
 from events.dossiers import timeliness
+from events.targets import INDICATORS
+from events.targets.indicators import RATE
 from projections import queries
 from projections.periods import BadPeriod, Period, presets
 
@@ -84,6 +86,26 @@ def fields():  # type: ignore[no-untyped-def]
             queries.tallies_by_procedure(conn, selected_commune(), period))
     body = render_template("dashboard/_fields.html", fields=by_field, period=period,
                            commune=selected_commune(), UNKNOWN_FIELD=queries.UNKNOWN_FIELD)
+    return _revalidated(Response(body), tag)
+
+
+@bp.get("/dashboard/targets")
+def targets():  # type: ignore[no-untyped-def]
+    """The targets in force over the period, each judged by its actual over
+    the period (``events.targets.met``): polled like the counts, so that
+    "met" turns as the figures cross the threshold. A plain request gets the
+    whole dashboard, which fetches this part once it is up."""
+    if not htmx or htmx.boosted:
+        return index()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    _text, period, _error = chosen_period()
+    tag = _etag(period, "targets")
+    if request.if_none_match.contains(tag):
+        return _revalidated(Response(status=304), tag)
+    with service().read() as conn:
+        judged = queries.targets_in_force(conn, selected_commune(), period, today())
+    body = render_template("dashboard/_targets.html", targets=judged, period=period,
+                           INDICATORS=INDICATORS, RATE=RATE)
     return _revalidated(Response(body), tag)
 
 

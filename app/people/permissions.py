@@ -24,6 +24,7 @@ class P(StrEnum):
     VIEW_CATALOGUE = "xem danh mục thủ tục"
     MANAGE_CATALOGUE = "quản lý danh mục thủ tục"
     IMPORT_DATA = "nhập dữ liệu từ tệp"
+    SET_TARGETS = "giao chỉ tiêu"
     ANY_USER = "mọi người dùng"
 
 
@@ -33,10 +34,11 @@ ROLES: dict[str, frozenset[P]] = {
     "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.PROCESS_DOSSIER,
                                    P.CORRECT_DOSSIER, P.IMPORT_DATA}),
     "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER}),
-    "leader":    frozenset(READ | {P.PROCESS_DOSSIER}),
+    "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SET_TARGETS}),
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
-    "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA}),
+    "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
+                                   P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
 
@@ -94,6 +96,12 @@ ENDPOINTS: dict[str, P] = {
     "imports.index": P.IMPORT_DATA,
     "imports.upload": P.IMPORT_DATA,
     "imports.progress": P.IMPORT_DATA,
+    "targets.index": P.VIEW_COUNTS,
+    "targets.show": P.VIEW_COUNTS,
+    "targets.set_target": P.SET_TARGETS,
+    "targets.revise": P.SET_TARGETS,
+    "targets.withdraw": P.SET_TARGETS,
+    "dashboard.targets": P.VIEW_COUNTS,
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
     "account.language": P.ANY_USER,

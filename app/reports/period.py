@@ -28,4 +28,8 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                              for t in by_procedure},
         },
         "procedures": queries.procedure_counts(conn, commune),
+        "targets": [{"indicator": t.indicator, "threshold": t.threshold, "actual": t.actual,
+                     "met": t.met, "from": t.start.isoformat(), "to": t.end.isoformat(),
+                     "document": t.document, "document_date": t.document_date.isoformat()}
+                    for t in queries.targets_in_force(conn, commune, period, today)],
     }

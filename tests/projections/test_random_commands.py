@@ -285,8 +285,27 @@ bad_corrections = st.one_of(
                                {"amount": 1, "status": "da_tra"}])),
 )
 
+# A target's key: few periods, so that revisions and withdrawals find theirs.
+TARGET_KEY = (COMMUNE_ARG,
+              arg("indicator", st.sampled_from(["online_rate", "on_time_rate",
+                                                "citizen_accounts", "new_violations"]),
+                  st.sampled_from(["", "ONLINE_RATE", "ty_le", "online_rate "])),
+              arg("start", st.sampled_from([date(2024, 1, 1), date(2024, 7, 1)]), days),
+              arg("end", st.sampled_from([date(2024, 6, 30), date(2024, 12, 31)]), days))
+DECISION = (arg("threshold", st.sampled_from([0, 0.5, 0.925, 1, 1.0, 100, 10**7]),
+                st.sampled_from([1.5, -1, -0.0001, float("nan"), float("inf"), True, "90",
+                                 10**30, 10**7 + 1, 2.5])),
+            arg("document", st.sampled_from(["59/QĐ-UBND", NFD, "D" * 64]),
+                st.sampled_from(["D" * 65, "", " ", "59/QĐ\x00"])),
+            arg("document_date", valid_day, days),
+            arg("issuer", st.sampled_from(["", "UBND huyện Tứ Kỳ", NFD, "I" * 255]),
+                st.just("I" * 256)))
+
 # Each command's arguments, by name: a strategy for valid values and one for bad.
 COMMANDS: dict[str, tuple[Arg, ...]] = {
+    "set_target": (*TARGET_KEY, *DECISION),
+    "revise_target": (*TARGET_KEY, *DECISION, REASON_ARG),
+    "withdraw_target": (*TARGET_KEY, REASON_ARG),
     "register_commune": (arg("code", st.sampled_from(["10923", *COMMUNES]),
                              st.sampled_from(["x" * 32, "x" * 33, "a/b", "10 923"])),
                          arg("name", st.sampled_from(["Xã Mới", NFD]))),

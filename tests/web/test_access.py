@@ -16,7 +16,8 @@ from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
 CODE = "000.00.12.H23-260105-0001"
 OTHER_CODE = "000.00.13.H23-260105-0001"
-ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx"}
+ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx",
+        "target_id": "00000000-0000-0000-0000-000000000000"}
 
 
 @pytest.fixture
