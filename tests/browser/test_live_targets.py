@@ -68,3 +68,10 @@ def test_the_target_turns_met_as_online_receipts_arrive(page: Page,
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(screenshot_path(f"targets-{width}.png")), full_page=True)
+    page.goto(f"{server.url}/targets")
+    row = page.locator('#target-list [data-indicator="online_rate"]')
+    expect(row.locator('[data-figure="met"]')).to_have_text("Đạt")
+    expect(row.locator('[data-figure="threshold"]')).to_have_text("50,0%")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(screenshot_path(f"targets-list-{width}.png")), full_page=True)
