@@ -825,3 +825,24 @@ def procedure_counts(conn: Connection, commune: str) -> dict[str, int]:
 
 fold = search.fold
 
+
+
+# The document register's queries live in their own module; pages read them here.
+from projections.document_queries import (  # noqa: E402, F401
+    DocumentFilter,
+    DocumentKey,
+    DocumentPage,
+    awaiting_signature,
+    document,
+    document_counts,
+    document_facts,
+    document_numbered,
+    document_page,
+    document_totals,
+    every_document,
+    in_force,
+    next_number,
+    replaced_by_this,
+    signing_cutoff,
+)
+
