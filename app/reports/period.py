@@ -28,4 +28,5 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                              for t in by_procedure},
         },
         "procedures": queries.procedure_counts(conn, commune),
+        "documents": queries.document_counts(conn, commune, period),
     }

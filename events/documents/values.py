@@ -102,23 +102,25 @@ def flag(value: bool, field: str) -> bool:
 
 def serial(value: str) -> str:
     """A signing certificate's serial number, as the token shows it (hex
-    digits, perhaps grouped by ":" or "-")."""
-    value = value.strip() if isinstance(value, str) else ""
-    if not value:
-        raise InvalidValue(N_("Cần số sê-ri chứng thư số."), "certificate_serial")
-    if not SERIAL.fullmatch(value):
+    digits, perhaps grouped by ":" or "-"); empty when the source does not
+    give it (a document-management system's export), which the form does."""
+    if not isinstance(value, str):
+        raise InvalidValue(N_("Số sê-ri chứng thư số phải là chữ."), "certificate_serial")
+    value = value.strip()
+    if value and not SERIAL.fullmatch(value):
         raise InvalidValue(N_("Số sê-ri chứng thư số chỉ gồm chữ cái không dấu, chữ số và "
                               "dấu : - (tối đa 64 ký tự)."), "certificate_serial")
     return value.upper()
 
 
 def address(value: str) -> str:
-    """Where the document was published: a web address on the commune's page."""
+    """Where the document was published: a web address on the commune's page,
+    or empty when the source does not give it (an imported export)."""
     if not isinstance(value, str):
         raise InvalidValue(N_("Địa chỉ đăng tải phải là chữ."), "address")
     value = value.strip()
     if not value:
-        raise InvalidValue(N_("Cần địa chỉ trang đăng tải."), "address")
+        return ""
     ok = len(value) <= MAX_ADDRESS and not any(c.isspace() or not c.isprintable()
                                                for c in value)
     try:
