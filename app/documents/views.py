@@ -345,3 +345,20 @@ def _step_view(step: Step):  # type: ignore[no-untyped-def]
 for _step in STEPS:
     bp.add_url_rule(f"/<document_id>/{_step.name}", endpoint=_step.name,
                     view_func=_step_view(_step), methods=["POST"])
+
+
+# -- the dashboard's warning ------------------------------------------------------------
+
+@bp.app_context_processor
+def _warnings() -> dict[str, Any]:
+    """``unsigned_documents()`` for the dashboard's live counts: documents in
+    force, not confidential, still unsigned more than two working days after
+    issue (``events.documents.standing.awaiting_signature``)."""
+    def unsigned_documents() -> int | None:
+        if not current_user.is_authenticated or not may(current_user.roles, "documents.index"):
+            return None
+        commune = selected_commune()
+        calendar = service().ledger.work_calendar(commune)
+        with service().read() as conn:
+            return queries.awaiting_signature(conn, commune, now().date(), calendar)
+    return {"unsigned_documents": unsigned_documents}

@@ -149,3 +149,25 @@ def test_the_register_filters_counts_pages_and_exports(app, logged_in) -> None: 
     csv = logged_in.get("/documents/export.csv?type=thong_bao")
     assert csv.status_code == 200 and csv.text.count("\r\n") == 61
     assert logged_in.get("/documents/export.xlsx").status_code == 200
+
+
+def test_the_dashboard_warns_of_documents_unsigned_after_two_working_days(app, logged_in) -> None:  # type: ignore[no-untyped-def]
+    svc = app.extensions["ledger"]
+    today = date.today()
+    with acting_as("canbo"):
+        for n, back in ((1, 0), (2, 25), (3, 30)):
+            svc.record(svc.ledger.issue_document, COMMUNE, f"{n}/CV-UBND", "cong_van", "Công văn",
+                       today - timedelta(days=back), "A", n == 3, "khac")
+    counts = logged_in.get("/dashboard/counts", headers=HX)
+    assert "1 văn bản chưa ký số quá 2 ngày làm việc" in counts.text
+    tag = counts.headers["ETag"]
+    leader = app.test_client()
+    log_in(leader, "leader")
+    old = document_id(app, "2/CV-UBND", (today - timedelta(days=25)).year)
+    signed = post(leader, f"/documents/{old}/sign",
+                  {"sign-signed_at": f"{today}T00:01", "sign-signer": "A",
+                   "sign-certificate_serial": "01"})
+    assert signed.status_code == 200
+    again = logged_in.get("/dashboard/counts", headers=HX | {"If-None-Match": tag})
+    assert again.status_code == 200
+    assert "Không có văn bản nào chưa ký số" in again.text
