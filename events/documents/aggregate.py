@@ -201,7 +201,7 @@ class Document(LedgerAggregate):
         if day < last:
             raise InvalidValue(Text("Ngày này không được trước bước trước đó (%(step)s, "
                                     "%(day)s).", step=term(STEP_NAMES.get(kind, kind), STEP),
-                                    day=f"{last:%d/%m/%Y}"), field)
+                                    day=last.strftime("%d/%m/%Y")), field)
 
     def _check_reday(self, version: int, day: date, field: str) -> None:
         days = [d for _v, _k, d in self.steps]
