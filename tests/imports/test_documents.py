@@ -145,3 +145,26 @@ def test_an_import_of_5000_gives_the_tallies_of_recording_them_one_by_one(tmp_pa
     finally:
         imported.close()
         by_hand.close()
+
+
+def test_the_upload_page_imports_documents_all_or_nothing(app, logged_in, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.imports.test_web import HX, head, progress_url, wait_until_done
+    from tests.conftest import csrf_token
+
+    def upload(content: bytes):  # type: ignore[no-untyped-def]
+        token = csrf_token(logged_in.get("/imports").text)
+        return logged_in.post("/imports", data={"csrf_token": token, "kind": "documents",
+                                                "file": (io.BytesIO(content), "van-ban.csv")},
+                              headers=HX, content_type="multipart/form-data")
+    before = head(app)
+    bad = upload(write(tmp_path, [row("1/BC-UBND"), row("2/BC-UBND", loai="x")]).read_bytes())
+    assert bad.status_code == 422 and "Dòng 3: cột loai" in bad.text
+    assert head(app) == before
+    good = upload(write(tmp_path, [row("1/BC-UBND", ky_so="2023-06-16 09:00"),
+                                   row("2/BC-UBND")]).read_bytes())
+    assert good.status_code == 200
+    done, _headers = wait_until_done(logged_in, progress_url(good.text))
+    assert "2 văn bản mới" in done
+    with app.extensions["ledger"].read() as conn:
+        counts = queries.document_counts(conn, COMMUNE, Period.parse("2023"))
+    assert (counts["issued"], counts["signed"]) == (2, 1)
