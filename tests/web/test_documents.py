@@ -171,3 +171,20 @@ def test_the_dashboard_warns_of_documents_unsigned_after_two_working_days(app, l
     again = logged_in.get("/dashboard/counts", headers=HX | {"If-None-Match": tag})
     assert again.status_code == 200
     assert "Không có văn bản nào chưa ký số" in again.text
+
+
+def test_the_report_json_has_the_documents_section(app, runner) -> None:  # type: ignore[no-untyped-def]
+    import json
+    svc = app.extensions["ledger"]
+    with acting_as("canbo"):
+        for n, secret in ((1, False), (2, False), (3, True)):
+            svc.ledger.issue_document(COMMUNE, f"{n}/KH-UBND", "ke_hoach", "Kế hoạch",
+                                      date(2023, 3, n), "A", secret, "phan_loai_rac")
+        svc.ledger.sign_document(COMMUNE, 2023, "1/KH-UBND", vn(2023, 3, 1, 9), "A", "01")
+        svc.ledger.sign_document(COMMUNE, 2023, "2/KH-UBND", vn(2023, 7, 1, 9), "A", "01")
+    result = runner.invoke(args=["report", "2023-H1", "--commune", COMMUNE])
+    assert result.exit_code == 0, result.output
+    documents = json.loads(result.output)["documents"]
+    assert {k: documents[k] for k in ("issued", "confidential", "signed", "signed_rate")} == \
+        {"issued": 3, "confidential": 1, "signed": 1, "signed_rate": 0.5}
+    assert documents["by_type"]["ke_hoach"] == 3 and documents["by_task"]["phan_loai_rac"] == 3
