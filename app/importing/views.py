@@ -71,8 +71,8 @@ class UploadForm(LedgerForm):
                      validators=[FileRequired(_l("Hãy chọn tệp CSV cần nhập."))],
                      render_kw={"accept": ".csv,text/csv"})
     # What the file holds (CONTRACT.md's formats); dossiers unless said.
-    kind = SelectField(_l("Loại dữ liệu"), choices=[("dossiers", _l("Hồ sơ (dossiers)")),
-                                                     ("documents", _l("Văn bản (documents)"))],
+    kind = SelectField(_l("Loại dữ liệu"), choices=[("dossiers", _l("Hồ sơ")),
+                                                     ("documents", _l("Văn bản"))],
                        default="dossiers")
 
 
