@@ -93,6 +93,7 @@ def _register(app: Flask) -> None:
     from app import cli, errors, formatting, health, i18n, security
     from app.catalogue import views as catalogue
     from app.dashboard import views as dashboard
+    from app.documents import views as documents
     from app.dossiers import views as dossiers
     from app.importing import views as imports
     from app.importing.cli import import_cli
@@ -106,6 +107,7 @@ def _register(app: Flask) -> None:
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
                    targets):
         app.register_blueprint(module.bp)
+    app.register_blueprint(documents.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -20,6 +20,7 @@ from projections.access import AccessProjection
 from projections.catalogue import ProcedureProjection
 from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
+from projections.documents import DocumentProjection
 from projections.dossiers import DossierProjection
 from projections.targets import TargetProjection
 from projections.engine import Engine, ProjectionFailed
@@ -43,7 +44,8 @@ class LedgerService:
         self.ledger = Ledger(env, timezone)
         self.db = make_engine(self.url)
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),
-                       ProcedureProjection(), DossierProjection(timezone), TargetProjection()]
+                       ProcedureProjection(), DossierProjection(timezone),
+                       DocumentProjection(timezone), TargetProjection()]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

@@ -19,6 +19,7 @@ from events import topics
 from events.base import MAX_REASON, LedgerAggregate, aware, checked_day, current_actor
 from events.catalogue import CatalogueCommands, Procedure
 from events.communes import Calendar, Commune
+from events.documents.commands import DocumentCommands
 from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
@@ -41,7 +42,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(CatalogueCommands, TargetCommands, Application):
+class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

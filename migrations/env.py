@@ -9,6 +9,7 @@ import app.people.sessions  # noqa: F401
 import projections.access  # noqa: F401
 import projections.catalogue  # noqa: F401
 import projections.directory  # noqa: F401
+import projections.documents  # noqa: F401
 import projections.dossiers  # noqa: F401
 import projections.engine  # noqa: F401
 

@@ -838,6 +838,28 @@ fold = search.fold
 
 
 
+# The document register's queries live in their own module; pages read them here.
+from projections.document_queries import (  # noqa: E402, F401
+    DocumentFilter,
+    decisions,
+    DocumentKey,
+    DocumentPage,
+    awaiting_signature,
+    document,
+    document_counts,
+    document_facts,
+    document_numbered,
+    document_page,
+    document_totals,
+    every_document,
+    in_force,
+    next_number,
+    replaced_by_this,
+    signing_cutoff,
+)
+
+
+
 # -- targets ---------------------------------------------------------------------------
 
 TG = TargetRow
@@ -879,6 +901,8 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
         found |= {"online_rate": c.online_rate, "digitised_rate": c.digitised_rate,
                   "on_time_rate": rate(c.early + c.on_time, c.resolved),
                   "online_payment_rate": c.online_payment_rate}
+    if "signed_rate" in wanted:
+        found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
     return {code: found.get(code) for code in wanted}
 
 

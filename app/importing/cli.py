@@ -14,6 +14,7 @@ from app.cli import fail, resolve_commune
 from events.base import SYSTEM_ACTOR
 from app.formatting import number
 from app.importing import ImportInterrupted
+from app.importing import documents
 from app.importing.dossiers import Checked, Outcome, check_file, record_rows, size_problem
 from app.importing.procedures import import_procedure_file
 from app.service import LedgerService
@@ -82,3 +83,28 @@ def _record_with_bar(svc: LedgerService, checked: Checked) -> Outcome:
             raise  # not reached: fail() exits
 
 
+
+
+@import_cli.command("documents")
+@click.argument("path", metavar="FILE.csv")
+@click.option("--commune", "commune_code", default=None,
+              help="Administrative unit code; may be left out while only one exists.")
+def import_documents(path: str, commune_code: str | None) -> None:
+    """Import the document register from a UTF-8 CSV file."""
+    file = Path(path)
+    if not file.is_file():
+        fail(f"Không tìm thấy tệp {path}.")
+    svc = service()
+    checked = documents.check_file(svc, resolve_commune(commune_code), file.read_bytes(),
+                                   file.name, SYSTEM_ACTOR)
+    for problem in checked.problems:
+        click.echo(problem, err=True)
+    if checked.problems:
+        fail(f"{file.name}: có {number(len(checked.problems))} dòng lỗi; chưa ghi nhận gì.")
+    try:
+        outcome = documents.record_rows(svc, checked)
+    except ImportInterrupted as interrupted:
+        fail(str(interrupted))
+    for conflict in outcome.conflicts:
+        click.echo(conflict, err=True)
+    click.echo(outcome.summary(file.name))

@@ -44,12 +44,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import service
 from app.formatting import number
 from app.forms import LedgerForm
-from app.importing import ImportInterrupted, dossiers
+from app.importing import ImportInterrupted, documents, dossiers
 from app.people.permissions import may
 from app.security import write_private
 from app.web import CHANGED, wants_fragment
@@ -69,6 +70,10 @@ class UploadForm(LedgerForm):
     file = FileField(_l("Tệp CSV hồ sơ (mã UTF-8)"),
                      validators=[FileRequired(_l("Hãy chọn tệp CSV cần nhập."))],
                      render_kw={"accept": ".csv,text/csv"})
+    # What the file holds (CONTRACT.md's formats); dossiers unless said.
+    kind = SelectField(_l("Loại dữ liệu"), choices=[("dossiers", _l("Hồ sơ")),
+                                                     ("documents", _l("Văn bản"))],
+                       default="dossiers")
 
 
 # -- the job files ---------------------------------------------------------------
@@ -135,6 +140,7 @@ def _page(form: UploadForm, job: dict[str, Any] | None = None,
     template = "imports/_result.html" if wants_fragment() else "imports/index.html"
     return render_template(template, form=form, job=job, problems=problems or [],
                            heading=heading, columns=dossiers.COLUMNS,
+                           document_columns=documents.COLUMNS,
                            max_mb=dossiers.MAX_FILE_BYTES // (1024 * 1024))
 
 
@@ -149,16 +155,17 @@ def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
     if not form.validate_on_submit():
         return _refused(form, [e for errors in form.errors.values() for e in errors])
-    data = form.file.data.read(dossiers.MAX_FILE_BYTES + 1)
+    importer = documents if form.kind.data == "documents" else dossiers
+    data = form.file.data.read(importer.MAX_FILE_BYTES + 1)
     filename = _clean_name(form.file.data.filename or "")
-    if problem := dossiers.file_problem(data):
+    if problem := importer.file_problem(data):
         return _refused(form, [problem])
-    checked = dossiers.check_file(service(), current_user.commune, data, filename,
+    checked = importer.check_file(service(), current_user.commune, data, filename,
                                   current_user.name)
     if checked.problems:
         return _refused(form, checked.problems, filename)
     job = jobs().start(current_user.name, filename, checked.batch.pending if checked.batch else 0)
-    _start(job, current_user.name, checked)
+    _start(job, current_user.name, checked, importer)
     if not wants_fragment():
         return redirect(url_for("imports.index", job=job["id"]), 303)
     return _page(UploadForm(formdata=None), job)
@@ -222,18 +229,19 @@ def _clean_name(name: str) -> str:
 
 # -- the background job ---------------------------------------------------------
 
-def _start(job: dict[str, Any], actor: str, checked: dossiers.Checked) -> None:
+def _start(job: dict[str, Any], actor: str, checked: Any, importer: Any = dossiers) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=_run, args=(app, jobs(), dict(job), actor, checked),
+    thread = threading.Thread(target=_run, args=(app, jobs(), dict(job), actor, checked,
+                                                 importer),
                               name=f"import-{job['id'][:8]}", daemon=True)
     thread.start()
 
 
 def _run(app: Flask, store: Jobs, job: dict[str, Any], actor: str,
-         checked: dossiers.Checked) -> None:
+         checked: Any, importer: Any = dossiers) -> None:
     with app.app_context(), acting_as(actor):
         try:
-            outcome = dossiers.record_rows(
+            outcome = importer.record_rows(
                 service(), checked, lambda done, _total: store.update(job, done=done))
         except ImportInterrupted as interrupted:
             store.update(job, state="failed", message=str(interrupted))

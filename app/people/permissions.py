@@ -26,6 +26,9 @@ class P(StrEnum):
     IMPORT_DATA = "nhập dữ liệu từ tệp"
     SET_TARGETS = "giao chỉ tiêu"
     ANY_USER = "mọi người dùng"
+    VIEW_DOCUMENTS = "xem sổ văn bản"
+    REGISTER_DOCUMENT = "vào sổ văn bản"
+    SIGN_DOCUMENT = "ký số văn bản"
 
 
 READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
@@ -105,7 +108,24 @@ ENDPOINTS: dict[str, P] = {
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
     "account.language": P.ANY_USER,
+    "documents.index": P.VIEW_DOCUMENTS,
+    "documents.export": P.VIEW_DOCUMENTS,
+    "documents.show": P.VIEW_DOCUMENTS,
+    "documents.new": P.REGISTER_DOCUMENT,
+    "documents.issue": P.REGISTER_DOCUMENT,
+    "documents.publish": P.REGISTER_DOCUMENT,
+    "documents.revoke": P.REGISTER_DOCUMENT,
+    "documents.replace": P.REGISTER_DOCUMENT,
+    "documents.correct": P.REGISTER_DOCUMENT,
+    "documents.sign": P.SIGN_DOCUMENT,
 }
+
+# The document register: every role reads it (as the dossiers); clerks and
+# officers keep it; the leader signs.
+ROLES = {role: granted | {P.VIEW_DOCUMENTS} for role, granted in ROLES.items()}
+for _role in ("clerk", "officer"):
+    ROLES[_role] |= {P.REGISTER_DOCUMENT}
+ROLES["leader"] |= {P.SIGN_DOCUMENT}
 
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

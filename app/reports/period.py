@@ -28,6 +28,7 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                              for t in by_procedure},
         },
         "procedures": queries.procedure_counts(conn, commune),
+        "documents": queries.document_counts(conn, commune, period),
         "targets": [{"indicator": t.indicator, "threshold": t.threshold, "actual": t.actual,
                      "met": t.met, "from": t.start.isoformat(), "to": t.end.isoformat(),
                      "document": t.document, "document_date": t.document_date.isoformat()}

@@ -113,7 +113,8 @@ def index():  # type: ignore[no-untyped-def]
 def _list(form: SetForm) -> dict[str, Any]:
     with service().read() as conn:
         found = queries.targets(conn, current_user.commune, today())
-    return {"targets": found, "form": form}
+        known = queries.decisions(conn, current_user.commune)
+    return {"targets": found, "form": form, "known_documents": known}
 
 
 @bp.post("")
@@ -211,10 +212,12 @@ def _target_page(target_id: str) -> dict[str, Any]:
                                                             found.start, found.end)))
     with service().read() as conn:
         staff = queries.staff_names(conn, staff_mentioned(events))
+        known = queries.decisions(conn, commune)
     decision = {"threshold": threshold_text(found.indicator, found.threshold),
                 "document": found.document, "document_date": found.document_date,
                 "issuer": found.issuer}
     return {"target": found, "history": [_entry(e, staff, found.indicator) for e in events],
+            "known_documents": known,
             "revise_form": ReviseForm(prefix="revise", formdata=None, data=decision),
             "withdraw_form": WithdrawForm(prefix="withdraw", formdata=None)}
 

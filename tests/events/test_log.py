@@ -61,6 +61,16 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.stop_dossier(COMMUNE, "D-3", vn(2023, 3, 1, 10), "Người nộp mất")
     with acting_as("admin"):  # D-4 (3 working days, due 6/3... moved) is still open
         ledger.declare_day_off(COMMUNE, date(2023, 3, 2), "Bão")
+    with acting_as("lan"):  # the document register
+        for number, day in (("1/KH-UBND", 1), ("2/KH-UBND", 1), ("3/KH-UBND", 6)):
+            ledger.issue_document(COMMUNE, number, "ke_hoach", "Kế hoạch", date(2023, 3, day),
+                                  "Nguyễn Văn A", False, "phan_loai_rac")
+        ledger.sign_document(COMMUNE, 2023, "1/KH-UBND", AT, "Nguyễn Văn A", "0A:1B")
+        ledger.publish_document(COMMUNE, 2023, "1/KH-UBND", date(2023, 3, 2), "")
+        ledger.correct_document(COMMUNE, 2023, "1/KH-UBND", AT, 2, "Nhầm giờ",
+                                {"signed_at": vn(2023, 3, 1, 10).isoformat()})
+        ledger.revoke_document(COMMUNE, 2023, "2/KH-UBND", date(2023, 3, 3), "Sai")
+        ledger.replace_document(COMMUNE, 2023, "1/KH-UBND", 2023, "3/KH-UBND")
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]

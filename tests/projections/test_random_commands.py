@@ -369,11 +369,71 @@ COMMANDS: dict[str, tuple[Arg, ...]] = {
     "correct_dossier": (*DOSSIER_ARGS, REASON_ARG,
                         Arg("version_and_changes", corrections, bad_corrections)),
 }
+# The document register's commands: few numbers, so that steps find their document.
+DOCUMENT_NUMBERS = ("1/BC-UBND", "2/QĐ-UBND")
+document_numbers = st.sampled_from(DOCUMENT_NUMBERS)
+number_names = unknown("52", "BC-UBND", "0/BC-UBND", "1/BC--UBND", "1/" + "B" * 41,
+                       " 1/bc-ubnd ", "1/BC UBND", "1/BC-UBND\x00", "１/BC-UBND", "999999/X")
+years = st.sampled_from([2024, 2024, 2024, 2023])
+# A document is issued on the clock's day or just before, so that its steps can follow.
+issue_days = st.builds(Day, st.integers(-3, 0))
+DOCUMENT_ARGS = (COMMUNE_ARG, arg("year", years, integers),
+                 arg("number_symbol", document_numbers, number_names))
+serials = st.sampled_from(["", "0A:1B:2C", "f" * 64])
+bad_serials = st.sampled_from(["g" * 65, "ab cd", "Đ1"])
+web_addresses = st.sampled_from(["", "https://quangnghiep.example/vb/1"])
+bad_web_addresses = st.sampled_from(["javascript:alert(1)", "https://" + "a" * 1000, "http://x:99999"])
+DOCUMENT_VALUES: dict[str, st.SearchStrategy] = {
+    "title": st.sampled_from(["Báo cáo 6 tháng", NFD, "T" * 1000]),
+    "signer": applicants, "doc_type": st.sampled_from(["bao_cao", "ke_hoach", "khac"]),
+    "task": st.sampled_from(["cai_cach_hanh_chinh", "phan_loai_rac", "khac"]),
+    "issued_on": st.sampled_from(["2024-03-04", "2024-03-06", "2024-01-01"]),
+    "confidential": st.booleans(),
+    "signed_at": st.builds(Back, st.sampled_from([timedelta(0), timedelta(hours=1),
+                                                  timedelta(days=1)])),
+    "certificate_serial": serials,
+    "published_on": st.sampled_from(["2024-03-05", "2024-03-20"]), "address": web_addresses}
+document_corrections = st.tuples(
+    st.sampled_from([1, 2, 3, 4]),
+    st.lists(st.sampled_from(list(DOCUMENT_VALUES)), min_size=1, max_size=2, unique=True)
+    .flatmap(lambda fs: st.fixed_dictionaries({f: DOCUMENT_VALUES[f] for f in fs})))
+bad_document_corrections = st.one_of(
+    st.tuples(st.sampled_from([1, 2, 0, 99, "1", None]),
+              st.lists(st.sampled_from(list(DOCUMENT_VALUES)), min_size=1, max_size=2,
+                       unique=True).flatmap(
+                  lambda fs: st.fixed_dictionaries({f: anything for f in fs}))),
+    st.tuples(st.just(1), st.sampled_from([{}, None, {"number": 3}, {"issued_on": "2023-12-31"},
+                                           {"issued_on": "1989-01-01"},
+                                           {"signed_at": "2024-03-04T09:00"}])))
+COMMANDS |= {
+    "issue_document": (COMMUNE_ARG, arg("number_symbol", document_numbers, number_names),
+                       arg("doc_type", st.sampled_from(["bao_cao", "quyet_dinh", "ke_hoach"]),
+                           st.sampled_from(["bien_ban", "BAO_CAO", ""])),
+                       arg("title", DOCUMENT_VALUES["title"], st.just("T" * 1001)),
+                       arg("issued_on", issue_days, days), arg("signer", applicants),
+                       arg("confidential", st.sampled_from([False, False, True])),
+                       arg("task", DOCUMENT_VALUES["task"], st.sampled_from(["moi", ""])),
+                       arg("source", st.sampled_from(["", "van-ban.csv:2"]))),
+    "sign_document": (*DOCUMENT_ARGS, arg("at", valid_time, times), arg("signer", applicants),
+                      arg("certificate_serial", serials, bad_serials)),
+    "publish_document": (*DOCUMENT_ARGS, arg("published_on", valid_day, days),
+                         arg("address", web_addresses, bad_web_addresses)),
+    "revoke_document": (*DOCUMENT_ARGS, arg("revoked_on", valid_day, days), REASON_ARG),
+    "replace_document": (*DOCUMENT_ARGS, arg("by_year", years, integers),
+                         arg("by_number_symbol", document_numbers, number_names),
+                         arg("reason", st.sampled_from(["", "Điều chỉnh"]))),
+    "correct_document": (*DOCUMENT_ARGS, arg("at", valid_time, times), REASON_ARG,
+                         Arg("version_and_changes", document_corrections,
+                             bad_document_corrections)),
+}
+
 # The dossier's steps come up more often than the rest, so that sequences
 # go through the lifecycle.
 WEIGHTS = {"receive_dossier": 4, "hand_over": 2, "request_supplement": 2,
            "receive_supplement": 2, "resolve_dossier": 3, "return_dossier": 2, "pay_fee": 2,
            "apologise": 2, "correct_dossier": 5}
+WEIGHTS |= {"issue_document": 8, "sign_document": 6, "publish_document": 4,
+            "revoke_document": 2, "replace_document": 2, "correct_document": 6}
 
 
 @dataclass(frozen=True)
@@ -422,11 +482,28 @@ def lives(draw: st.DrawFn) -> list[Command]:
     return [draw(commands([step], valid)) for step in steps]
 
 
+# A document's life, in order; a drawn life leaves some steps after the issue out.
+DOCUMENT_LIFE = ("issue_document", "sign_document", "correct_document", "publish_document",
+                 "correct_document", "replace_document", "revoke_document")
+
+
+@st.composite
+def document_lives(draw: st.DrawFn) -> list[Command]:
+    """The steps of one document's life, each mostly with valid values."""
+    number = draw(document_numbers)
+    valid = {"commune": st.just(COMMUNE), "number_symbol": st.just(number),
+             "year": st.just(2024), "version_and_changes": st.one_of(
+                 document_corrections, bad_document_corrections)}
+    steps = [DOCUMENT_LIFE[0], *(step for step in DOCUMENT_LIFE[1:] if draw(st.integers(0, 2)))]
+    return [draw(commands([step], valid)) for step in steps]
+
+
 @st.composite
 def sequences(draw: st.DrawFn) -> list[Command]:
     """Random commands, with one or two dossiers' lives woven among them."""
     sequence = draw(st.lists(commands(), max_size=30))
-    for life in draw(st.lists(lives(), min_size=1, max_size=2)):
+    for life in draw(st.lists(lives(), min_size=1, max_size=2)) + \
+            draw(st.lists(document_lives(), max_size=1)):
         slots = sorted(draw(st.lists(st.integers(0, len(sequence)), min_size=len(life),
                                      max_size=len(life))))
         for offset, (slot, step) in enumerate(zip(slots, life, strict=True)):

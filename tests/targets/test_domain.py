@@ -89,3 +89,23 @@ def test_every_indicator_has_a_name_and_a_goal():
     assert len(INDICATORS) == 8
     for indicator in INDICATORS.values():
         assert indicator.name and indicator.kind in ("rate", "count")
+
+
+def test_the_signed_rate_target_reads_the_register(service):
+    """Signed digitally over issued, confidential ones aside (DOMAIN.md)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    set_target(service, indicator="signed_rate", threshold=0.5)
+    with acting_as("chutich"):
+        for number, confidential in (("1/BC-UBND", False), ("2/BC-UBND", False),
+                                     ("3/BC-UBND", True)):
+            service.record(service.ledger.issue_document, COMMUNE, number, "bao_cao",
+                           "Báo cáo", date(2023, 3, 1), "Chủ tịch", confidential, "khac")
+        service.record(service.ledger.sign_document, COMMUNE, 2023, "1/BC-UBND",
+                       datetime(2023, 3, 1, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+                       "Chủ tịch", "54010203")
+    service.engine.catch_up()
+    with service.read() as conn:
+        (judged,) = queries.targets_in_force(conn, COMMUNE, Period.parse("2023-H1"),
+                                             date(2023, 7, 1))
+    assert (judged.indicator, judged.actual, judged.met) == ("signed_rate", 0.5, True)

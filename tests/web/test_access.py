@@ -11,6 +11,7 @@ from sqlalchemy import update
 from app.people.permissions import ENDPOINTS, OPEN, ROLES, P, may
 from app.people.sessions import SESSIONS, now
 from events.base import acting_as
+from events.documents import Document
 from events.people import Access, User
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
@@ -18,6 +19,10 @@ CODE = "000.00.12.H23-260105-0001"
 OTHER_CODE = "000.00.13.H23-260105-0001"
 ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx",
         "target_id": "00000000-0000-0000-0000-000000000000"}
+# A document in each commune: the same number and symbol, another commune's.
+DOCUMENT = "1/BC-UBND"
+ARGS["document_id"] = str(Document.id_for(COMMUNE, 2026, DOCUMENT))
+OTHER_DOCUMENT_ID = str(Document.id_for(OTHER_COMMUNE, 2026, DOCUMENT))
 
 
 @pytest.fixture
@@ -32,6 +37,8 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
         for commune, code in ((COMMUNE, CODE), (OTHER_COMMUNE, OTHER_CODE)):
             svc.record(svc.ledger.receive_dossier, commune, code, "1.0", "Ngô Văn D",
                        "truc_tiep", "", _t(), _t().date() + timedelta(days=3))
+            svc.record(svc.ledger.issue_document, commune, DOCUMENT, "bao_cao", "Báo cáo",
+                       _t().date(), "Nguyễn Văn A", False, "khac")
     return app
 
 
@@ -364,3 +371,17 @@ def test_an_admin_cannot_revoke_their_own_admin_role(app):
     assert "Không thể tự thu hồi vai trò quản trị của mình" in response.text
     assert head(app) == before
     assert admin.get("/admin/users").status_code == 200
+
+
+def test_another_communes_document_is_not_found_and_only_the_leader_signs(ledger_app):
+    clerk, leader = client_for(ledger_app, "canbo"), client_for(ledger_app, "leader")
+    assert clerk.get(f"/documents/{ARGS['document_id']}").status_code == 200
+    assert clerk.get(f"/documents/{OTHER_DOCUMENT_ID}").status_code == 404
+    assert "Ký số" not in clerk.get(f"/documents/{ARGS['document_id']}").text.split(
+        "Thao tác")[-1]
+    token = csrf_token(leader.get("/").text)
+    sign = {"csrf_token": token, "sign-signed_at": "2026-01-05T10:00",
+            "sign-signer": "Chủ tịch", "sign-certificate_serial": "5A01"}
+    assert leader.post(f"/documents/{OTHER_DOCUMENT_ID}/sign", data=sign).status_code == 404
+    assert leader.post(f"/documents/{ARGS['document_id']}/sign", data=sign).status_code == 303
+    assert "5A01" in clerk.get(f"/documents/{ARGS['document_id']}").text

@@ -52,6 +52,8 @@ RESOLVED = RECEIVED.replace("-0001", "-0002")
 # both succeed and are refused; the dossiers' procedure joins the codes. A
 # URL that answers 404 (a procedure's code in a dossier's URL) is not fuzzed.
 PATH_ARGS = {"code": [RECEIVED, RESOLVED], "name": ["canbo"]}
+# The access tests' document of the commune: its steps succeed once, then are refused.
+PATH_ARGS["document_id"] = [test_access.ARGS["document_id"]]
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]

@@ -1,0 +1,1 @@
+"""The document register (sổ văn bản): its pages under ``/documents``."""
