@@ -25,6 +25,8 @@ class P(StrEnum):
     MANAGE_CATALOGUE = "quản lý danh mục thủ tục"
     IMPORT_DATA = "nhập dữ liệu từ tệp"
     ANY_USER = "mọi người dùng"
+    VIEW_CITIZENS = "xem tài khoản công dân và phản ánh"
+    RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
 
 
 READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
@@ -39,6 +41,13 @@ ROLES: dict[str, frozenset[P]] = {
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
+
+# Citizen accounts and feedback: every role reads them (the auditor and the
+# inspector too); the clerk and the officer record them.
+for _role in ROLES:
+    ROLES[_role] = ROLES[_role] | {P.VIEW_CITIZENS}
+for _role in ("clerk", "officer"):
+    ROLES[_role] = ROLES[_role] | {P.RECORD_CITIZENS}
 
 OPEN = frozenset({"auth.login", "health.healthz", "health.favicon", "static"})
 
@@ -97,6 +106,16 @@ ENDPOINTS: dict[str, P] = {
     "auth.logout": P.ANY_USER,
     "account.password": P.ANY_USER,
     "account.language": P.ANY_USER,
+    "citizens.accounts": P.VIEW_CITIZENS,
+    "citizens.export_accounts": P.VIEW_CITIZENS,
+    "citizens.record_account": P.RECORD_CITIZENS,
+    "citizens.feedback": P.VIEW_CITIZENS,
+    "citizens.export_feedback": P.VIEW_CITIZENS,
+    "citizens.show_feedback": P.VIEW_CITIZENS,
+    "citizens.receive_feedback": P.RECORD_CITIZENS,
+    "citizens.answer_feedback": P.RECORD_CITIZENS,
+    "citizens.correct_feedback": P.RECORD_CITIZENS,
+    "citizens.counts": P.VIEW_COUNTS,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,8 @@ class CitizenCommands:
 
     # The key of the ID numbers' keyed hash (``identity``), set by whoever
     # opens the ledger from the instance's configuration; never in the log.
-    id_hash_key: bytes | None = None
+    # (or a function giving it, asked only when a number is recorded).
+    id_hash_key: bytes | Callable[[], bytes] | None = None
 
     if TYPE_CHECKING:
         zone: ZoneInfo
@@ -56,10 +58,11 @@ class CitizenCommands:
             "Công dân có số căn cước này đã được ghi nhận mở tài khoản tại xã."), "id_number"))
 
     def _id_key(self) -> bytes:
-        if not self.id_hash_key:
+        key = self.id_hash_key() if callable(self.id_hash_key) else self.id_hash_key
+        if not key:
             raise RuntimeError("no key for ID numbers: set LEDGER_ID_HASH_KEY or keep "
                                "instance/id_hash_key")
-        return self.id_hash_key
+        return key
 
     def _helper(self, commune: str, name: str) -> str:
         name = name.strip() if isinstance(name, str) else ""
