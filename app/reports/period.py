@@ -28,4 +28,6 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                              for t in by_procedure},
         },
         "procedures": queries.procedure_counts(conn, commune),
+        "citizen_accounts": queries.accounts_opened(conn, commune, period),
+        "feedback": queries.feedback_counts(conn, commune, period, today).as_json(),
     }

@@ -31,6 +31,9 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
         for commune, code in ((COMMUNE, CODE), (OTHER_COMMUNE, OTHER_CODE)):
             svc.record(svc.ledger.receive_dossier, commune, code, "1.0", "Ngô Văn D",
                        "truc_tiep", "", _t(), _t().date() + timedelta(days=3))
+            # Feedback under the same code, so that its pages are walked as found.
+            svc.record(svc.ledger.receive_feedback, commune, code, _t().date(), "truc_tiep",
+                       "Chậm trả kết quả", code)
     return app
 
 
