@@ -150,3 +150,25 @@ def test_readers_see_the_lists_without_the_forms(app):
         page = auditor.get(url)
         assert page.status_code == 200 and "<form id=\"account-form\"" not in page.text
         assert 'id="feedback-form"' not in page.text
+
+
+def test_the_report_counts_accounts_and_feedback_as_of_the_periods_end(app):
+    svc = app.extensions["ledger"]
+    with acting_as("canbo"):
+        svc.record(svc.ledger.record_portal_account, COMMUNE, "Lê Văn Tâm", NUMBER,
+                   date(2024, 1, 10), "canbo")
+        svc.record(svc.ledger.receive_feedback, COMMUNE, "PA-1", date(2024, 1, 2), "truc_tiep",
+                   "Rác thải")
+        svc.record(svc.ledger.receive_feedback, COMMUNE, "PA-2", date(2024, 1, 3), "thu_don",
+                   "Đường")
+        svc.record(svc.ledger.answer_feedback, COMMUNE, "PA-2", date(2024, 1, 5), "1/UBND")
+        svc.record(svc.ledger.answer_feedback, COMMUNE, "PA-1", date(2024, 2, 20), "2/UBND")
+    import json
+    runner = app.test_cli_runner()
+    january = json.loads(runner.invoke(args=["report", "2024-01"]).output)
+    assert january["citizen_accounts"] == 1
+    assert january["feedback"] == {"received": 2, "answered": 1, "overdue": 1}
+    february = json.loads(runner.invoke(args=["report", "2024-02"]).output)
+    assert february["citizen_accounts"] == 0
+    # Answered in February after its deadline: overdue in that period too.
+    assert february["feedback"] == {"received": 0, "answered": 1, "overdue": 1}
