@@ -4,6 +4,7 @@ refuses at the field and records nothing; the lists page, filter and export."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -163,12 +164,11 @@ def test_the_report_counts_accounts_and_feedback_as_of_the_periods_end(app):
                    "Đường")
         svc.record(svc.ledger.answer_feedback, COMMUNE, "PA-2", date(2024, 1, 5), "1/UBND")
         svc.record(svc.ledger.answer_feedback, COMMUNE, "PA-1", date(2024, 2, 20), "2/UBND")
-    import json
     runner = app.test_cli_runner()
-    january = json.loads(runner.invoke(args=["report", "2024-01"]).output)
+    january = json.loads(runner.invoke(args=["report", "2024-01", "--commune", COMMUNE]).output)
     assert january["citizen_accounts"] == 1
     assert january["feedback"] == {"received": 2, "answered": 1, "overdue": 1}
-    february = json.loads(runner.invoke(args=["report", "2024-02"]).output)
+    february = json.loads(runner.invoke(args=["report", "2024-02", "--commune", COMMUNE]).output)
     assert february["citizen_accounts"] == 0
     # Answered in February after its deadline: overdue in that period too.
     assert february["feedback"] == {"received": 0, "answered": 1, "overdue": 1}
