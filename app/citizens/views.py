@@ -172,8 +172,9 @@ def accounts():  # type: ignore[no-untyped-def]
     with service().read() as conn:
         page = queries.account_page(conn, commune, period, after, before)
         total = queries.count_accounts(conn, commune, period)
+        staff = queries.staff_names(conn, {a.clerk for a in page.rows})
     shown = {"page": page, "total": total, "period": period, "problem": problem,
-             "criteria": _period_args()}
+             "criteria": _period_args(), "staff": staff}
     if wants_fragment():
         return render_template("citizens/_accounts.html", **shown)
     return render_template("citizens/accounts.html", **shown, **_account_form())

@@ -27,4 +27,4 @@ def last_four(number: str) -> str:
 
 def masked(last: str) -> str:
     """How pages show a number: its last four digits only."""
-    return f"••••••••{last}"
+    return f"••••{last}"
