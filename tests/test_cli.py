@@ -139,7 +139,8 @@ def test_the_demo_commune_reports_the_seed_figures(tmp_path):
     """Report 52/BC-UBND's first-half figures, from the demo's events."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     upgrade(url)
-    runner = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}).test_cli_runner()
+    runner = create_app({"DATABASE_URL": url, "SECRET_KEY": "x",
+                         "ID_HASH_KEY": "demo-test-key"}).test_cli_runner()
     loaded = runner.invoke(args=["demo", "load"])
     assert loaded.exit_code == 0 and "motcua" in loaded.output
     out = tmp_path / "bao-cao.json"
@@ -152,4 +153,6 @@ def test_the_demo_commune_reports_the_seed_figures(tmp_path):
         1049, 1041, 1047, 2)
     assert (d["late"], d["returned"], d["e_certified"]) == (0, 1047, 369)
     assert (round(d["online_rate"] * 100, 1), round(d["digitised_rate"] * 100, 1)) == (99.2, 99.2)
+    assert report["citizen_accounts"] == 109
+    assert report["feedback"] == {"received": 0, "answered": 0, "overdue": 0}
     assert runner.invoke(args=["report", "2023-H3"]).exit_code == 1
