@@ -172,3 +172,25 @@ def test_the_report_counts_accounts_and_feedback_as_of_the_periods_end(app):
     assert february["citizen_accounts"] == 0
     # Answered in February after its deadline: overdue in that period too.
     assert february["feedback"] == {"received": 0, "answered": 1, "overdue": 1}
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"correct-reason": ""}, "Hãy nêu lý do sửa."),
+    ({}, "Chưa có thông tin nào khác với thông tin đang có."),
+    ({"correct-received_on": "2024-03-21"}, "không được trước ngày tiếp nhận"),
+    ({"correct-received_on": "2024-03-05", "correct-document": "9/UBND"},
+     "chỉ sửa thông tin tiếp nhận hoặc thông tin trả lời"),
+    ({"correct-dossier_code": "HS-KHONG-CO"}, "Không có hồ sơ mã HS-KHONG-CO.")])
+def test_a_bad_correction_is_refused_and_records_nothing(app, clerk, changes, message):
+    _post(clerk, "/citizens/feedback", **feedback())
+    _post(clerk, "/citizens/feedback/PA-2024-0001/answer",
+          **{"answer-answered_on": "2024-03-20", "answer-document": "5/UBND-VP"})
+    before = head(app)
+    as_recorded = {"correct-received_on": "2024-03-04", "correct-channel": "dien_thoai",
+                   "correct-subject": "Đèn đường thôn Mạc hỏng", "correct-dossier_code": "",
+                   "correct-procedure_code": "1.0", "correct-answered_on": "2024-03-20",
+                   "correct-document": "5/UBND-VP", "correct-reason": "Nhập sai"}
+    response = _post(clerk, "/citizens/feedback/PA-2024-0001/correct",
+                     **(as_recorded | changes))
+    assert response.status_code == 422 and message in response.text, response.text
+    assert head(app) == before
