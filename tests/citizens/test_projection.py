@@ -141,3 +141,31 @@ def test_the_migration_creates_the_tables_the_models_describe(service):
     with service.db.connect() as conn:
         context = MigrationContext.configure(conn, opts=only_ours)
         assert compare_metadata(context, own) == []
+
+
+def test_both_lists_page_forward_and_back_showing_each_row_once(citizens):
+    with acting_as("cb"):
+        for n in range(23):
+            day = date(2024, 1, 1) + timedelta(days=n // 3)  # three a day: ties on the day
+            citizens.ledger.record_portal_account(COMMUNE, f"Công dân {n}", _number(n), day,
+                                                  "cb")
+            citizens.ledger.receive_feedback(COMMUNE, f"PA-{n:02d}", day, "khac", f"Việc {n}")
+    citizens.catch_up()
+    period = Period(date(2024, 1, 1), date(2024, 1, 31))
+    wanted = queries.FeedbackFilter("open", period)
+    today = date(2024, 6, 1)
+    with citizens.read() as conn:
+        for read, total in (
+                (lambda **k: queries.account_page(conn, COMMUNE, period, size=5, **k),
+                 queries.count_accounts(conn, COMMUNE, period)),
+                (lambda **k: queries.feedback_page(conn, COMMUNE, wanted, today, size=5, **k),
+                 queries.count_feedback(conn, COMMUNE, wanted, today))):
+            pages = [read()]
+            while pages[-1].after:
+                pages.append(read(after=pages[-1].after))
+            rows = [r for p in pages for r in p.rows]
+            assert total == 23 and len(rows) == 23 and len(set(rows)) == 23
+            days = [getattr(r, "opened_on", None) or r.received_on for r in rows]
+            assert days == sorted(days, reverse=True)
+            back = read(before=pages[-1].before)
+            assert back.rows == pages[-2].rows and back.after == pages[-2].after
