@@ -61,6 +61,14 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.stop_dossier(COMMUNE, "D-3", vn(2023, 3, 1, 10), "Người nộp mất")
     with acting_as("admin"):  # D-4 (3 working days, due 6/3... moved) is still open
         ledger.declare_day_off(COMMUNE, date(2023, 3, 2), "Bão")
+    ledger.id_hash_key = b"log-test-key"
+    with acting_as("lan"):  # the citizens' streams
+        ledger.record_portal_account(COMMUNE, "Lê Văn Tâm", "001089012345", date(2023, 3, 1),
+                                     "lan")
+        ledger.receive_feedback(COMMUNE, "PA-1", date(2023, 3, 1), "dien_thoai", "Chậm",
+                                "D-0", code)
+        ledger.answer_feedback(COMMUNE, "PA-1", date(2023, 3, 3), "5/UBND")
+        ledger.correct_feedback(COMMUNE, "PA-1", "Nhập sai", {"received_on": "2023-03-02"})
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]
