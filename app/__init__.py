@@ -31,6 +31,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _configure(app, overrides or {})
     logging.basicConfig(level=logging.INFO)
     app.extensions["ledger"] = LedgerService(app.config["DATABASE_URL"], app.config["TIMEZONE"])
+    app.extensions["ledger"].ledger.id_hash_key = lambda: _id_hash_key(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=chosen_language,
@@ -62,6 +63,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
     )
     app.config.update(overrides)
+    app.config.setdefault("ID_HASH_KEY", env.get("LEDGER_ID_HASH_KEY"))
 
 
 def _proxy_hops(text: str) -> int:
@@ -89,9 +91,23 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _id_hash_key(app: Flask) -> bytes:
+    """The key of the citizens' ID numbers' keyed hash (``events.citizens.identity``):
+    LEDGER_ID_HASH_KEY, or generated once into ``instance/id_hash_key`` when
+    first needed. It is not in the log: a backup must keep it beside the log."""
+    configured = app.config.get("ID_HASH_KEY")
+    if not configured:
+        path = Path(app.instance_path) / "id_hash_key"
+        if not path.exists():
+            write_private(path, secrets.token_hex(32), replace=False)
+        configured = app.config["ID_HASH_KEY"] = path.read_text().strip()
+    return configured.encode() if isinstance(configured, str) else configured
+
+
 def _register(app: Flask) -> None:
     from app import cli, errors, formatting, health, i18n, security
     from app.catalogue import views as catalogue
+    from app.citizens import views as citizens
     from app.dashboard import views as dashboard
     from app.documents import views as documents
     from app.dossiers import views as dossiers
@@ -108,6 +124,7 @@ def _register(app: Flask) -> None:
                    targets):
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(citizens.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -35,6 +35,9 @@ ONLINE = "https://dichvucong.example/thu-tuc/"
 SURNAMES = ("Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Hoàng", "Bùi", "Đặng")
 GIVEN = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy")
 RECEIVED, IN_PERSON, RESOLVED, NOT_DIGITISED, E_CERTIFIED = 1049, 8, 1047, 8, 369
+# National-portal accounts the clerk helped citizens open (the report's 109);
+# their ID numbers are made up, under Hải Dương's province code (030).
+PORTAL_ACCOUNTS = 109
 LOGINS_FILE = "demo-logins.txt"
 
 
@@ -51,6 +54,10 @@ def load(service: LedgerService, instance: str) -> str:
     certified = set(rng.sample(range(RESOLVED), E_CERTIFIED))
     for n in range(RECEIVED):
         _dossier(ledger, zone, rng, n, days[n * len(days) // RECEIVED], n in certified)
+    with acting_as("motcua"):
+        for n in range(PORTAL_ACCOUNTS):
+            ledger.record_portal_account(COMMUNE[0], _name(rng), f"030{rng.randrange(10**9):09d}",
+                                         days[n * len(days) // PORTAL_ACCOUNTS], "motcua")
     service.catch_up()
     text = _logins_text(logins)
     write_private(Path(instance) / LOGINS_FILE, text)

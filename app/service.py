@@ -18,6 +18,7 @@ from events.store import DatabaseURL
 from projections import queries
 from projections.access import AccessProjection
 from projections.catalogue import ProcedureProjection
+from projections.citizens import FeedbackProjection, PortalAccountProjection
 from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.documents import DocumentProjection
@@ -36,16 +37,19 @@ REQUEST_CATCH_UP_SECONDS = 5.0
 
 class LedgerService:
     def __init__(self, database_url: str, timezone: str = "Asia/Ho_Chi_Minh",
-                 create_tables: bool = False, page_size: int = 1000) -> None:
+                 create_tables: bool = False, page_size: int = 1000,
+                 id_hash_key: bytes | None = None) -> None:
         self.url = DatabaseURL(database_url)
         self.timezone = timezone
         # Only `db upgrade` creates tables: two workers creating them at once collide.
         env = self.url.eventsourcing_env() | {"CREATE_TABLE": "y" if create_tables else "n"}
         self.ledger = Ledger(env, timezone)
+        self.ledger.id_hash_key = id_hash_key
         self.db = make_engine(self.url)
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),
                        ProcedureProjection(), DossierProjection(timezone),
                        DocumentProjection(timezone), TargetProjection()]
+        projections += [PortalAccountProjection(), FeedbackProjection()]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

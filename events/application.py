@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from events import topics
 from events.base import MAX_REASON, LedgerAggregate, aware, checked_day, current_actor
 from events.catalogue import CatalogueCommands, Procedure
+from events.citizens.commands import CitizenCommands
 from events.communes import Calendar, Commune
 from events.documents.commands import DocumentCommands
 from events.dossiers import Dossier, corrections, deadlines, standing, values
@@ -42,7 +43,8 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, Application):
+class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, CitizenCommands,
+             Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

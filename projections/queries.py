@@ -944,3 +944,257 @@ def _judged(row: Any, actual: float | int | None) -> JudgedTarget:
     if INDICATORS[row.indicator].kind == COUNT:
         threshold = int(threshold)
     return JudgedTarget(*row, actual=actual, met=met(row.indicator, actual, threshold))
+# -- citizens: portal accounts opened with help, and feedback -------------------------
+
+from projections.citizens import (  # noqa: E402  (the citizens' section of this door)
+    ANSWERED,
+    ANSWERED_LATE,
+    FEEDBACK_DAILY,
+    OPENED,
+    RECEIVED,
+    FeedbackRow,
+    FeedbackTallyRow,
+    PortalAccountRow,
+    PortalAccountTallyRow,
+)
+
+PA = PortalAccountRow.__table__.c  # type: ignore[attr-defined]
+PAT = PortalAccountTallyRow.__table__.c  # type: ignore[attr-defined]
+FB = FeedbackRow.__table__.c  # type: ignore[attr-defined]
+FBT = FeedbackTallyRow.__table__.c  # type: ignore[attr-defined]
+
+
+def _communes(commune: str | Sequence[str]) -> list[str]:
+    return [commune] if isinstance(commune, str) else list(commune)
+
+
+def accounts_opened(conn: Connection, commune: str | Sequence[str], period: Period) -> int:
+    """Portal accounts opened with help in the period, from the counts kept by day."""
+    query = select(cast(func.coalesce(func.sum(PAT.count), 0), BigInteger)).where(
+        PAT.commune.in_(_communes(commune)), PAT.metric == OPENED,
+        PAT.day.between(period.start, period.end))
+    return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """``answering.counts`` for one period (CONTRACT.md's ``feedback``)."""
+
+    received: int
+    answered: int
+    overdue: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"received": self.received, "answered": self.answered, "overdue": self.overdue}
+
+
+def feedback_counts(conn: Connection, commune: str | Sequence[str], period: Period,
+                    today: date) -> FeedbackCounts:
+    """``answering.counts`` from the counts the feedback read model keeps by
+    day: the day figures summed over the period, and the open-and-late
+    figure at the end of the day judged (the period's end, or today if it
+    has not ended), from at most a row a year of history plus 42."""
+    communes = _communes(commune)
+    judged_on = min(period.end, today)
+    total = cast(func.sum(FBT.count), BigInteger)
+    mine = FBT.commune.in_(communes)
+    parts = [select(FBT.metric, total).where(
+        mine, FBT.metric.in_(FEEDBACK_DAILY), FBT.day.between(period.start, period.end))
+        .group_by(FBT.metric)]
+    for suffix, after, upto in tallies.held_spans(judged_on):
+        span = FBT.day <= upto if after is None else FBT.day.between(after, upto)
+        parts.append(select(FBT.metric, total).where(
+            mine, FBT.metric == tallies.OVERDUE + suffix, span).group_by(FBT.metric))
+    sums: dict[str, int] = {}
+    for metric, n in conn.execute(union_all(*parts)):
+        key = metric.partition(":")[0]
+        sums[key] = sums.get(key, 0) + int(n)
+    return FeedbackCounts(sums.get(RECEIVED, 0), sums.get(ANSWERED, 0),
+                          sums.get(tallies.OVERDUE, 0) + sums.get(ANSWERED_LATE, 0))
+
+
+@dataclass(frozen=True)
+class DayKey:
+    """A row's place in a list sorted by a day, newest first, then by a
+    text that tells rows of one day apart: the next (or previous) page's
+    "after" (or "before")."""
+
+    day: date
+    tie: str
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}~{self.tie}"
+
+    @classmethod
+    def parse(cls, text: str) -> DayKey | None:
+        shown, sep, tie = text.partition("~")
+        if not sep or not tie:
+            return None
+        try:
+            return cls(date.fromisoformat(shown), tie)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class KeyedPage:
+    rows: list[Any]
+    after: DayKey | None
+    before: DayKey | None
+
+
+def _keyed_page(conn: Connection, columns: Sequence[Any], day: Any, tie: Any,
+                conditions: Sequence[Any], after: DayKey | None, before: DayKey | None,
+                size: int, listing: Any) -> KeyedPage:
+    """One page newest first, read through the (commune, day, tie) index
+    from the key on, one row more than the page to know whether another
+    follows; backwards from ``before``, then turned round."""
+    query = select(*columns, day, tie).where(*conditions).limit(size + 1)
+    place = before or after
+    if place is not None:
+        at = tuple_(literal(place.day, day.type), literal(place.tie, String))
+        query = query.where(tuple_(day, tie) > at if before else tuple_(day, tie) < at)
+    order = (day, tie) if before else (day.desc(), tie.desc())
+    rows = [(listing(*row[:-2]), DayKey(_as_day(row[-2]), row[-1]))
+            for row in conn.execute(query.order_by(*order))]
+    if before is not None:
+        rows.reverse()
+        more_before, rows = len(rows) > size, rows[-size:]
+        more_after = True
+    else:
+        more_after, rows = len(rows) > size, rows[:size]
+        more_before = after is not None
+    if not rows:
+        return KeyedPage([], None, None)
+    return KeyedPage([r for r, _ in rows], rows[-1][1] if more_after else None,
+                     rows[0][1] if more_before else None)
+
+
+def _as_day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class AccountListing:
+    citizen_name: str
+    id_last_four: str
+    opened_on: date
+    clerk: str
+
+
+_ACCOUNT_COLUMNS = (PA.citizen_name, PA.id_last_four, PA.opened_on, PA.clerk)
+
+
+def _accounts_where(commune: str, period: Period | None) -> list[Any]:
+    found = [PA.commune == commune]
+    if period is not None:
+        found.append(PA.opened_on.between(period.start, period.end))
+    return found
+
+
+def account_page(conn: Connection, commune: str, period: Period | None,
+                 after: DayKey | None = None, before: DayKey | None = None,
+                 size: int = PAGE_SIZE) -> KeyedPage:
+    """The accounts opened (in the period), newest first, a page at a time."""
+    return _keyed_page(conn, _ACCOUNT_COLUMNS, PA.opened_on, PA.id,
+                       _accounts_where(commune, period), after, before, size, AccountListing)
+
+
+def count_accounts(conn: Connection, commune: str, period: Period | None) -> int:
+    query = select(func.count()).select_from(PA.id.table).where(
+        *_accounts_where(commune, period))
+    return int(conn.execute(query).scalar_one())
+
+
+def every_account(conn: Connection, commune: str, period: Period | None
+                  ) -> Iterator[AccountListing]:
+    query = (select(*_ACCOUNT_COLUMNS).where(*_accounts_where(commune, period))
+             .order_by(PA.opened_on.desc(), PA.id.desc()).execution_options(yield_per=1000))
+    for row in conn.execute(query):
+        yield AccountListing(*row)
+
+
+@dataclass(frozen=True)
+class FeedbackListing:
+    code: str
+    received_on: date
+    channel: str
+    subject: str
+    dossier_code: str
+    procedure_code: str
+    due_date: date
+    answered_on: date | None
+    document: str
+    corrections: int = 0
+
+    def overdue(self, today: date) -> bool:
+        """Open past its deadline today, or answered after it."""
+        return (self.answered_on is None and self.due_date < today) or \
+            (self.answered_on is not None and self.answered_on > self.due_date)
+
+
+FEEDBACK_STATES = ("open", "answered", "overdue")
+
+
+@dataclass(frozen=True)
+class FeedbackFilter:
+    state: str = ""  # one of FEEDBACK_STATES, or every feedback
+    received_in: Period | None = None
+
+
+_FEEDBACK_COLUMNS = (FB.code, FB.received_on, FB.channel, FB.subject, FB.dossier_code,
+                     FB.procedure_code, FB.due_date, FB.answered_on, FB.document,
+                     FB.corrections)
+
+
+def _feedback_where(commune: str, wanted: FeedbackFilter, today: date) -> list[Any]:
+    found = [FB.commune == commune]
+    if wanted.state == "open":
+        found.append(FB.answered_on.is_(None))
+    elif wanted.state == "answered":
+        found.append(FB.answered_on.is_not(None))
+    elif wanted.state == "overdue":
+        found.append(or_(and_(FB.answered_on.is_(None), FB.due_date < today),
+                         FB.answered_on > FB.due_date))
+    if wanted.received_in is not None:
+        found.append(FB.received_on.between(wanted.received_in.start, wanted.received_in.end))
+    return found
+
+
+def feedback_page(conn: Connection, commune: str, wanted: FeedbackFilter, today: date,
+                  after: DayKey | None = None, before: DayKey | None = None,
+                  size: int = PAGE_SIZE) -> KeyedPage:
+    return _keyed_page(conn, _FEEDBACK_COLUMNS, FB.received_on,
+                       FB.code, _feedback_where(commune, wanted, today), after, before, size,
+                       FeedbackListing)
+
+
+def count_feedback(conn: Connection, commune: str, wanted: FeedbackFilter, today: date) -> int:
+    query = select(func.count()).select_from(FB.id.table).where(
+        *_feedback_where(commune, wanted, today))
+    return int(conn.execute(query).scalar_one())
+
+
+def every_feedback(conn: Connection, commune: str, wanted: FeedbackFilter, today: date
+                   ) -> Iterator[FeedbackListing]:
+    query = (select(*_FEEDBACK_COLUMNS).where(*_feedback_where(commune, wanted, today))
+             .order_by(FB.received_on.desc(), FB.code.desc()).execution_options(yield_per=1000))
+    for row in conn.execute(query):
+        yield FeedbackListing(*row)
+
+
+def feedback_listing(conn: Connection, communes: Sequence[str], code: str
+                     ) -> tuple[str, FeedbackListing] | None:
+    """The feedback with this code in one of these communes, with its commune."""
+    row = conn.execute(select(FB.commune, *_FEEDBACK_COLUMNS).where(
+        FB.commune.in_(list(communes)), FB.code == code)).first()
+    return None if row is None else (row[0], FeedbackListing(*row[1:]))
+
+
+def suggested_feedback_code(conn: Connection, commune: str, year: int) -> str:
+    """The next free ``PA-<year>-<n>``, for the receipt form to offer."""
+    prefix = f"PA-{year}-"
+    codes = conn.execute(select(FB.code).where(
+        FB.commune == commune, FB.code.like(f"{prefix}%"))).scalars()
+    numbers = [int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"

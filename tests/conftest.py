@@ -148,7 +148,8 @@ def populated_app(url: str, with_procedures: bool = True):  # type: ignore[no-un
     """The app on a new database at ``url``, with two communes, one user per
     role and (``with_procedures``) the test procedures in both catalogues."""
     upgrade(url)
-    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
+    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True,
+                       "ID_HASH_KEY": "test-id-hash-key"})
     with flask_app.app_context():
         svc = flask_app.extensions["ledger"]
         with acting_as("system"):
@@ -181,7 +182,7 @@ def app_on(template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     path = tmp_path / "app.sqlite3"
     shutil.copyfile(template, path)
     return create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
-                       "TESTING": True})
+                       "TESTING": True, "ID_HASH_KEY": "test-id-hash-key"})
 
 
 @pytest.fixture

@@ -101,7 +101,8 @@ def serve(tmp: Path, access_format: str, workers: int = 2,
                     "in the repository root (it fetches the pinned htmx and checks it).")
     env = {**os.environ,
            "LEDGER_DATABASE_URL": f"sqlite:///{tmp / 'ledger.sqlite3'}",
-           "LEDGER_SECRET_KEY": "browser-test-secret-key"}
+           "LEDGER_SECRET_KEY": "browser-test-secret-key",
+           "LEDGER_ID_HASH_KEY": "browser-test-id-hash-key"}
     _flask(env, "db", "upgrade")
     _flask(env, "commune", "add", COMMUNE, "Quảng Nghiệp")
     _flask(env, "users", "create", USER, "--role", "clerk", stdin=PASSWORD + "\n")

@@ -29,6 +29,8 @@ class P(StrEnum):
     VIEW_DOCUMENTS = "xem sổ văn bản"
     REGISTER_DOCUMENT = "vào sổ văn bản"
     SIGN_DOCUMENT = "ký số văn bản"
+    VIEW_CITIZENS = "xem tài khoản công dân và phản ánh"
+    RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
 
 
 READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
@@ -44,6 +46,13 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
+
+# Citizen accounts and feedback: every role reads them (the auditor and the
+# inspector too); the clerk and the officer record them.
+for _role in ROLES:
+    ROLES[_role] = ROLES[_role] | {P.VIEW_CITIZENS}
+for _role in ("clerk", "officer"):
+    ROLES[_role] = ROLES[_role] | {P.RECORD_CITIZENS}
 
 OPEN = frozenset({"auth.login", "health.healthz", "health.favicon", "static"})
 
@@ -118,6 +127,16 @@ ENDPOINTS: dict[str, P] = {
     "documents.replace": P.REGISTER_DOCUMENT,
     "documents.correct": P.REGISTER_DOCUMENT,
     "documents.sign": P.SIGN_DOCUMENT,
+    "citizens.accounts": P.VIEW_CITIZENS,
+    "citizens.export_accounts": P.VIEW_CITIZENS,
+    "citizens.record_account": P.RECORD_CITIZENS,
+    "citizens.feedback": P.VIEW_CITIZENS,
+    "citizens.export_feedback": P.VIEW_CITIZENS,
+    "citizens.show_feedback": P.VIEW_CITIZENS,
+    "citizens.receive_feedback": P.RECORD_CITIZENS,
+    "citizens.answer_feedback": P.RECORD_CITIZENS,
+    "citizens.correct_feedback": P.RECORD_CITIZENS,
+    "citizens.counts": P.VIEW_COUNTS,
 }
 
 # The document register: every role reads it (as the dossiers); clerks and

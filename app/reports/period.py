@@ -33,4 +33,6 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                      "met": t.met, "from": t.start.isoformat(), "to": t.end.isoformat(),
                      "document": t.document, "document_date": t.document_date.isoformat()}
                     for t in queries.targets_in_force(conn, commune, period, today)],
+        "citizen_accounts": queries.accounts_opened(conn, commune, period),
+        "feedback": queries.feedback_counts(conn, commune, period, today).as_json(),
     }

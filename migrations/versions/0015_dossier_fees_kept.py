@@ -7,14 +7,14 @@ position is reset, so the engine replays the log into them on the next
 catch-up.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -118,6 +118,7 @@ PAGES = (
     (f"/print/dossiers/{CODES['supplement']}/apology", "printing.apology"),
     (f"/print/dossiers/{CODES['refused']}/refusal", "printing.refusal"),
 )
+PAGES += (("/citizens/accounts", "citizens.accounts"), ("/citizens/feedback", "citizens.feedback"))
 NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
 

@@ -71,6 +71,21 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
                                 {"signed_at": vn(2023, 3, 1, 10).isoformat()})
         ledger.revoke_document(COMMUNE, 2023, "2/KH-UBND", date(2023, 3, 3), "Sai")
         ledger.replace_document(COMMUNE, 2023, "1/KH-UBND", 2023, "3/KH-UBND")
+    ledger.id_hash_key = b"log-test-key"
+    with acting_as("lan"):  # the citizens' streams
+        ledger.record_portal_account(COMMUNE, "Lê Văn Tâm", "001089012345", date(2023, 3, 1),
+                                     "lan")
+        ledger.receive_feedback(COMMUNE, "PA-1", date(2023, 3, 1), "dien_thoai", "Chậm",
+                                "D-0", code)
+        ledger.answer_feedback(COMMUNE, "PA-1", date(2023, 3, 3), "5/UBND")
+        ledger.correct_feedback(COMMUNE, "PA-1", "Nhập sai", {"received_on": "2023-03-02"})
+    with acting_as("chutich"):  # a target, revised and withdrawn
+        year = (date(2023, 1, 1), date(2023, 12, 31))
+        ledger.set_target(COMMUNE, "online_rate", *year, 0.9, "59/QĐ-UBND",
+                          date(2023, 1, 10), "UBND huyện Tứ Kỳ")
+        ledger.revise_target(COMMUNE, "online_rate", *year, 0.95, "60/QĐ-UBND",
+                             date(2023, 2, 1), "UBND huyện Tứ Kỳ", "Nâng chỉ tiêu")
+        ledger.withdraw_target(COMMUNE, "online_rate", *year, "Bãi bỏ")
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]

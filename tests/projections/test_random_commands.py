@@ -427,6 +427,57 @@ COMMANDS |= {
                              bad_document_corrections)),
 }
 
+# Citizens: portal accounts opened with help, and feedback.
+ID_NUMBERS = ["001089012345", "079190000001", "001 089 012 345"]
+FEEDBACK_CODES = ("PA-1", "PA-2")
+feedback_codes = st.sampled_from(FEEDBACK_CODES)
+FEEDBACK_CHANNELS = ["truc_tiep", "dien_thoai", "cong_dich_vu_cong", "thu_don", "khac"]
+FEEDBACK_VALID: dict[str, st.SearchStrategy] = {
+    "received_on": valid_day, "answered_on": valid_day,
+    "channel": st.sampled_from(FEEDBACK_CHANNELS),
+    "subject": st.sampled_from(["Đèn đường hỏng", NFD, "S" * 1000]),
+    "dossier_code": st.sampled_from(["", *CODES]), "procedure_code": st.sampled_from(
+        ["", *PROCEDURE_CODES]), "document": st.sampled_from(["5/UBND-VP", "D" * 64])}
+FEEDBACK_BAD: dict[str, st.SearchStrategy] = {
+    "received_on": days, "answered_on": days, "channel": st.sampled_from(["", "Fax"]),
+    "subject": st.sampled_from(["", "S" * 1001, "a\x00"]), "dossier_code": code_names,
+    "procedure_code": procedure_names, "document": st.sampled_from(["", "D" * 65])}
+
+
+def feedback_changes(values: dict[str, st.SearchStrategy]) -> st.SearchStrategy:
+    """Changes of the receipt's fields or of the answer's, one or two of them."""
+    fields = st.sampled_from([("received_on", "channel", "subject", "dossier_code",
+                               "procedure_code"), ("answered_on", "document")])
+    return fields.flatmap(lambda names: st.lists(st.sampled_from(names), min_size=1,
+                                                 max_size=2, unique=True)).flatmap(
+        lambda chosen: st.fixed_dictionaries({n: values[n] for n in chosen}))
+
+
+COMMANDS |= {
+    "record_portal_account": (
+        COMMUNE_ARG, arg("citizen_name", applicants, st.just("A" * 256)),
+        arg("id_number", st.sampled_from(ID_NUMBERS),
+            st.sampled_from(["", "00108901234", "999089012345", "００１089012345"])),
+        arg("opened_on", valid_day, days), arg("clerk", users, user_names)),
+    "receive_feedback": (
+        COMMUNE_ARG, arg("code", feedback_codes, code_names),
+        arg("received_on", valid_day, days),
+        arg("channel", FEEDBACK_VALID["channel"], FEEDBACK_BAD["channel"]),
+        arg("subject", FEEDBACK_VALID["subject"], FEEDBACK_BAD["subject"]),
+        arg("dossier_code", FEEDBACK_VALID["dossier_code"], code_names),
+        arg("procedure_code", FEEDBACK_VALID["procedure_code"], procedure_names),
+        arg("working_days", st.sampled_from([1, 10, 90]), integers)),
+    "answer_feedback": (
+        COMMUNE_ARG, arg("code", feedback_codes, code_names),
+        arg("answered_on", valid_day, days),
+        arg("document", FEEDBACK_VALID["document"], FEEDBACK_BAD["document"])),
+    "correct_feedback": (
+        COMMUNE_ARG, arg("code", feedback_codes, code_names), REASON_ARG,
+        arg("changes", feedback_changes(FEEDBACK_VALID), feedback_changes(FEEDBACK_BAD),
+            st.sampled_from([{}, None, {"code": "X"}, {"received_on": "2024-03-05",
+                                                       "document": "1/UBND"}]))),
+}
+
 # The dossier's steps come up more often than the rest, so that sequences
 # go through the lifecycle.
 WEIGHTS = {"receive_dossier": 4, "hand_over": 2, "request_supplement": 2,
@@ -434,6 +485,7 @@ WEIGHTS = {"receive_dossier": 4, "hand_over": 2, "request_supplement": 2,
            "apologise": 2, "correct_dossier": 5}
 WEIGHTS |= {"issue_document": 8, "sign_document": 6, "publish_document": 4,
             "revoke_document": 2, "replace_document": 2, "correct_document": 6}
+WEIGHTS |= {"receive_feedback": 2, "answer_feedback": 2, "correct_feedback": 2}
 
 
 @dataclass(frozen=True)
@@ -585,6 +637,7 @@ def prepare(service: LedgerService) -> None:
     """Two communes, each with the test procedures and its staff, and a
     dossier received in the first, so that most sequences have one to act on."""
     ledger = service.ledger
+    ledger.id_hash_key = b"random-commands-key"
     with acting_as("system"):
         for commune, suffix in ((COMMUNE, ""), (OTHER_COMMUNE, "-2")):
             ledger.register_commune(commune, f"Xã {commune}")

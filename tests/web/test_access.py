@@ -39,6 +39,9 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
                        "truc_tiep", "", _t(), _t().date() + timedelta(days=3))
             svc.record(svc.ledger.issue_document, commune, DOCUMENT, "bao_cao", "Báo cáo",
                        _t().date(), "Nguyễn Văn A", False, "khac")
+            # Feedback under the same code, so that its pages are walked as found.
+            svc.record(svc.ledger.receive_feedback, commune, code, _t().date(), "truc_tiep",
+                       "Chậm trả kết quả", code)
     return app
 
 

@@ -226,6 +226,9 @@ def open_like(app, model: str, code: str) -> str:  # type: ignore[no-untyped-def
         if model == RESOLVED:
             svc.record(svc.ledger.resolve_dossier, COMMUNE, code,
                        received.occurred_at + timedelta(hours=1), False, False)
+        # Feedback under the same code, as the access tests' dossier has.
+        svc.record(svc.ledger.receive_feedback, COMMUNE, code, received.occurred_at.date(),
+                   "truc_tiep", "Chậm trả kết quả", code)
     return code
 
 

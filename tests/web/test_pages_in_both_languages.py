@@ -38,6 +38,8 @@ PAGES = {"dashboard.index": "/", "dashboard.counts": "/dashboard/counts",
          "imports.index": "/imports", "catalogue.index": "/procedures",
          "catalogue.show": "/procedures/1.001193", "printing.book": "/print/book?period=2023",
          "dossiers.index": "/dossiers", "dossiers.show": "/dossiers/{code}"}
+PAGES |= {"citizens.accounts": "/citizens/accounts", "citizens.feedback": "/citizens/feedback",
+          "citizens.show_feedback": "/citizens/feedback/{code}"}
 # Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
 PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
 # A phrase of each page in English (the refusal page's, for one refused).
@@ -54,6 +56,8 @@ IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received 
               "receive errors": "Enter the dossier code.",
               "period error": "The list below is not filtered by period.",
               "refused": "You are not allowed to do this."}
+IN_ENGLISH |= {"citizens.accounts": "National public service portal accounts opened with help",
+               "citizens.feedback": "Citizen feedback", "citizens.show_feedback": "Answer due"}
 ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
                  "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
                  "create", "delete", "edit", "cancel", "status", "name", "date", "period",
@@ -92,6 +96,8 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
             svc.record(svc.ledger.pay_fee, COMMUNE, CODE, vn(2023, 1, 9, 10), 8000, "tien_mat")
             svc.record(svc.ledger.request_supplement, COMMUNE, CODE, vn(2023, 1, 10, 9),
                        "Thiếu giấy chứng sinh")
+            svc.record(svc.ledger.receive_feedback, COMMUNE, CODE, vn(2023, 1, 10).date(),
+                       "dien_thoai", "Hỏi tiến độ hồ sơ", CODE)
         with acting_as(USERS["admin"]):  # a procedure listed, then amended: a history
             svc.record(svc.ledger.list_procedure, COMMUNE, "1.001193",
                        "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", True, 7, 0,

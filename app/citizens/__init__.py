@@ -1,0 +1,1 @@
+"""Citizens: national-portal accounts opened with help, and citizen feedback."""
