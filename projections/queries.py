@@ -903,6 +903,8 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
                   "online_payment_rate": c.online_payment_rate}
     if "signed_rate" in wanted:
         found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
+    if "citizen_accounts" in wanted:
+        found["citizen_accounts"] = accounts_opened(conn, commune, period)
     return {code: found.get(code) for code in wanted}
 
 

@@ -130,6 +130,10 @@ def test_the_report_carries_the_targets_in_force(app, runner):
     set_form(leader)
     set_form(leader, indicator="citizen_accounts", threshold="100")
     receive(app, "HS-1", "truc_tuyen")
+    svc = app.extensions["ledger"]
+    with app.app_context(), acting_as("canbo"):
+        svc.record(svc.ledger.record_portal_account, COMMUNE, "Lê Văn Tâm", "001089012345",
+                   vn(2026, 3, 2, 9).date(), "canbo")
     result = runner.invoke(args=["report", "2026-H1", "--commune", COMMUNE])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -137,5 +141,6 @@ def test_the_report_carries_the_targets_in_force(app, runner):
     assert found["online_rate"] | {} == found["online_rate"]
     assert (found["online_rate"]["threshold"], found["online_rate"]["actual"],
             found["online_rate"]["met"]) == (0.5, 1.0, True)
-    assert found["citizen_accounts"]["threshold"] == 100
+    assert (found["citizen_accounts"]["threshold"], found["citizen_accounts"]["actual"],
+            found["citizen_accounts"]["met"]) == (100, 1, False)
     assert found["online_rate"]["document"] == "59/QĐ-UBND"
