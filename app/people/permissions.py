@@ -33,26 +33,23 @@ class P(StrEnum):
     RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
 
 
-READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE}
+# What every role reads: the counts, the dossiers, the catalogue, the
+# documents register, and the citizens' accounts and feedback.
+READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE, P.VIEW_DOCUMENTS, P.VIEW_CITIZENS}
 
 ROLES: dict[str, frozenset[P]] = {
     "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.PROCESS_DOSSIER,
-                                   P.CORRECT_DOSSIER, P.IMPORT_DATA}),
-    "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER}),
-    "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SET_TARGETS}),
+                                   P.CORRECT_DOSSIER, P.IMPORT_DATA, P.REGISTER_DOCUMENT,
+                                   P.RECORD_CITIZENS}),
+    "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER,
+                                   P.REGISTER_DOCUMENT, P.RECORD_CITIZENS}),
+    "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS}),
     "auditor":   frozenset(READ),
     "inspector": frozenset(READ),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
                                    P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
-
-# Citizen accounts and feedback: every role reads them (the auditor and the
-# inspector too); the clerk and the officer record them.
-for _role in ROLES:
-    ROLES[_role] = ROLES[_role] | {P.VIEW_CITIZENS}
-for _role in ("clerk", "officer"):
-    ROLES[_role] = ROLES[_role] | {P.RECORD_CITIZENS}
 
 OPEN = frozenset({"auth.login", "health.healthz", "health.favicon", "static"})
 
@@ -138,14 +135,6 @@ ENDPOINTS: dict[str, P] = {
     "citizens.correct_feedback": P.RECORD_CITIZENS,
     "citizens.counts": P.VIEW_COUNTS,
 }
-
-# The document register: every role reads it (as the dossiers); clerks and
-# officers keep it; the leader signs.
-ROLES = {role: granted | {P.VIEW_DOCUMENTS} for role, granted in ROLES.items()}
-for _role in ("clerk", "officer"):
-    ROLES[_role] |= {P.REGISTER_DOCUMENT}
-ROLES["leader"] |= {P.SIGN_DOCUMENT}
-
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:
     granted: set[P] = {P.ANY_USER}
