@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -13,12 +13,15 @@ from app.people.sessions import SESSIONS, now
 from events.base import acting_as
 from events.documents import Document
 from events.people import Access, User
+from events.targets import Target
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
 CODE = "000.00.12.H23-260105-0001"
 OTHER_CODE = "000.00.13.H23-260105-0001"
-ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx",
-        "target_id": "00000000-0000-0000-0000-000000000000"}
+ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx"}
+# A target in each commune: the same indicator and period, another commune's.
+TARGET = ("online_rate", date(2026, 1, 1), date(2026, 12, 31))
+ARGS["target_id"] = str(Target.id_for(COMMUNE, *TARGET))
 # A document in each commune: the same number and symbol, another commune's.
 DOCUMENT = "1/BC-UBND"
 ARGS["document_id"] = str(Document.id_for(COMMUNE, 2026, DOCUMENT))
@@ -42,6 +45,9 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
             # Feedback under the same code, so that its pages are walked as found.
             svc.record(svc.ledger.receive_feedback, commune, code, _t().date(), "truc_tiep",
                        "Chậm trả kết quả", code)
+            # A target, so that its pages and forms are walked as found.
+            svc.record(svc.ledger.set_target, commune, *TARGET, 0.9, "59/QĐ-UBND",
+                       _t().date(), "UBND huyện")
     return app
 
 

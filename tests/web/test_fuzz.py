@@ -54,6 +54,8 @@ RESOLVED = RECEIVED.replace("-0001", "-0002")
 PATH_ARGS = {"code": [RECEIVED, RESOLVED], "name": ["canbo"]}
 # The access tests' document of the commune: its steps succeed once, then are refused.
 PATH_ARGS["document_id"] = [test_access.ARGS["document_id"]]
+# And its target: revised until it is withdrawn, then refused.
+PATH_ARGS["target_id"] = [test_access.ARGS["target_id"]]
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]
