@@ -24,6 +24,7 @@ from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
 from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
 from events.targets.commands import TargetCommands
+from events.households.commands import HouseholdCommands
 from events.texts import N_, Text
 from events.workdays import WorkCalendar
 
@@ -41,7 +42,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(CatalogueCommands, TargetCommands, Application):
+class Ledger(CatalogueCommands, TargetCommands, HouseholdCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):
