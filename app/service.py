@@ -22,6 +22,7 @@ from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.dossiers import DossierProjection
 from projections.targets import TargetProjection
+from projections.households import household_projections
 from projections.engine import Engine, ProjectionFailed
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class LedgerService:
         self.db = make_engine(self.url)
         projections = [CommuneProjection(), UserProjection(), AccessProjection(),
                        ProcedureProjection(), DossierProjection(timezone), TargetProjection()]
+        projections += household_projections()
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import LedgerAggregate, checked_reason, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from events.households import lifecycle, stock, values
+from events.households import lifecycle, standing, stock, values
 from events.households.lifecycle import ENROL, REGISTERED, SORTING, STOP
 from events.households.standing import Facts
 from events.texts import N_, Text
@@ -187,7 +187,9 @@ class Household(LedgerAggregate):
             aggregate.status, aggregate.last_day = lifecycle.STOPPED, self.on
 
     class Checked(LedgerAggregate.Event):
+        household: str
         on: date
+        village: str  # where the household lived that day (``standing.village_on``)
         compliant: bool
         note: str
         checker: str
@@ -234,7 +236,9 @@ class Household(LedgerAggregate):
         on = values.day(on, "on")
         _not_before(on, self.registered_on, "on", N_("Ngày kiểm tra không được trước ngày "
                                                      "%(day)s (ngày đăng ký)."))
-        self._record(self.Checked, on=on, compliant=values.compliant(compliant),
+        self._record(self.Checked, household=self.code, on=on,
+                     village=standing.village_on(self.facts(), on),
+                     compliant=values.compliant(compliant),
                      note=values.optional(note, "note", N_("Ghi chú")),
                      checker=values.name(checker, "checker", N_("Người kiểm tra")))
 
@@ -268,6 +272,7 @@ class Stock(LedgerAggregate):
             aggregate.commune, aggregate.item, aggregate.movements = self.commune, self.item, []
 
     class Received(LedgerAggregate.Event):
+        item: str
         quantity: int
         supplier: str
         document: str
@@ -277,6 +282,7 @@ class Stock(LedgerAggregate):
             aggregate.movements.append((self.on, self.quantity))
 
     class Issued(LedgerAggregate.Event):
+        item: str
         quantity: int
         on: date
         village: str
@@ -295,7 +301,7 @@ class Stock(LedgerAggregate):
         return sum(n for _d, n in self.movements)
 
     def receive(self, quantity: int, supplier: str, document: str, on: date) -> None:
-        self._record(self.Received, quantity=values.quantity(quantity),
+        self._record(self.Received, item=self.item, quantity=values.quantity(quantity),
                      supplier=values.name(supplier, "supplier", N_("Nơi cấp")),
                      document=values.optional(document, "document", N_("Số, ký hiệu văn bản"),
                                               values.MAX_DOCUMENT),
@@ -309,7 +315,7 @@ class Stock(LedgerAggregate):
         if quantity > can:
             raise InvalidValue(Text("Không đủ vật tư trong kho: còn %(stock)d, không thể cấp "
                                     "%(quantity)d.", stock=can, quantity=quantity), "quantity")
-        self._record(self.Issued, quantity=quantity, on=on, village=village,
+        self._record(self.Issued, item=self.item, quantity=quantity, on=on, village=village,
                      household=household, receiver=receiver)
 
 

@@ -61,6 +61,31 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.stop_dossier(COMMUNE, "D-3", vn(2023, 3, 1, 10), "Người nộp mất")
     with acting_as("admin"):  # D-4 (3 working days, due 6/3... moved) is still open
         ledger.declare_day_off(COMMUNE, date(2023, 3, 2), "Bão")
+    with acting_as("chutich"):  # the targets stream
+        year = (date(2023, 1, 1), date(2023, 12, 31))
+        ledger.set_target(COMMUNE, "online_rate", *year, 0.9, "59/QĐ-UBND", date(2023, 1, 10))
+        ledger.revise_target(COMMUNE, "online_rate", *year, 0.95, "60/QĐ-UBND",
+                             date(2023, 2, 10), "", "Điều chỉnh")
+        ledger.withdraw_target(COMMUNE, "online_rate", *year, "Không còn áp dụng")
+    with acting_as("chuyenvien"):  # the households stream
+        ledger.add_village(COMMUNE, "Mỹ Đức")
+        ledger.add_village(COMMUNE, "Mạc")
+        ledger.add_village(COMMUNE, "Thôn cũ")
+        ledger.rename_village(COMMUNE, "thon-cu", "Thôn Cũ")
+        ledger.merge_village(COMMUNE, "thon-cu", "mac")
+        ledger.add_supply_item(COMMUNE, "thung", "Thùng rác", "cái")
+        ledger.register_household(COMMUNE, "H1", "my-duc", "Nguyễn Văn A", "Xóm 1",
+                                  date(2023, 3, 1))
+        ledger.enrol_household(COMMUNE, "H1", date(2023, 3, 2))
+        ledger.check_household(COMMUNE, "H1", date(2023, 3, 3), False, "Lẫn rác", "Tổ 1")
+        ledger.move_household(COMMUNE, "H1", date(2023, 3, 4), "mac")
+        ledger.stop_household(COMMUNE, "H1", date(2023, 3, 5), "Chuyển đi")
+        ledger.set_monitoring_group(COMMUNE, "mac", "Lê Văn Tổ", ["H1"])
+        ledger.set_monitoring_group(COMMUNE, "mac", "Lê Thị Tổ", [])
+        ledger.receive_supplies(COMMUNE, "nap_day", 10, "UBND huyện", "12/QĐ-UBND",
+                                date(2023, 3, 1))
+        ledger.issue_supplies(COMMUNE, "nap_day", 3, date(2023, 3, 2), village="mac",
+                              receiver="Trưởng thôn")
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]
