@@ -879,6 +879,10 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
         found |= {"online_rate": c.online_rate, "digitised_rate": c.digitised_rate,
                   "on_time_rate": rate(c.early + c.on_time, c.resolved),
                   "online_payment_rate": c.online_payment_rate}
+    if "sorting_rate" in wanted:
+        from projections.household_queries import sorting_rate
+        found["sorting_rate"] = sorting_rate(conn, commune, min(period.end, max(today,
+                                                                           period.start)))
     return {code: found.get(code) for code in wanted}
 
 
