@@ -119,6 +119,9 @@ class HouseholdCommands:
                          on: date, checker: str) -> None:
         """A round of checks, one event per household (code, compliant, note):
         all or none."""
+        if not isinstance(results, list | tuple) or \
+                not all(isinstance(r, list | tuple) and len(r) == 3 for r in results):
+            raise InvalidValue(N_("Kết quả kiểm tra không hợp lệ."), "households")
         by_code = {code: (ok, note) for code, ok, note in results}
         self._on_households(commune, list(by_code),
                             lambda h: h.check(on, by_code[h.code][0], by_code[h.code][1],
@@ -136,7 +139,7 @@ class HouseholdCommands:
 
     def _on_households(self, commune: str, codes: Sequence[str],
                        action: Callable[[Household], None]) -> None:
-        if not codes:
+        if not isinstance(codes, list | tuple) or not codes:
             raise InvalidValue(N_("Hãy chọn ít nhất một hộ."), "households")
         chosen = [self.household(commune, code) for code in codes]
         for household in chosen:

@@ -187,3 +187,13 @@ def test_the_stock_an_issue_may_take_is_the_least_from_its_day_on():
     assert stock.available(moves, D) == 2
     assert stock.available(moves, D + timedelta(days=9)) == 22
     assert stock.available(moves, D - timedelta(days=1)) == 0
+
+
+@pytest.mark.parametrize("codes", [None, 10**30, "H1", [], ["H1", None]])
+def test_a_bulk_enrolment_of_no_list_is_refused(ledger, codes):
+    refused(ledger, DomainError, ledger.enrol_households, codes, D)
+
+
+@pytest.mark.parametrize("results", [None, 5, [("H1", True)], "abc"])
+def test_a_round_of_checks_of_no_list_is_refused(ledger, results):
+    refused(ledger, DomainError, ledger.check_households, results, D, "Tổ 1")
