@@ -240,6 +240,19 @@ class HouseholdProjection(Projection):
         rows.update(row["id"], village=e.village,
                     villages=row["villages"] + "|" + _stays([(e.village, e.on)]))
 
+    @handles(Household.Corrected)
+    def corrected(self, rows: Rows, e: Any) -> None:
+        """The facts as the correction left them (``events.households.corrections``)."""
+        row = rows.get(str(e.originator_id))
+        last = e.spells[-1] if e.spells else (None, None)
+        rows.update(row["id"], registered_on=date.fromisoformat(e.registered_on),
+                    head=e.head, address=e.address,
+                    villages="|".join(f"{v}@{d}" for v, d in e.villages),
+                    spells="|".join(f"{s}~{t or ''}" for s, t in e.spells),
+                    enrolled_on=date.fromisoformat(last[0]) if last[0] else None,
+                    stopped_on=date.fromisoformat(last[1]) if last[1] else None,
+                    search_text=fold(f"{row['code']} {e.head} {e.address}"))
+
     @handles(Household.Checked)
     def checked(self, rows: Rows, e: Any) -> None:
         row = rows.get(str(e.originator_id))

@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 
 from events.base import LedgerAggregate, checked_reason, stable_id
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound
-from events.households import lifecycle, standing, stock, values
+from events.households import corrections, lifecycle, standing, stock, values
 from events.households.lifecycle import ENROL, REGISTERED, SORTING, STOP
 from events.households.standing import Facts
 from events.texts import N_, Text
@@ -201,6 +201,24 @@ class Household(LedgerAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.villages.append((self.village, self.on))
 
+    class Corrected(LedgerAggregate.Event):
+        """A step corrected (``corrections``), with the facts as they stand after."""
+        corrected_version: int
+        corrected_kind: str
+        reason: str
+        changes: dict[str, Any]
+        registered_on: str
+        head: str
+        address: str
+        villages: list[list[str]]
+        spells: list[list[str | None]]
+
+        def apply(self, aggregate: Any) -> None:
+            facts = corrections._facts(self)
+            a = aggregate
+            a.registered_on, a.head, a.address = facts["registered_on"], self.head, self.address
+            a.villages, a.spells, a.last_day = facts["villages"], facts["spells"], facts["last"]
+
     @classmethod
     def register(cls, commune: str, code: str, village: str, head: str, address: str,
                  registered_on: date) -> Household:
@@ -251,6 +269,19 @@ class Household(LedgerAggregate):
         if village == self.village:
             raise InvalidValue(N_("Hộ đã ở thôn này."), "village")
         self._record(self.Moved, on=on, village=village)
+
+    def correct(self, history: list[Any], version: Any, reason: str, changes: Any) -> None:
+        """Correct the step recorded as ``version`` (``corrections``)."""
+        found = [e for e in history if e.originator_version == version
+                 and not isinstance(version, bool)]
+        kind = type(found[0]).__name__ if found else ""
+        if kind not in corrections.CORRECTABLE:
+            raise InvalidValue(N_("Không có bước sửa được ở phiên bản này."), "version")
+        reason = checked_reason(reason)
+        changes = corrections.checked_changes(kind, changes)
+        self._record(self.Corrected, corrected_version=version, corrected_kind=kind,
+                     reason=reason, changes=changes,
+                     **corrections.replayed(history, version, changes))
 
     def _step(self, step: str) -> None:
         if lifecycle.after(step, self.status) is None:

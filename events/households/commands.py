@@ -111,6 +111,15 @@ class HouseholdCommands:
         village = self.villages(commune).current(village)
         self._on_household(commune, code, lambda h: h.move(on, village))
 
+    def correct_household(self, commune: str, code: str, version: int, reason: str,
+                          changes: dict[str, Any]) -> None:
+        """Correct one of the household's steps; the corrected history is
+        checked again as a whole (``corrections``)."""
+        def act(household: Household) -> None:
+            history = list(self.events.get(household.id))  # type: ignore[attr-defined]
+            household.correct(history, version, reason, changes)
+        self._on_household(commune, code, act)
+
     def enrol_households(self, commune: str, codes: Sequence[str], on: date) -> None:
         """Enrol several households at once: all or none."""
         self._on_households(commune, codes, lambda h: h.enrol(on))

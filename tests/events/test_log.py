@@ -80,6 +80,7 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.check_household(COMMUNE, "H1", date(2023, 3, 3), False, "Lẫn rác", "Tổ 1")
         ledger.move_household(COMMUNE, "H1", date(2023, 3, 4), "mac")
         ledger.stop_household(COMMUNE, "H1", date(2023, 3, 5), "Chuyển đi")
+        ledger.correct_household(COMMUNE, "H1", 2, "Nhập nhầm", {"on": date(2023, 3, 3)})
         ledger.set_monitoring_group(COMMUNE, "mac", "Lê Văn Tổ", ["H1"])
         ledger.set_monitoring_group(COMMUNE, "mac", "Lê Thị Tổ", [])
         ledger.receive_supplies(COMMUNE, "nap_day", 10, "UBND huyện", "12/QĐ-UBND",

@@ -197,3 +197,34 @@ def test_a_bulk_enrolment_of_no_list_is_refused(ledger, codes):
 @pytest.mark.parametrize("results", [None, 5, [("H1", True)], "abc"])
 def test_a_round_of_checks_of_no_list_is_refused(ledger, results):
     refused(ledger, DomainError, ledger.check_households, results, D, "Tổ 1")
+
+
+def versions(ledger, code: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {type(e).__name__: e.originator_version
+            for e in ledger.events.get(ledger.household(COMMUNE, code).id)}
+
+
+def test_a_correction_is_checked_again_against_every_step(ledger):
+    ledger.enrol_household(COMMUNE, "H1", D + timedelta(days=2))
+    ledger.stop_household(COMMUNE, "H1", D + timedelta(days=6), "Chuyển đi")
+    v = versions(ledger, "H1")
+    # The stop would fall before the enrolment; the registration after it.
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Stopped"], "Nhập nhầm",
+            {"on": D + timedelta(days=1)})
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Registered"],
+            "Nhập nhầm", {"registered_on": D + timedelta(days=3)})
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Enrolled"], "Nhập nhầm",
+            {"village": "mac"})
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Enrolled"], " ",
+            {"on": D})
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", 99, "Nhập nhầm", {"on": D})
+    ledger.correct_household(COMMUNE, "H1", v["Enrolled"], "Nhập nhầm",
+                             {"on": D + timedelta(days=4)})
+    ledger.correct_household(COMMUNE, "H1", v["Registered"], "Nhập nhầm",
+                             {"head": "Nguyễn Văn Á", "registered_on": D + timedelta(days=1)})
+    household = ledger.household(COMMUNE, "H1")
+    assert household.spells == [(D + timedelta(days=4), D + timedelta(days=6))]
+    assert household.registered_on == D + timedelta(days=1) and household.head == "Nguyễn Văn Á"
+    # The earlier correction stays in force when another step is corrected.
+    refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Stopped"], "Nhập nhầm",
+            {"on": D + timedelta(days=3)})

@@ -34,7 +34,7 @@ def record_randomly(service, rng: random.Random, households: int = 60) -> list[s
             ledger.register_household(COMMUNE, code, rng.choice(villages), f"Chủ hộ {n}", "",
                                       day)
             codes.append(code)
-            for _ in range(rng.randrange(6)):
+            for _ in range(rng.randrange(8)):
                 day += timedelta(days=rng.randrange(0, 25))
                 step = rng.choice(("enrol", "stop", "check", "move"))
                 try:
@@ -46,6 +46,13 @@ def record_randomly(service, rng: random.Random, households: int = 60) -> list[s
                         ledger.check_household(COMMUNE, code, day, rng.random() < .7, "", "Tổ")
                     else:
                         ledger.move_household(COMMUNE, code, day, rng.choice(villages))
+                    if rng.random() < .15:  # a correction of one of its steps
+                        history = list(ledger.events.get(ledger.household(COMMUNE, code).id))
+                        e = rng.choice(history)
+                        field = "registered_on" if type(e).__name__ == "Registered" else "on"
+                        ledger.correct_household(COMMUNE, code, e.originator_version,
+                                                 "Nhập nhầm", {field: day - timedelta(
+                                                     days=rng.randrange(10))})
                 except DomainError:
                     pass
         ledger.receive_supplies(COMMUNE, "nap_day", 100, "UBND huyện", "12/QĐ-UBND", D)

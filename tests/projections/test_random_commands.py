@@ -404,6 +404,12 @@ COMMANDS |= {
                         arg("note", st.sampled_from(["", "Lẫn rác", NFD])),
                         arg("checker", st.sampled_from(["Tổ 1", NFD]))),
     "move_household": (*HOUSEHOLD_ARGS, ON_ARG, arg("village", village_codes)),
+    "correct_household": (*HOUSEHOLD_ARGS, arg("version", st.sampled_from([1, 2, 3]),
+                                               st.sampled_from([0, 99, True, "1"])),
+                          REASON_ARG,
+                          arg("changes", st.fixed_dictionaries({"on": valid_day}),
+                              st.sampled_from([{}, {"village": "mac"}, {"on": "2024-13-01"},
+                                               {"head": ""}, {"registered_on": None}]))),
     "enrol_households": (COMMUNE_ARG, arg("codes", st.lists(household_codes, max_size=2)),
                          ON_ARG),
     "check_households": (COMMUNE_ARG, arg("results", st.lists(st.tuples(
