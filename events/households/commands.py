@@ -5,7 +5,7 @@ before anything is recorded."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError
@@ -32,6 +32,8 @@ ISSUE_TRIES = 5
 
 class HouseholdCommands:
     if TYPE_CHECKING:
+        from zoneinfo import ZoneInfo
+        zone: ZoneInfo
         def _create(self, aggregate: LedgerAggregate, taken: Exception) -> None: ...
         def _get(self, aggregate_id: Any, error: Exception) -> Any: ...
         def _store(self, *aggregates: LedgerAggregate) -> None: ...
@@ -89,6 +91,7 @@ class HouseholdCommands:
     def register_household(self, commune: str, code: str, village: str, head: str,
                            address: str, registered_on: date) -> None:
         village = self.villages(commune).current(village)
+        self._not_after_today(registered_on, "registered_on")
         self._create(Household.register(commune, code, village, head, address, registered_on),
                      AlreadyExists(Text("Hộ mã %(code)s đã được đăng ký.", code=code), "code"))
 
@@ -98,23 +101,31 @@ class HouseholdCommands:
             Text("Không có hộ mã %(code)s.", code=code), "code"))
 
     def enrol_household(self, commune: str, code: str, on: date) -> None:
+        self._not_after_today(on)
         self._on_household(commune, code, lambda h: h.enrol(on))
 
     def stop_household(self, commune: str, code: str, on: date, reason: str) -> None:
+        self._not_after_today(on)
         self._on_household(commune, code, lambda h: h.stop(on, reason))
 
     def check_household(self, commune: str, code: str, on: date, compliant: bool,
                         note: str, checker: str) -> None:
+        self._not_after_today(on)
         self._on_household(commune, code, lambda h: h.check(on, compliant, note, checker))
 
     def move_household(self, commune: str, code: str, on: date, village: str) -> None:
         village = self.villages(commune).current(village)
+        self._not_after_today(on)
         self._on_household(commune, code, lambda h: h.move(on, village))
 
     def correct_household(self, commune: str, code: str, version: int, reason: str,
                           changes: dict[str, Any]) -> None:
         """Correct one of the household's steps; the corrected history is
         checked again as a whole (``corrections``)."""
+        for field in ("on", "registered_on"):
+            if isinstance(changes, dict):
+                self._not_after_today(changes.get(field), field)
+
         def act(household: Household) -> None:
             history = list(self.events.get(household.id))  # type: ignore[attr-defined]
             household.correct(history, version, reason, changes)
@@ -122,12 +133,14 @@ class HouseholdCommands:
 
     def enrol_households(self, commune: str, codes: Sequence[str], on: date) -> None:
         """Enrol several households at once: all or none."""
+        self._not_after_today(on)
         self._on_households(commune, codes, lambda h: h.enrol(on))
 
     def check_households(self, commune: str, results: Sequence[tuple[str, bool, str]],
                          on: date, checker: str) -> None:
         """A round of checks, one event per household (code, compliant, note):
         all or none."""
+        self._not_after_today(on)
         if not isinstance(results, list | tuple) or \
                 not all(isinstance(r, list | tuple) and len(r) == 3 for r in results):
             raise InvalidValue(N_("Kết quả kiểm tra không hợp lệ."), "households")
@@ -183,12 +196,14 @@ class HouseholdCommands:
 
     def receive_supplies(self, commune: str, item: str, quantity: int, supplier: str,
                          document: str, on: date) -> None:
+        self._not_after_today(on)
         self._on_stock(commune, item, lambda s: s.receive(quantity, supplier, document, on))
 
     def issue_supplies(self, commune: str, item: str, quantity: int, on: date, *,
                        village: str = "", household: str = "", receiver: str) -> None:
         """Issue to a village, or to a household (counted in its village on
         that day). Beyond the stock it is refused with the stock shown."""
+        self._not_after_today(on)
         village, household = self._recipient(commune, village, household, on)
         self._on_stock(commune, item,
                        lambda s: s.issue(quantity, on, village, household, receiver))
@@ -220,3 +235,9 @@ class HouseholdCommands:
                 if attempt == ISSUE_TRIES - 1:
                     raise InvalidValue(N_("Kho vật tư đang được cập nhật; hãy thử lại."),
                                        "quantity") from None
+
+    def _not_after_today(self, day: Any, field: str = "on") -> None:
+        """A step is recorded after it happens: not dated after today."""
+        if isinstance(day, date) and not isinstance(day, datetime) and \
+                day > datetime.now(UTC).astimezone(self.zone).date():
+            raise InvalidValue(N_("Ngày không được ở tương lai."), field)

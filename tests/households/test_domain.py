@@ -228,3 +228,10 @@ def test_a_correction_is_checked_again_against_every_step(ledger):
     # The earlier correction stays in force when another step is corrected.
     refused(ledger, InvalidValue, ledger.correct_household, "H1", v["Stopped"], "Nhập nhầm",
             {"on": D + timedelta(days=3)})
+
+
+def test_a_step_dated_after_today_is_refused(ledger):
+    later = date.today() + timedelta(days=2)
+    assert refused(ledger, InvalidValue, ledger.enrol_household, "H1", later).field == "on"
+    refused(ledger, InvalidValue, ledger.register_household, "H2", "mac", "B", "", later)
+    refused(ledger, InvalidValue, ledger.receive_supplies, "nap_day", 1, "X", "", later)
