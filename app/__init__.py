@@ -119,6 +119,7 @@ def _register(app: Flask) -> None:
     from app.printing import views as printing
     from app.reports.cli import report_command
     from app.targets import views as targets
+    from app.households.cli import village_cli
 
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
                    targets):
@@ -134,6 +135,7 @@ def _register(app: Flask) -> None:
     cli.init_app(app)
     for command in (import_cli, users_cli, report_command):
         app.cli.add_command(command)
+    app.cli.add_command(village_cli)
 
 
 def service() -> LedgerService:

@@ -24,6 +24,7 @@ from projections.directory import CommuneProjection, UserProjection
 from projections.documents import DocumentProjection
 from projections.dossiers import DossierProjection
 from projections.targets import TargetProjection
+from projections.households import household_projections
 from projections.engine import Engine, ProjectionFailed
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class LedgerService:
                        ProcedureProjection(), DossierProjection(timezone),
                        DocumentProjection(timezone), TargetProjection()]
         projections += [PortalAccountProjection(), FeedbackProjection()]
+        projections += household_projections()
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

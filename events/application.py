@@ -26,6 +26,7 @@ from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
 from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
 from events.targets.commands import TargetCommands
+from events.households.commands import HouseholdCommands
 from events.texts import N_, Text
 from events.workdays import WorkCalendar
 
@@ -44,7 +45,7 @@ class DateAsISO(Transcoding):
 
 
 class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, CitizenCommands,
-             Application):
+             HouseholdCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

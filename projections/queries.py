@@ -905,6 +905,10 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
         found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
     if "citizen_accounts" in wanted:
         found["citizen_accounts"] = accounts_opened(conn, commune, period)
+    if "sorting_rate" in wanted:
+        from projections.household_queries import sorting_rate
+        found["sorting_rate"] = sorting_rate(conn, commune, min(period.end, max(today,
+                                                                           period.start)))
     return {code: found.get(code) for code in wanted}
 
 

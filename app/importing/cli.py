@@ -108,3 +108,32 @@ def import_documents(path: str, commune_code: str | None) -> None:
     for conflict in outcome.conflicts:
         click.echo(conflict, err=True)
     click.echo(outcome.summary(file.name))
+
+
+@import_cli.command("households")
+@click.argument("path", metavar="FILE.csv")
+@click.option("--commune", "commune_code", default=None,
+              help="Administrative unit code; may be left out while only one exists.")
+def import_households(path: str, commune_code: str | None) -> None:
+    """Import the list of households in waste sorting from a UTF-8 CSV file."""
+    from app.importing import households
+    file = Path(path)
+    if not file.is_file():
+        fail(f"Không tìm thấy tệp {path}.")
+    if problem := size_problem(file.stat().st_size):
+        fail(f"{file.name}: {problem}")
+    svc = service()
+    checked = households.check_file(svc, resolve_commune(commune_code), file.read_bytes(),
+                                    file.name, SYSTEM_ACTOR)
+    for problem in checked.problems:
+        click.echo(problem, err=True)
+    if checked.problems:
+        fail(f"{file.name}: có {number(len(checked.problems))} dòng lỗi; chưa ghi nhận gì.")
+    try:
+        outcome = households.record_rows(svc, checked)
+    except ImportInterrupted as interrupted:
+        fail(str(interrupted))
+        raise  # not reached: fail() exits
+    for conflict in outcome.conflicts:
+        click.echo(conflict, err=True)
+    click.echo(outcome.summary(file.name))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from projections import queries
+from projections import household_queries, queries
 from projections.periods import Period
 
 
@@ -35,4 +35,21 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                     for t in queries.targets_in_force(conn, commune, period, today)],
         "citizen_accounts": queries.accounts_opened(conn, commune, period),
         "feedback": queries.feedback_counts(conn, commune, period, today).as_json(),
+    } | households_sections(conn, commune, period, today)
+
+
+def households_sections(conn: Connection, commune: str, period: Period, today: date
+                        ) -> dict[str, Any]:
+    """``households`` as of the period's end (today if it has not ended) and
+    ``supplies`` over the period, per CONTRACT.md."""
+    judged = Period(period.start, min(period.end, max(today, period.start)))
+    figures = household_queries.household_figures(conn, commune, judged)
+    return {
+        "households": {"registered": figures.registered, "sorting": figures.sorting,
+                       "sorting_rate": figures.sorting_rate,
+                       "by_village": [{"village": v.name, "registered": v.registered,
+                                       "sorting": v.sorting} for v in figures.by_village]},
+        "supplies": [{"item": s.item, "received": s.received, "issued": s.issued,
+                      "in_stock": s.in_stock, "by_village": s.by_village}
+                     for s in household_queries.supply_figures(conn, commune, judged)],
     }

@@ -86,6 +86,26 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
         ledger.revise_target(COMMUNE, "online_rate", *year, 0.95, "60/QĐ-UBND",
                              date(2023, 2, 1), "UBND huyện Tứ Kỳ", "Nâng chỉ tiêu")
         ledger.withdraw_target(COMMUNE, "online_rate", *year, "Bãi bỏ")
+    with acting_as("chuyenvien"):  # the households stream
+        ledger.add_village(COMMUNE, "Mỹ Đức")
+        ledger.add_village(COMMUNE, "Mạc")
+        ledger.add_village(COMMUNE, "Thôn cũ")
+        ledger.rename_village(COMMUNE, "thon-cu", "Thôn Cũ")
+        ledger.merge_village(COMMUNE, "thon-cu", "mac")
+        ledger.add_supply_item(COMMUNE, "thung", "Thùng rác", "cái")
+        ledger.register_household(COMMUNE, "H1", "my-duc", "Nguyễn Văn A", "Xóm 1",
+                                  date(2023, 3, 1))
+        ledger.enrol_household(COMMUNE, "H1", date(2023, 3, 2))
+        ledger.check_household(COMMUNE, "H1", date(2023, 3, 3), False, "Lẫn rác", "Tổ 1")
+        ledger.move_household(COMMUNE, "H1", date(2023, 3, 4), "mac")
+        ledger.stop_household(COMMUNE, "H1", date(2023, 3, 5), "Chuyển đi")
+        ledger.correct_household(COMMUNE, "H1", 2, "Nhập nhầm", {"on": date(2023, 3, 3)})
+        ledger.set_monitoring_group(COMMUNE, "mac", "Lê Văn Tổ", ["H1"])
+        ledger.set_monitoring_group(COMMUNE, "mac", "Lê Thị Tổ", [])
+        ledger.receive_supplies(COMMUNE, "nap_day", 10, "UBND huyện", "12/QĐ-UBND",
+                                date(2023, 3, 1))
+        ledger.issue_supplies(COMMUNE, "nap_day", 3, date(2023, 3, 2), village="mac",
+                              receiver="Trưởng thôn")
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]

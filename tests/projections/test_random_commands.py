@@ -488,6 +488,61 @@ WEIGHTS |= {"issue_document": 8, "sign_document": 6, "publish_document": 4,
 WEIGHTS |= {"receive_feedback": 2, "answer_feedback": 2, "correct_feedback": 2}
 
 
+# The households stream's commands.
+VILLAGE_CODES = ("mac", "my-duc", "kiem-tan")
+household_codes = st.sampled_from(["HO-1", "HO-1", "HO-2"])
+household_code_names = unknown(" HO-1 ", "HO 3", "../x", "h" * 65, "HO-1\x00")
+village_codes = st.sampled_from(VILLAGE_CODES)
+village_names = st.sampled_from(["Mạc", "Kiêm Tân", "kiem tan", NFD, "T" * 255])
+items = st.sampled_from(["nap_day", "men_vi_sinh", "thung"])
+quantities = st.sampled_from([1, 3, 10, 10**7])
+HOUSEHOLD_ARGS = (COMMUNE_ARG, arg("code", household_codes, household_code_names))
+ON_ARG = arg("on", valid_day, days)
+COMMANDS |= {
+    "add_village": (COMMUNE_ARG, arg("name", village_names, st.just("T" * 256)),
+                    arg("code", st.sampled_from([None, "kiem-tan", "thon-4"]),
+                        st.sampled_from(["../x", "", "k" * 65]))),
+    "rename_village": (COMMUNE_ARG, arg("code", village_codes), arg("name", village_names)),
+    "merge_village": (COMMUNE_ARG, arg("code", village_codes), arg("into", village_codes)),
+    "add_supply_item": (COMMUNE_ARG, arg("code", st.sampled_from(["thung", "nap_day"])),
+                        arg("name", st.sampled_from(["Thùng rác", NFD])),
+                        arg("unit", st.sampled_from(["cái", "U" * 32]), st.just("U" * 33))),
+    "register_household": (*HOUSEHOLD_ARGS, arg("village", village_codes),
+                           arg("head", applicants), arg("address", addresses_lived),
+                           arg("registered_on", valid_day, days)),
+    "enrol_household": (*HOUSEHOLD_ARGS, ON_ARG),
+    "stop_household": (*HOUSEHOLD_ARGS, ON_ARG, REASON_ARG),
+    "check_household": (*HOUSEHOLD_ARGS, ON_ARG, arg("compliant", st.booleans()),
+                        arg("note", st.sampled_from(["", "Lẫn rác", NFD])),
+                        arg("checker", st.sampled_from(["Tổ 1", NFD]))),
+    "move_household": (*HOUSEHOLD_ARGS, ON_ARG, arg("village", village_codes)),
+    "correct_household": (*HOUSEHOLD_ARGS, arg("version", st.sampled_from([1, 2, 3]),
+                                               st.sampled_from([0, 99, True, "1"])),
+                          REASON_ARG,
+                          arg("changes", st.fixed_dictionaries({"on": valid_day}),
+                              st.sampled_from([{}, {"village": "mac"}, {"on": "2024-13-01"},
+                                               {"head": ""}, {"registered_on": None}]))),
+    "enrol_households": (COMMUNE_ARG, arg("codes", st.lists(household_codes, max_size=2)),
+                         ON_ARG),
+    "check_households": (COMMUNE_ARG, arg("results", st.lists(st.tuples(
+                             household_codes, st.booleans(), st.sampled_from(["", NFD])),
+                             max_size=2)), ON_ARG, arg("checker", st.sampled_from(["Tổ 1"]))),
+    "set_monitoring_group": (COMMUNE_ARG, arg("village", village_codes),
+                             arg("responsible", st.sampled_from(["Lê Văn Tổ", NFD])),
+                             arg("households", st.lists(household_codes, max_size=2))),
+    "receive_supplies": (COMMUNE_ARG, arg("item", items), arg("quantity", quantities, integers),
+                         arg("supplier", st.sampled_from(["UBND huyện", NFD])),
+                         arg("document", st.sampled_from(["", "12/QĐ-UBND", "D" * 64]),
+                             st.just("D" * 65)), ON_ARG),
+    "issue_supplies": (COMMUNE_ARG, arg("item", items), arg("quantity", quantities, integers),
+                       ON_ARG, arg("village", st.sampled_from(["", *VILLAGE_CODES])),
+                       arg("household", st.sampled_from(["", "HO-1"])),
+                       arg("receiver", st.sampled_from(["Trưởng thôn", NFD]))),
+}
+WEIGHTS |= {"register_household": 3, "enrol_household": 2, "stop_household": 2,
+            "receive_supplies": 2, "issue_supplies": 2}
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -650,6 +705,9 @@ def prepare(service: LedgerService) -> None:
     with acting_as(ACTOR):
         ledger.receive_dossier(COMMUNE, CODES[0], PROCEDURES[1][0], "Lê Văn Tâm", "truc_tiep",
                                "", START)
+    with acting_as("system"):  # villages for households to live in
+        ledger.add_village(COMMUNE, "Mạc")
+        ledger.add_village(COMMUNE, "Mỹ Đức")
 
 
 def read_models(service: LedgerService) -> dict[str, list[tuple[Any, ...]]]:
@@ -691,7 +749,8 @@ def fresh_service(url: str) -> Iterator[LedgerService]:
     service = LedgerService(url)
     try:
         tables = [f'"{t}"' for t in inspect(service.db).get_table_names()
-                  if t != "alembic_version" and not t.startswith(fts_name("dossier"))]
+                  if t != "alembic_version" and not t.startswith(fts_name("dossier"))
+                  and not t.startswith(fts_name("household"))]
         with service.write() as conn:
             for table in tables:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
