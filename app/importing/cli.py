@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -83,31 +84,13 @@ def _record_with_bar(svc: LedgerService, checked: Checked) -> Outcome:
             raise  # not reached: fail() exits
 
 
-
-
 @import_cli.command("documents")
 @click.argument("path", metavar="FILE.csv")
 @click.option("--commune", "commune_code", default=None,
               help="Administrative unit code; may be left out while only one exists.")
 def import_documents(path: str, commune_code: str | None) -> None:
     """Import the document register from a UTF-8 CSV file."""
-    file = Path(path)
-    if not file.is_file():
-        fail(f"Không tìm thấy tệp {path}.")
-    svc = service()
-    checked = documents.check_file(svc, resolve_commune(commune_code), file.read_bytes(),
-                                   file.name, SYSTEM_ACTOR)
-    for problem in checked.problems:
-        click.echo(problem, err=True)
-    if checked.problems:
-        fail(f"{file.name}: có {number(len(checked.problems))} dòng lỗi; chưa ghi nhận gì.")
-    try:
-        outcome = documents.record_rows(svc, checked)
-    except ImportInterrupted as interrupted:
-        fail(str(interrupted))
-    for conflict in outcome.conflicts:
-        click.echo(conflict, err=True)
-    click.echo(outcome.summary(file.name))
+    _import_in_one_batch(documents, path, commune_code)
 
 
 @import_cli.command("households")
@@ -117,20 +100,26 @@ def import_documents(path: str, commune_code: str | None) -> None:
 def import_households(path: str, commune_code: str | None) -> None:
     """Import the list of households in waste sorting from a UTF-8 CSV file."""
     from app.importing import households
+    _import_in_one_batch(households, path, commune_code)
+
+
+def _import_in_one_batch(kind: Any, path: str, commune_code: str | None) -> None:
+    """An importer's file (``kind``: its ``check_file`` and ``record_rows``),
+    checked whole, then recorded as ``system`` or not at all."""
     file = Path(path)
     if not file.is_file():
         fail(f"Không tìm thấy tệp {path}.")
     if problem := size_problem(file.stat().st_size):
         fail(f"{file.name}: {problem}")
     svc = service()
-    checked = households.check_file(svc, resolve_commune(commune_code), file.read_bytes(),
-                                    file.name, SYSTEM_ACTOR)
+    checked = kind.check_file(svc, resolve_commune(commune_code), file.read_bytes(),
+                              file.name, SYSTEM_ACTOR)
     for problem in checked.problems:
         click.echo(problem, err=True)
     if checked.problems:
         fail(f"{file.name}: có {number(len(checked.problems))} dòng lỗi; chưa ghi nhận gì.")
     try:
-        outcome = households.record_rows(svc, checked)
+        outcome = kind.record_rows(svc, checked)
     except ImportInterrupted as interrupted:
         fail(str(interrupted))
         raise  # not reached: fail() exits
