@@ -1,7 +1,7 @@
 """Fixtures: a fresh ledger database per test, on SQLite and PostgreSQL.
 
 Tests that take ``database_url`` run on both backends. PostgreSQL tests get a
-schema of their own in the database ``LEDGER_TEST_POSTGRES_URL`` names; when
+database of their own on the server ``LEDGER_TEST_POSTGRES_URL`` names; when
 it cannot be reached they fail in CI and are skipped, saying why, elsewhere.
 """
 
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -59,28 +60,89 @@ def vn(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=ZONE)  # type: ignore[misc]
 
 
-def _postgres_schema() -> Iterator[str]:
+def _postgres_admin() -> psycopg.Connection:
     try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+        return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         if IN_CI:
             pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable in CI: {error}")
         pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error}")
-    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{POSTGRES_URL}?schema={schema}"
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# Migrating a database takes a second or more; tests start from a copy of one
+# migrated once per run instead: a file copied on SQLite, a database created
+# from a template on PostgreSQL (the ledger kept in its schema "ledger", so
+# that the ``?schema=`` path of every test is the one a deployment takes).
+TEMPLATE_SCHEMA = "ledger"
+
+
+def _database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}", query=f"schema={TEMPLATE_SCHEMA}"))
+
+
+class PostgresTemplates:
+    """Template databases built on first use, dropped at the end of the run."""
+
+    def __init__(self) -> None:
+        self.run = uuid.uuid4().hex[:8]
+        self.built: dict[str, str] = {}
+
+    def template(self, kind: str, build: Any) -> str:
+        if kind not in self.built:
+            name = f"ledger_tmpl_{self.run}_{kind}"
+            with _postgres_admin() as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            with psycopg.connect(_database(POSTGRES_URL, name).split("?")[0],
+                                 autocommit=True) as conn:
+                conn.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
+            build(_database(POSTGRES_URL, name))
+            with _postgres_admin() as admin:  # a template must have no session open
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            self.built[kind] = name
+        return self.built[kind]
+
+    def copy(self, kind: str, build: Any) -> Iterator[str]:
+        template = self.template(kind, build)
+        name = f"ledger_test_{uuid.uuid4().hex[:12]}"
+        with _postgres_admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            try:
+                yield _database(POSTGRES_URL, name)
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop(self) -> None:
+        if self.built:
+            with _postgres_admin() as admin:
+                for name in self.built.values():
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_templates() -> Iterator[PostgresTemplates]:
+    templates = PostgresTemplates()
+    yield templates
+    templates.drop()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("migrated") / "ledger.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database with nothing recorded, on each backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+        path = tmp_path / "ledger.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
     else:
-        yield from _postgres_schema()
+        yield from request.getfixturevalue("postgres_templates").copy("migrated", upgrade)
 
 
 @pytest.fixture
@@ -128,7 +190,7 @@ def open_service(url: str, page_size: int = 1000) -> LedgerService:
 
 @pytest.fixture
 def service(database_url: str) -> Iterator[LedgerService]:
-    svc = open_service(database_url)
+    svc = LedgerService(database_url, page_size=1000)  # migrated already
     with acting_as("system"):
         svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
     yield svc
@@ -193,11 +255,14 @@ def app(template_database: Path, tmp_path: Path):  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def postgres_app():  # type: ignore[no-untyped-def]
-    """The app as ``app`` has it, on a PostgreSQL schema of its own (built
-    for each test: a schema cannot be copied as a file can)."""
-    for url in _postgres_schema():
-        flask_app = populated_app(url)
+def postgres_app(postgres_templates: PostgresTemplates):  # type: ignore[no-untyped-def]
+    """The app as ``app`` has it, on a PostgreSQL database of its own,
+    created from one populated once per run."""
+    def build(url: str) -> None:
+        populated_app(url).extensions["ledger"].close()
+    for url in postgres_templates.copy("populated", build):
+        flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret",
+                                "TESTING": True, "ID_HASH_KEY": "test-id-hash-key"})
         yield flask_app
         flask_app.extensions["ledger"].close()
 
@@ -235,6 +300,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """The interface's catalogues compiled as ``make`` compiles them, so that
     the suite run without ``make`` (and the server it starts) reads the
     current translations."""
+    if hasattr(session.config, "workerinput"):
+        return  # a worker of ``pytest -n``: the controlling process compiled them
     root = Path(__file__).resolve().parents[1]
     for po in root.glob("translations/*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")

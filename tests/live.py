@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,29 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _set_up(tmp: Path, env: dict[str, str]) -> None:
+    """The ledger every server starts from, set up as an IT officer does it —
+    ``db upgrade``, the commune, a clerk, the catalogue imported — once per
+    test run, then copied into ``tmp`` for each server."""
+    template = tmp.parent / "live-template"
+    ledger = template / "ledger.sqlite3"
+    if not ledger.exists():
+        template.mkdir(exist_ok=True)
+        building = template / "building.sqlite3"
+        setup_env = {**env, "LEDGER_DATABASE_URL": f"sqlite:///{building}"}
+        _flask(setup_env, "db", "upgrade")
+        _flask(setup_env, "commune", "add", COMMUNE, "Quảng Nghiệp")
+        _flask(setup_env, "users", "create", USER, "--role", "clerk", stdin=PASSWORD + "\n")
+        catalogue = template / "thu-tuc.csv"
+        catalogue.write_text(CATALOGUE, encoding="utf-8")
+        _flask(setup_env, "import", "procedures", str(catalogue), "--commune", COMMUNE)
+        with closing(sqlite3.connect(building)) as source, \
+                closing(sqlite3.connect(template / "copy.sqlite3")) as copy:
+            source.backup(copy)  # whatever the write-ahead log still holds, too
+        (template / "copy.sqlite3").rename(ledger)  # whole, or not there at all
+    shutil.copyfile(ledger, tmp / "ledger.sqlite3")
+
+
 @contextmanager
 def serve(tmp: Path, access_format: str, workers: int = 2,
           prepare: Callable[[str], None] | None = None) -> Iterator[LiveServer]:
@@ -103,12 +128,7 @@ def serve(tmp: Path, access_format: str, workers: int = 2,
            "LEDGER_DATABASE_URL": f"sqlite:///{tmp / 'ledger.sqlite3'}",
            "LEDGER_SECRET_KEY": "browser-test-secret-key",
            "LEDGER_ID_HASH_KEY": "browser-test-id-hash-key"}
-    _flask(env, "db", "upgrade")
-    _flask(env, "commune", "add", COMMUNE, "Quảng Nghiệp")
-    _flask(env, "users", "create", USER, "--role", "clerk", stdin=PASSWORD + "\n")
-    catalogue = tmp / "thu-tuc.csv"
-    catalogue.write_text(CATALOGUE, encoding="utf-8")
-    _flask(env, "import", "procedures", str(catalogue), "--commune", COMMUNE)
+    _set_up(tmp, env)
     if prepare is not None:
         prepare(env["LEDGER_DATABASE_URL"])
 

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from events.base import acting_as
-from tests.conftest import COMMUNE, _postgres_schema, vn
+from app.service import upgrade
+from tests.conftest import COMMUNE, vn
 
 
 @pytest.fixture
-def database_url():  # type: ignore[no-untyped-def]
+def database_url(postgres_templates):  # type: ignore[no-untyped-def]
     """PostgreSQL alone: SQLite plans from the indexes' shape, not statistics."""
-    yield from _postgres_schema()
+    yield from postgres_templates.copy("migrated", upgrade)
 
 
 def test_a_long_catch_up_leaves_the_filled_tables_analysed(service):
