@@ -905,6 +905,9 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
         found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
     if "citizen_accounts" in wanted:
         found["citizen_accounts"] = accounts_opened(conn, commune, period)
+    if "new_violations" in wanted:
+        found["new_violations"] = new_violations(conn, commune, Period(
+            period.start, min(period.end, max(today, period.start))))
     if "sorting_rate" in wanted:
         from projections.household_queries import sorting_rate
         found["sorting_rate"] = sorting_rate(conn, commune, min(period.end, max(today,
@@ -1204,3 +1207,26 @@ def suggested_feedback_code(conn: Connection, commune: str, year: int) -> str:
         FB.commune == commune, FB.code.like(f"{prefix}%"))).scalars()
     numbers = [int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+# -- violations: the register's queries live in their own module -----------------------
+
+from projections.violation_queries import (  # noqa: E402, F401
+    ViolationFigures,
+    ViolationFilter,
+    ViolationKey,
+    ViolationPage,
+    every_violation,
+    evidence_file,
+    new_violations,
+    overdue_violations,
+    suggested_violation_code,
+    violation_codes,
+    violation_coded,
+    violation_evidence,
+    violation_figures,
+    violation_page,
+    violation_row,
+    violation_total,
+    violations_open_at,
+)

@@ -35,6 +35,8 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
                     for t in queries.targets_in_force(conn, commune, period, today)],
         "citizen_accounts": queries.accounts_opened(conn, commune, period),
         "feedback": queries.feedback_counts(conn, commune, period, today).as_json(),
+        "violations": queries.violation_figures(conn, commune, Period(
+            period.start, min(period.end, max(today, period.start)))).as_json(),
     } | households_sections(conn, commune, period, today)
 
 
