@@ -26,6 +26,7 @@ from events.violations.lifecycle import DETECTED
 
 # What an evidence file may be: its type, told by its first bytes.
 EVIDENCE_TYPES = ("image/png", "image/jpeg", "application/pdf")
+MAX_FILE = 2**40  # what the read model's column holds, far above what an upload may be
 
 
 class Violation(LedgerAggregate):
@@ -206,8 +207,8 @@ class Violation(LedgerAggregate):
         if not isinstance(sha256, str) or len(sha256) != 64 or \
                 any(c not in "0123456789abcdef" for c in sha256):
             raise InvalidValue(N_("Mã băm tệp không hợp lệ."), "file")
-        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-            raise InvalidValue(N_("Tệp rỗng."), "file")
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_FILE:
+            raise InvalidValue(N_("Tệp rỗng hoặc quá lớn."), "file")
         if (step, sha256) in self.evidence:
             raise InvalidValue(N_("Tệp này đã được đính kèm vào bước này."), "file")
         self._record(self.EvidenceAttached, at, step=step, sha256=sha256, size=size,
