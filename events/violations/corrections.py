@@ -87,3 +87,21 @@ def effect(changes: Mapping[str, Any]) -> dict[str, Any]:
     row use (days as dates)."""
     return {name: date.fromisoformat(value) if name in DAYS and value is not None else value
             for name, value in changes.items()}
+
+
+def from_text(field: str, text: str) -> Any:
+    """A value typed in the correction form, as ``checked`` takes it."""
+    text = text.strip() if isinstance(text, str) else ""
+    if field in ("began", "amount"):
+        digits = text.replace(".", "").replace(" ", "")
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 15:
+            raise InvalidValue(N_("Cần một số nguyên."), "value")
+        return int(digits)
+    if field in ("lat", "lon"):
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            raise InvalidValue(N_("Tọa độ cần là số, ví dụ 15,1234."), "value") from None
+    if field == "deadline" and not text:
+        return None
+    return text
