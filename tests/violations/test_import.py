@@ -91,3 +91,18 @@ def test_legacy_cases_import_then_a_newer_register_adds_steps_and_reports_confli
     problems, outcome = imported(service, HEADER + "VP-3,hanh_lang_thuy_loi,Kiêm Tân,Kênh,"
                                  "Phạm D,,2021,2023-02-01,,,,,,\n")
     assert problems == [] and outcome.unchanged == 1 and recorded(service) == again + 2
+
+
+def test_import_violations_on_the_command_line(runner, app, tmp_path):
+    assert runner.invoke(args=["village", "add", "Mạc", "--commune", COMMUNE]).exit_code == 0
+    bad = tmp_path / "vp.csv"
+    bad.write_text(HEADER + "VP-1,dat_dai,Mạc,Nơi,Người,,2021,2023-01-05,,,,,,\n"
+                   "VP-2,dat_dai,Lạ,Nơi,Người,,2021,2023-01-05,,,,,,\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "violations", str(bad), "--commune", COMMUNE])
+    assert result.exit_code == 1 and "line 3: cột thon" in result.output
+    good = tmp_path / "vp2.csv"
+    good.write_text(HEADER + "VP-1,dat_dai,mac,Nơi,Người,,2021,2023-01-05,,,,,,\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["import", "violations", str(good), "--commune", COMMUNE])
+    assert result.exit_code == 0, result.output
+    assert "1 vụ việc mới" in result.output
