@@ -64,6 +64,8 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     )
     app.config.update(overrides)
     app.config.setdefault("ID_HASH_KEY", env.get("LEDGER_ID_HASH_KEY"))
+    # Where the violations' evidence files are kept (``app.violations.evidence``).
+    app.config.setdefault("EVIDENCE_FOLDER", env.get("LEDGER_EVIDENCE_FOLDER"))
 
 
 def _proxy_hops(text: str) -> int:
