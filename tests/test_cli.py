@@ -120,7 +120,7 @@ def record_every_other_stream(svc) -> None:  # type: ignore[no-untyped-def]
     with acting_as("system"):
         ledger.set_target(COMMUNE, "online_rate", date(2023, 1, 1), date(2023, 12, 31), 0.9,
                           "59/QĐ-UBND", date(2023, 1, 10))
-        ledger.add_village(COMMUNE, "Mạc")
+        # The village Mạc: the access tests' commune has it (``with_dossiers``).
         ledger.add_supply_item(COMMUNE, "thung", "Thùng rác", "cái")
         ledger.register_household(COMMUNE, "H1", "mac", "Nguyễn Văn A", "", day)
         ledger.check_household(COMMUNE, "H1", day, True, "", "Tổ 1")
