@@ -1209,24 +1209,18 @@ def suggested_feedback_code(conn: Connection, commune: str, year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
-# -- violations: the register's queries live in their own module -----------------------
+# -- violations: the register's queries live in their own module; pages read them here --
 
-from projections.violation_queries import (  # noqa: E402, F401
-    ViolationFigures,
-    ViolationFilter,
-    ViolationKey,
-    ViolationPage,
-    every_violation,
-    evidence_file,
-    new_violations,
-    overdue_violations,
-    suggested_violation_code,
-    violation_codes,
-    violation_coded,
-    violation_evidence,
-    violation_figures,
-    violation_page,
-    violation_row,
-    violation_total,
-    violations_open_at,
-)
+from projections import violation_queries as _violations  # noqa: E402
+
+ViolationFilter, ViolationKey = _violations.ViolationFilter, _violations.ViolationKey
+new_violations = _violations.new_violations
+overdue_violations = _violations.overdue_violations
+suggested_violation_code = _violations.suggested_violation_code
+violation_codes = _violations.violation_codes
+violation_coded = _violations.violation_coded
+violation_evidence = _violations.violation_evidence
+violation_figures = _violations.violation_figures
+violation_page = _violations.violation_page
+violation_row = _violations.violation_row
+violation_total = _violations.violation_total

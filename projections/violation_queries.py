@@ -8,7 +8,6 @@ day rows. The register pages by key."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -181,12 +180,6 @@ def violation_page(conn: Connection, commune: str, wanted: ViolationFilter, toda
                          if more and last else None)
 
 
-def every_violation(conn: Connection, commune: str, wanted: ViolationFilter, today: date
-                    ) -> Iterator[Any]:
-    query = select(VIOLATIONS).where(*_matching(commune, wanted, today)).order_by(*_ORDER)
-    yield from conn.execute(query.execution_options(yield_per=1000)).mappings()
-
-
 def violation_total(conn: Connection, commune: str, wanted: ViolationFilter, today: date
                     ) -> int:
     return int(conn.execute(select(func.count()).where(*_matching(commune, wanted, today))
@@ -213,12 +206,6 @@ def violation_evidence(conn: Connection, commune: str, violation_id: str) -> lis
     return list(conn.execute(select(ViolationEvidenceRow.__table__).where(  # type: ignore[attr-defined]
         VE.commune == commune, VE.violation == violation_id[:36]).order_by(VE.step, VE.id)
     ).mappings())
-
-
-def evidence_file(conn: Connection, communes: list[str], sha256: str) -> Any | None:
-    """A file attached in one of these communes, by its hash; None if none is."""
-    return conn.execute(select(ViolationEvidenceRow.__table__).where(  # type: ignore[attr-defined]
-        VE.commune.in_(communes), VE.sha256 == sha256[:64]).limit(1)).mappings().first()
 
 
 def suggested_violation_code(conn: Connection, commune: str, year: int) -> str:
