@@ -64,6 +64,8 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     )
     app.config.update(overrides)
     app.config.setdefault("ID_HASH_KEY", env.get("LEDGER_ID_HASH_KEY"))
+    # Where the violations' evidence files are kept (``app.violations.evidence``).
+    app.config.setdefault("EVIDENCE_FOLDER", env.get("LEDGER_EVIDENCE_FOLDER"))
 
 
 def _proxy_hops(text: str) -> int:
@@ -120,12 +122,14 @@ def _register(app: Flask) -> None:
     from app.reports.cli import report_command
     from app.targets import views as targets
     from app.households.cli import village_cli
+    from app.violations import views as violations
 
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
                    targets):
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(citizens.bp)
+    app.register_blueprint(violations.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

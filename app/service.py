@@ -25,6 +25,7 @@ from projections.documents import DocumentProjection
 from projections.dossiers import DossierProjection
 from projections.targets import TargetProjection
 from projections.households import household_projections
+from projections.violations import violation_projections
 from projections.engine import Engine, ProjectionFailed
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class LedgerService:
                        DocumentProjection(timezone), TargetProjection()]
         projections += [PortalAccountProjection(), FeedbackProjection()]
         projections += household_projections()
+        projections += violation_projections()
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

@@ -27,6 +27,7 @@ from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFou
 from events.people import ADMIN_ROLES, DOSSIER_ROLES, PROVINCE_ADMIN, Access, User, checked_scope
 from events.targets.commands import TargetCommands
 from events.households.commands import HouseholdCommands
+from events.violations.commands import ViolationCommands
 from events.texts import N_, Text
 from events.workdays import WorkCalendar
 
@@ -45,7 +46,7 @@ class DateAsISO(Transcoding):
 
 
 class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, CitizenCommands,
-             HouseholdCommands, Application):
+             HouseholdCommands, ViolationCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

@@ -905,6 +905,9 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
         found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
     if "citizen_accounts" in wanted:
         found["citizen_accounts"] = accounts_opened(conn, commune, period)
+    if "new_violations" in wanted:
+        found["new_violations"] = new_violations(conn, commune, Period(
+            period.start, min(period.end, max(today, period.start))))
     if "sorting_rate" in wanted:
         from projections.household_queries import sorting_rate
         found["sorting_rate"] = sorting_rate(conn, commune, min(period.end, max(today,
@@ -1204,3 +1207,20 @@ def suggested_feedback_code(conn: Connection, commune: str, year: int) -> str:
         FB.commune == commune, FB.code.like(f"{prefix}%"))).scalars()
     numbers = [int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+# -- violations: the register's queries live in their own module; pages read them here --
+
+from projections import violation_queries as _violations  # noqa: E402
+
+ViolationFilter, ViolationKey = _violations.ViolationFilter, _violations.ViolationKey
+new_violations = _violations.new_violations
+overdue_violations = _violations.overdue_violations
+suggested_violation_code = _violations.suggested_violation_code
+violation_codes = _violations.violation_codes
+violation_coded = _violations.violation_coded
+violation_evidence = _violations.violation_evidence
+violation_figures = _violations.violation_figures
+violation_page = _violations.violation_page
+violation_row = _violations.violation_row
+violation_total = _violations.violation_total

@@ -114,17 +114,22 @@ def test_projections_status_and_rebuild(runner):
 
 
 def record_every_other_stream(svc) -> None:  # type: ignore[no-untyped-def]
-    """A target, and households, villages, supplies and a monitoring group."""
+    """A target; households, villages, supplies and a monitoring group; a
+    violation with evidence."""
     ledger, day = svc.ledger, date(2023, 3, 1)
     with acting_as("system"):
         ledger.set_target(COMMUNE, "online_rate", date(2023, 1, 1), date(2023, 12, 31), 0.9,
                           "59/QĐ-UBND", date(2023, 1, 10))
-        ledger.add_village(COMMUNE, "Mạc")
+        # The village Mạc: the access tests' commune has it (``with_dossiers``).
         ledger.add_supply_item(COMMUNE, "thung", "Thùng rác", "cái")
         ledger.register_household(COMMUNE, "H1", "mac", "Nguyễn Văn A", "", day)
         ledger.check_household(COMMUNE, "H1", day, True, "", "Tổ 1")
         ledger.set_monitoring_group(COMMUNE, "mac", "Lê Văn Tổ", ["H1"])
         ledger.receive_supplies(COMMUNE, "nap_day", 5, "UBND huyện", "", day)
+        ledger.detect_violation(COMMUNE, "VP-1", "dat_dai", "mac", "Đồng Bàu", "Lê C", "",
+                                2021, "Địa chính", day)
+        ledger.record_violation(COMMUNE, "VP-1", day, "1/BB")
+        ledger.attach_violation_evidence(COMMUNE, "VP-1", 1, "ab" * 32, 10, "image/png", "a")
     svc.catch_up()
 
 

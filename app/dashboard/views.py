@@ -109,6 +109,29 @@ def targets():  # type: ignore[no-untyped-def]
     return _revalidated(Response(body), tag)
 
 
+@bp.get("/dashboard/violations")
+def violations():  # type: ignore[no-untyped-def]
+    """New violations in the period (zero shown with its period), legacy ones
+    still open at its end, those closed in it (as of its end, or today if it
+    has not ended), and penalties overdue today. A plain request gets the
+    whole dashboard, which fetches this part once it is up."""
+    if not htmx or htmx.boosted:
+        return index()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    _text, period, _error = chosen_period()
+    tag = _etag(period, "violations")
+    if request.if_none_match.contains(tag):
+        return _revalidated(Response(status=304), tag)
+    commune, day = selected_commune(), today()
+    judged = Period(period.start, min(period.end, max(day, period.start)))
+    with service().read() as conn:
+        figures = queries.violation_figures(conn, commune, judged)
+        overdue = queries.overdue_violations(conn, commune, day)
+    body = render_template("dashboard/_violations.html", figures=figures, overdue=overdue,
+                           period=period)
+    return _revalidated(Response(body), tag)
+
+
 def _counts(period: Period) -> queries.DossierCounts:
     with service().read() as conn:
         return queries.dossier_counts(conn, selected_commune(), period, today())

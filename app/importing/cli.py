@@ -103,6 +103,16 @@ def import_households(path: str, commune_code: str | None) -> None:
     _import_in_one_batch(households, path, commune_code)
 
 
+@import_cli.command("violations")
+@click.argument("path", metavar="FILE.csv")
+@click.option("--commune", "commune_code", default=None,
+              help="Administrative unit code; may be left out while only one exists.")
+def import_violations(path: str, commune_code: str | None) -> None:
+    """Import the register of violations (legacy cases) from a UTF-8 CSV file."""
+    from app.importing import violations
+    _import_in_one_batch(violations, path, commune_code)
+
+
 def _import_in_one_batch(kind: Any, path: str, commune_code: str | None) -> None:
     """An importer's file (``kind``: its ``check_file`` and ``record_rows``),
     checked whole, then recorded as ``system`` or not at all."""

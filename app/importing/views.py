@@ -50,7 +50,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import service
 from app.formatting import number
 from app.forms import LedgerForm
-from app.importing import ImportInterrupted, documents, dossiers
+from app.importing import ImportInterrupted, documents, dossiers, violations
 from app.people.permissions import may
 from app.security import write_private
 from app.web import CHANGED, wants_fragment
@@ -66,13 +66,17 @@ MAX_NAME = 120
 MAX_SHOWN = 500  # bad rows listed on the page; the command line prints all
 
 
+IMPORTERS: dict[str, Any] = {"documents": documents, "violations": violations}
+
+
 class UploadForm(LedgerForm):
     file = FileField(_l("Tệp CSV hồ sơ (mã UTF-8)"),
                      validators=[FileRequired(_l("Hãy chọn tệp CSV cần nhập."))],
                      render_kw={"accept": ".csv,text/csv"})
     # What the file holds (CONTRACT.md's formats); dossiers unless said.
     kind = SelectField(_l("Loại dữ liệu"), choices=[("dossiers", _l("Hồ sơ")),
-                                                     ("documents", _l("Văn bản"))],
+                                                     ("documents", _l("Văn bản")),
+                                                     ("violations", _l("Vi phạm"))],
                        default="dossiers")
 
 
@@ -141,6 +145,7 @@ def _page(form: UploadForm, job: dict[str, Any] | None = None,
     return render_template(template, form=form, job=job, problems=problems or [],
                            heading=heading, columns=dossiers.COLUMNS,
                            document_columns=documents.COLUMNS,
+                           violation_columns=violations.COLUMNS,
                            max_mb=dossiers.MAX_FILE_BYTES // (1024 * 1024))
 
 
@@ -155,7 +160,7 @@ def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
     if not form.validate_on_submit():
         return _refused(form, [e for errors in form.errors.values() for e in errors])
-    importer = documents if form.kind.data == "documents" else dossiers
+    importer = IMPORTERS.get(form.kind.data, dossiers)
     data = form.file.data.read(importer.MAX_FILE_BYTES + 1)
     filename = _clean_name(form.file.data.filename or "")
     if problem := importer.file_problem(data):

@@ -31,6 +31,8 @@ class P(StrEnum):
     SIGN_DOCUMENT = "ký số văn bản"
     VIEW_CITIZENS = "xem tài khoản công dân và phản ánh"
     RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
+    VIEW_VIOLATIONS = "xem sổ vi phạm"
+    RECORD_VIOLATIONS = "ghi nhận vi phạm"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
@@ -42,10 +44,12 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.CORRECT_DOSSIER, P.IMPORT_DATA, P.REGISTER_DOCUMENT,
                                    P.RECORD_CITIZENS}),
     "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER,
-                                   P.REGISTER_DOCUMENT, P.RECORD_CITIZENS}),
-    "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS}),
-    "auditor":   frozenset(READ),
-    "inspector": frozenset(READ),
+                                   P.REGISTER_DOCUMENT, P.RECORD_CITIZENS,
+                                   P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS}),
+    "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS,
+                                   P.VIEW_VIOLATIONS}),
+    "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS}),
+    "inspector": frozenset(READ | {P.VIEW_VIOLATIONS}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
                                    P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
@@ -134,6 +138,20 @@ ENDPOINTS: dict[str, P] = {
     "citizens.answer_feedback": P.RECORD_CITIZENS,
     "citizens.correct_feedback": P.RECORD_CITIZENS,
     "citizens.counts": P.VIEW_COUNTS,
+    # The violations register: officers record; leaders, auditors and inspectors read.
+    "violations.index": P.VIEW_VIOLATIONS,
+    "violations.show": P.VIEW_VIOLATIONS,
+    "violations.evidence": P.VIEW_VIOLATIONS,
+    "violations.new": P.RECORD_VIOLATIONS,
+    "violations.detect": P.RECORD_VIOLATIONS,
+    "violations.record": P.RECORD_VIOLATIONS,
+    "violations.penalise": P.RECORD_VIOLATIONS,
+    "violations.comply": P.RECORD_VIOLATIONS,
+    "violations.enforce": P.RECORD_VIOLATIONS,
+    "violations.close": P.RECORD_VIOLATIONS,
+    "violations.correct": P.RECORD_VIOLATIONS,
+    "violations.attach": P.RECORD_VIOLATIONS,
+    "dashboard.violations": P.VIEW_COUNTS,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

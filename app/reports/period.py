@@ -40,8 +40,8 @@ def period_report(conn: Connection, commune: str, period: Period, today: date) -
 
 def households_sections(conn: Connection, commune: str, period: Period, today: date
                         ) -> dict[str, Any]:
-    """``households`` as of the period's end (today if it has not ended) and
-    ``supplies`` over the period, per CONTRACT.md."""
+    """``households`` as of the period's end (today if it has not ended),
+    ``supplies`` over the period and ``violations``, per CONTRACT.md."""
     judged = Period(period.start, min(period.end, max(today, period.start)))
     figures = household_queries.household_figures(conn, commune, judged)
     return {
@@ -52,4 +52,17 @@ def households_sections(conn: Connection, commune: str, period: Period, today: d
         "supplies": [{"item": s.item, "received": s.received, "issued": s.issued,
                       "in_stock": s.in_stock, "by_village": s.by_village}
                      for s in household_queries.supply_figures(conn, commune, judged)],
+        "violations": violations_section(conn, commune, judged),
     }
+
+
+def violations_section(conn: Connection, commune: str, judged: Period) -> dict[str, Any]:
+    """``violations`` per CONTRACT.md, as of the period's end (today if it has
+    not ended), with the same figures by village (by name) added."""
+    figures = queries.violation_figures(conn, commune, judged)
+    names = household_queries.villages(conn, commune)
+    order = {code: n for n, code in enumerate(names)}
+    return figures.as_json() | {"by_village": [
+        {"village": names[code].name if code in names else code} | counts
+        for code, counts in sorted(figures.by_village.items(),
+                                   key=lambda item: (order.get(item[0], len(order)), item[0]))]}

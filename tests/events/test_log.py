@@ -106,6 +106,19 @@ def every_kind_of_event(service) -> None:  # type: ignore[no-untyped-def]
                                 date(2023, 3, 1))
         ledger.issue_supplies(COMMUNE, "nap_day", 3, date(2023, 3, 2), village="mac",
                               receiver="Trưởng thôn")
+    with acting_as("chuyenvien"):  # the violations register
+        for code in ("VP-1", "VP-2"):
+            ledger.detect_violation(COMMUNE, code, "dat_dai", "mac", "Đồng Bàu", "Lê C",
+                                    "Đổ đất", 2021, "Địa chính", date(2023, 3, 1), 20.9, 106.4)
+            ledger.record_violation(COMMUNE, code, date(2023, 3, 2), "3/BB")
+            ledger.penalise_violation(COMMUNE, code, date(2023, 3, 3), "4/QĐ-XPHC", 2_000_000,
+                                      date(2023, 3, 13))
+        ledger.comply_violation(COMMUNE, "VP-1", date(2023, 3, 10))
+        ledger.enforce_violation(COMMUNE, "VP-2", date(2023, 3, 20))
+        ledger.close_violation(COMMUNE, "VP-1", date(2023, 3, 11), "Đã trả lại hiện trạng")
+        ledger.attach_violation_evidence(COMMUNE, "VP-1", 2, "ab" * 32, 1024, "image/jpeg",
+                                         "bien-ban.jpg")
+        ledger.correct_violation(COMMUNE, "VP-1", 1, "Nhầm năm", {"began": 2022, "lat": 21.0})
 
 
 def stored_rows(service):  # type: ignore[no-untyped-def]

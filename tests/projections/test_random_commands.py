@@ -543,6 +543,71 @@ WEIGHTS |= {"register_household": 3, "enrol_household": 2, "stop_household": 2,
             "receive_supplies": 2, "issue_supplies": 2}
 
 
+# The violations register's commands.
+violation_codes = st.sampled_from(["VP-1", "VP-1", "VP-2"])
+violation_code_names = unknown(" VP-1 ", "VP 3", "../x", "v" * 65, "VP-1\x00")
+VIOLATION_ARGS = (COMMUNE_ARG, arg("code", violation_codes, violation_code_names))
+violation_kinds = st.sampled_from(["dat_dai", "hanh_lang_giao_thong", "hanh_lang_thuy_loi",
+                                   "moi_truong"])
+
+
+def violation_number(name: str) -> Arg:
+    return arg(name, st.sampled_from(["", "05/BB-UBND", "B" * 64]), st.just("B" * 65))
+
+
+violation_changes = st.one_of(
+    st.fixed_dictionaries({"detected_on": valid_day}),
+    st.fixed_dictionaries({"recorded_on": valid_day, "record_number": st.just("7/BB")}),
+    st.fixed_dictionaries({"began": st.sampled_from([2019, 2024]), "kind": violation_kinds,
+                           "village": village_codes, "lat": st.just(15.2),
+                           "lon": st.just(108.9)}),
+    st.fixed_dictionaries({"amount": st.sampled_from([0, 5]), "deadline": valid_day}),
+    st.fixed_dictionaries({"closed_on": valid_day, "remedy": st.just(NFD)}))
+COMMANDS |= {
+    "detect_violation": (
+        *VIOLATION_ARGS, arg("kind", violation_kinds, st.sampled_from(["dat", ""])),
+        arg("village", village_codes), arg("place", applicants),
+        arg("offender", applicants), arg("description", st.sampled_from(["", NFD, "M" * 2000]),
+                                         st.just("M" * 2001)),
+        arg("began", st.sampled_from([2020, 2023, 2024]), integers),
+        arg("detected_by", st.sampled_from(["Địa chính", NFD])),
+        arg("detected_on", valid_day, days),
+        arg("lat", st.sampled_from([None, None, 15.12, -90]),
+            st.sampled_from([float("nan"), float("inf"), 91, "15"])),
+        arg("lon", st.sampled_from([None, None, 108.8, 180]),
+            st.sampled_from([float("-inf"), -181, 10**30]))),
+    "record_violation": (*VIOLATION_ARGS, arg("recorded_on", valid_day, days),
+                         violation_number("record_number")),
+    "penalise_violation": (*VIOLATION_ARGS, arg("decided_on", valid_day, days),
+                           violation_number("decision_number"),
+                           arg("amount", st.sampled_from([0, 2_500_000, 10**12]), integers),
+                           arg("deadline", st.one_of(st.none(), valid_day), days)),
+    "comply_violation": (*VIOLATION_ARGS, arg("complied_on", valid_day, days)),
+    "enforce_violation": (*VIOLATION_ARGS, arg("enforced_on", valid_day, days)),
+    "close_violation": (*VIOLATION_ARGS, arg("closed_on", valid_day, days),
+                        arg("remedy", st.sampled_from(["", "Đã tháo dỡ", NFD]))),
+    "attach_violation_evidence": (
+        *VIOLATION_ARGS, arg("step", st.sampled_from([1, 2]), st.sampled_from([0, 99, "1"])),
+        arg("sha256", st.sampled_from(["ab" * 32, "0" * 64]),
+            st.sampled_from(["AB" * 32, "x" * 64, ""])),
+        arg("size", st.sampled_from([1, 10**6]), integers),
+        arg("content_type", st.sampled_from(["image/png", "application/pdf"]),
+            st.sampled_from(["text/html", "image/svg+xml"])),
+        arg("name", st.sampled_from(["anh.png", NFD]), st.just("n" * 256))),
+    "correct_violation": (
+        *VIOLATION_ARGS, arg("version", st.sampled_from([1, 2, 3]),
+                             st.sampled_from([0, 99, True, "1"])),
+        REASON_ARG,
+        arg("changes", violation_changes,
+            st.sampled_from([{}, {"code": "X"}, {"detected_on": "2024-13-01"},
+                             {"lat": float("nan")}, {"amount": 2**63}, {"place": ""},
+                             {"began": None}, {"deadline": "x"}, {"village": "khong-co"},
+                             {"lat": 10.0}]))),
+}
+WEIGHTS |= {"detect_violation": 3, "record_violation": 2, "penalise_violation": 2,
+            "close_violation": 2}
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -605,12 +670,27 @@ def document_lives(draw: st.DrawFn) -> list[Command]:
     return [draw(commands([step], valid)) for step in steps]
 
 
+# A violation's life, in order; a drawn life leaves some steps after the detection out.
+VIOLATION_LIFE = ("detect_violation", "record_violation", "attach_violation_evidence",
+                  "penalise_violation", "correct_violation", "comply_violation",
+                  "enforce_violation", "close_violation", "correct_violation")
+
+
+@st.composite
+def violation_lives(draw: st.DrawFn) -> list[Command]:
+    """The steps of one violation's life, each mostly with valid values."""
+    valid = {"commune": st.just(COMMUNE), "code": st.just(draw(violation_codes))}
+    steps = [VIOLATION_LIFE[0], *(s for s in VIOLATION_LIFE[1:] if draw(st.integers(0, 2)))]
+    return [draw(commands([step], valid)) for step in steps]
+
+
 @st.composite
 def sequences(draw: st.DrawFn) -> list[Command]:
     """Random commands, with one or two dossiers' lives woven among them."""
     sequence = draw(st.lists(commands(), max_size=30))
     for life in draw(st.lists(lives(), min_size=1, max_size=2)) + \
-            draw(st.lists(document_lives(), max_size=1)):
+            draw(st.lists(document_lives(), max_size=1)) + \
+            draw(st.lists(violation_lives(), max_size=1)):
         slots = sorted(draw(st.lists(st.integers(0, len(sequence)), min_size=len(life),
                                      max_size=len(life))))
         for offset, (slot, step) in enumerate(zip(slots, life, strict=True)):

@@ -14,6 +14,7 @@ from events.base import acting_as
 from events.documents import Document
 from events.people import Access, User
 from events.targets import Target
+from events.violations import Violation
 from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
 CODE = "000.00.12.H23-260105-0001"
@@ -26,6 +27,10 @@ ARGS["target_id"] = str(Target.id_for(COMMUNE, *TARGET))
 DOCUMENT = "1/BC-UBND"
 ARGS["document_id"] = str(Document.id_for(COMMUNE, 2026, DOCUMENT))
 OTHER_DOCUMENT_ID = str(Document.id_for(OTHER_COMMUNE, 2026, DOCUMENT))
+# A violation with an evidence file in each commune: the same code, another commune's.
+VIOLATION, EVIDENCE = "VP-2026-0001", "ab" * 32
+ARGS |= {"violation_id": str(Violation.id_for(COMMUNE, VIOLATION)), "sha256": EVIDENCE}
+OTHER_VIOLATION_ID = str(Violation.id_for(OTHER_COMMUNE, VIOLATION))
 
 
 @pytest.fixture
@@ -48,6 +53,12 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
             # A target, so that its pages and forms are walked as found.
             svc.record(svc.ledger.set_target, commune, *TARGET, 0.9, "59/QĐ-UBND",
                        _t().date(), "UBND huyện")
+            # A violation with a file, so that its pages and forms are walked as found.
+            svc.record(svc.ledger.add_village, commune, "Mạc")
+            svc.record(svc.ledger.detect_violation, commune, VIOLATION, "dat_dai", "mac",
+                       "Đồng Bàu", "Lê C", "", 2026, "Địa chính", _t().date())
+            svc.record(svc.ledger.attach_violation_evidence, commune, VIOLATION, 1, EVIDENCE,
+                       10, "image/png", "a.png")
     return app
 
 
@@ -394,3 +405,17 @@ def test_another_communes_document_is_not_found_and_only_the_leader_signs(ledger
     assert leader.post(f"/documents/{OTHER_DOCUMENT_ID}/sign", data=sign).status_code == 404
     assert leader.post(f"/documents/{ARGS['document_id']}/sign", data=sign).status_code == 303
     assert "5A01" in clerk.get(f"/documents/{ARGS['document_id']}").text
+
+
+def test_another_communes_violation_and_its_evidence_are_not_found(ledger_app):
+    leader = client_for(ledger_app, "leader")
+    mine, other = ARGS["violation_id"], OTHER_VIOLATION_ID
+    assert leader.get(f"/violations/{mine}").status_code == 200
+    assert leader.get(f"/violations/{other}").status_code == 404
+    assert leader.get(f"/violations/{other}/evidence/{EVIDENCE}").status_code == 404
+    officer = client_for(ledger_app, "officer")
+    token = csrf_token(officer.get("/").text)
+    before = head(ledger_app)
+    assert officer.post(f"/violations/{other}/record", data={
+        "csrf_token": token, "record-recorded_on": "2026-01-05"}).status_code == 404
+    assert head(ledger_app) == before

@@ -19,6 +19,7 @@ from events.application import ROLES
 from events.base import acting_as
 from events.dossiers import values
 from events.dossiers.corrections import FIELD_NAMES
+from events.violations import Violation
 from tests.conftest import (
     COMMUNE,
     OTHER_COMMUNE,
@@ -40,6 +41,8 @@ PAGES = {"dashboard.index": "/", "dashboard.counts": "/dashboard/counts",
          "dossiers.index": "/dossiers", "dossiers.show": "/dossiers/{code}"}
 PAGES |= {"citizens.accounts": "/citizens/accounts", "citizens.feedback": "/citizens/feedback",
           "citizens.show_feedback": "/citizens/feedback/{code}"}
+PAGES |= {"violations.index": "/violations", "violations.new": "/violations/new",
+          "violations.show": f"/violations/{Violation.id_for(COMMUNE, 'VP-2023-0001')}"}
 # Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
 PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
 # A phrase of each page in English (the refusal page's, for one refused).
@@ -58,6 +61,9 @@ IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received 
               "refused": "You are not allowed to do this."}
 IN_ENGLISH |= {"citizens.accounts": "National public service portal accounts opened with help",
                "citizens.feedback": "Citizen feedback", "citizens.show_feedback": "Answer due"}
+IN_ENGLISH |= {"violations.index": "Violations register",
+               "violations.new": "Record a newly detected violation",
+               "violations.show": "deadline to comply passed"}
 ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
                  "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
                  "create", "delete", "edit", "cancel", "status", "name", "date", "period",
@@ -98,6 +104,15 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
                        "Thiếu giấy chứng sinh")
             svc.record(svc.ledger.receive_feedback, COMMUNE, CODE, vn(2023, 1, 10).date(),
                        "dien_thoai", "Hỏi tiến độ hồ sơ", CODE)
+        with acting_as(USERS["officer"]):  # a legacy violation, its penalty overdue
+            svc.record(svc.ledger.add_village, COMMUNE, "Mạc")
+            svc.record(svc.ledger.detect_violation, COMMUNE, "VP-2023-0001", "dat_dai", "mac",
+                       "Đồng Bàu", "Lê Văn C", "Xây tường rào", 2021, "Địa chính",
+                       vn(2023, 1, 9).date())
+            svc.record(svc.ledger.record_violation, COMMUNE, "VP-2023-0001",
+                       vn(2023, 1, 10).date(), "03/BB")
+            svc.record(svc.ledger.penalise_violation, COMMUNE, "VP-2023-0001",
+                       vn(2023, 1, 11).date(), "5/QĐ-XPHC", 1_000_000, vn(2023, 2, 1).date())
         with acting_as(USERS["admin"]):  # a procedure listed, then amended: a history
             svc.record(svc.ledger.list_procedure, COMMUNE, "1.001193",
                        "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", True, 7, 0,

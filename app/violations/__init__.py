@@ -1,0 +1,1 @@
+"""The violations register\x27s pages."""
