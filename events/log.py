@@ -76,6 +76,13 @@ def page_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
             f"WHERE {key} >= {mark}{upto} ORDER BY {key} LIMIT {mark}")
 
 
+def log_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
+    """The SELECT of the whole log in order, as ``page_statement`` reads it."""
+    table, key, _ = _table_key_mark(recorder, quote)
+    return (f"SELECT {key}, originator_id, originator_version, topic, state FROM {table} "
+            f"ORDER BY {key}")
+
+
 def _table_key_mark(recorder: ApplicationRecorder,
                     quote: Callable[[str], str]) -> tuple[str, str, str]:
     """The events table, its notification id column and the driver's

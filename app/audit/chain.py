@@ -1,0 +1,161 @@
+"""``audit verify``: the hash chain recomputed from the stored events and
+checked against the seal (``projections.seal``) and against checkpoints.
+
+The log and the seal are read in one transaction (one snapshot), each in
+order, side by side. The first place where they part is the break:
+
+- a sealed position with no event there: the event was removed (or the log
+  cut short from there on);
+- an event at a position the seal skips while later ones are sealed: it was
+  slipped in;
+- an event whose hash is not the sealed one: its content was changed, or it
+  changed places with another (the chain then differs from there on).
+
+Events after the seal's last position are not sealed yet: they count, and
+the chain runs through them. A checkpoint of size N must equal the chain's
+hash after its N-th event. A checkpoint that disagrees names the position of
+its last event: an edit with the whole seal re-hashed after it is found
+there, between that checkpoint and the one before it that still holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from app.audit.checkpoints import Checkpoint
+from events.log import log_statement
+from projections.seal import GENESIS, SEAL, chain
+
+FETCH = 5000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    events: int
+    head: bytes
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+    def line(self) -> str:
+        if self.ok:
+            return f"OK {self.events} {self.head.hex()}"
+        return f"BROKEN at {self.broken_at}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A checkpoint to hold the chain to, and how to name it."""
+
+    checkpoint: Checkpoint
+    label: str
+    # Why it cannot be held to at all (a stored one whose signature fails).
+    refused: str = ""
+
+
+@contextmanager
+def snapshot(service: Any) -> Iterator[Connection]:
+    """A connection whose reads all see the log as it stood at the first."""
+    with service.db.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def rows(conn: Connection, statement: str, name: str) -> Iterator[Sequence[Any]]:
+    """The rows of a SELECT, fetched in batches: on PostgreSQL through a
+    server-side cursor, so the log is never held in memory whole."""
+    dbapi = conn.connection.dbapi_connection
+    cursor = (dbapi.cursor(name=name) if conn.dialect.name == "postgresql"
+              else dbapi.cursor())
+    try:
+        cursor.execute(statement)
+        while batch := cursor.fetchmany(FETCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def log_rows(service: Any, conn: Connection) -> Iterator[Sequence[Any]]:
+    quote = conn.dialect.identifier_preparer.quote
+    return rows(conn, log_statement(service.ledger.recorder, quote), "ledger_log")
+
+
+def verify(service: Any, conn: Connection, expected: Sequence[Expected] = ()) -> Outcome:
+    quote = conn.dialect.identifier_preparer.quote
+    seals = rows(conn, f"SELECT position, hash FROM {quote(SEAL.name)} ORDER BY position",
+                 "ledger_seal")
+    log = log_rows(service, conn)
+    try:
+        return _verify(log, seals, expected)
+    finally:  # their cursors closed, even where a break stops the reading early
+        log.close()
+        seals.close()
+
+
+def _verify(log: Iterator[Sequence[Any]], seals: Iterator[Sequence[Any]],
+            expected: Sequence[Expected]) -> Outcome:
+    by_size: dict[int, list[Expected]] = {}
+    for e in expected:
+        by_size.setdefault(e.checkpoint.size, []).append(e)
+    sizes = sorted(by_size)
+    pending = iter(sizes)
+    target = next(pending, None)
+    if target == 0:
+        broken = _against(by_size[0], GENESIS, 1)
+        if broken:
+            return broken
+        target = next(pending, None)
+    seal = next(seals, None)
+    count, head, last = 0, GENESIS, 0
+    for position, digest in chain(GENESIS, log):
+        count += 1
+        if seal is not None:
+            sealed = seal[0]
+            if sealed == position:
+                if seal[1] != digest:
+                    return Outcome(count, head, position,
+                                   "nội dung sự kiện không khớp mã băm đã niêm phong "
+                                   "(bị sửa hoặc bị đổi chỗ)")
+                seal = next(seals, None)
+            elif sealed < position:
+                return Outcome(count, head, sealed,
+                               "sự kiện đã niêm phong ở vị trí này không còn (bị xóa)")
+            else:
+                return Outcome(count, head, position,
+                               "sự kiện không có trong chuỗi niêm phong (bị chèn thêm)")
+        head, last = digest, position
+        if count == target:
+            broken = _against(by_size[count], head, position)
+            if broken:
+                return broken
+            target = next(pending, None)
+    if seal is not None:
+        return Outcome(count, head, seal[0],
+                       "sự kiện đã niêm phong ở vị trí này không còn (sổ cái bị cắt bớt)")
+    if target is not None:
+        return Outcome(count, head, last + 1,
+                       f"sổ cái chỉ có {count} sự kiện, điểm kiểm tra "
+                       f"{by_size[target][0].label} đã ký cho {target}")
+    return Outcome(count, head)
+
+
+def _against(expected: list[Expected], head: bytes, position: int) -> Outcome | None:
+    for e in expected:
+        if e.refused:
+            return Outcome(e.checkpoint.size, head, position,
+                           f"điểm kiểm tra {e.label} bị từ chối: {e.refused}")
+        if e.checkpoint.head != head:
+            return Outcome(e.checkpoint.size, head, position,
+                           f"chuỗi băm khác với điểm kiểm tra {e.label} "
+                           f"(cỡ {e.checkpoint.size}) đã ký")
+    return None
