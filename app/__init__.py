@@ -118,6 +118,7 @@ def _register(app: Flask) -> None:
     from app.people.cli import users_cli
     from app.printing import views as printing
     from app.reports.cli import report_command
+    from app.audit.backup import backup_command, restore_command
     from app.audit.cli import audit_cli
     from app.targets import views as targets
     from app.households.cli import village_cli
@@ -134,7 +135,8 @@ def _register(app: Flask) -> None:
     scope.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
-    for command in (import_cli, users_cli, report_command, audit_cli):
+    for command in (import_cli, users_cli, report_command, audit_cli, backup_command,
+                    restore_command):
         app.cli.add_command(command)
     app.cli.add_command(village_cli)
 

@@ -22,8 +22,9 @@ OTHER_SEED = "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
 class Ledger:
     """The app on one database, its CLI, and the stored events' table."""
 
-    def __init__(self, url: str) -> None:
-        upgrade(url)
+    def __init__(self, url: str, upgraded: bool = True) -> None:
+        if upgraded:
+            upgrade(url)
         self.app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret",
                                "TESTING": True, "ID_HASH_KEY": "test-id-hash-key"})
         self.svc: LedgerService = self.app.extensions["ledger"]
