@@ -41,31 +41,33 @@ SEAL = Table("audit_seal", MetaData(),
 def originator_text(originator_id: Any) -> str:
     """The originator id as the chain hashes it: SQLite keeps it as hex
     text, PostgreSQL's driver gives a UUID."""
-    return originator_id if originator_id.__class__ is str else originator_id.hex
-
-
-def link(previous: bytes, originator_id: Any, version: int, topic: str, state: bytes) -> bytes:
-    """One event's hash, after the one before it."""
-    oid = originator_text(originator_id).encode()
-    v = str(version).encode()
-    t = topic.encode()
-    return sha256(b"".join((previous, _LENGTH(len(oid)), oid, _LENGTH(len(v)), v,
-                            _LENGTH(len(t)), t, _LENGTH(len(state)), state))).digest()
+    kind = originator_id.__class__
+    return (originator_id if kind is str else originator_id.decode() if kind is bytes
+            else originator_id.hex)
 
 
 def chain(previous: bytes, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, bytes]]:
     """(notification id, hash) of each row (notification id, originator id,
-    version, topic, state), in order, after ``previous``. One loop with
-    everything local: ``audit verify`` runs it over the whole log."""
+    version, topic, state), in order, after ``previous``. The ids and topics
+    may come as text or as their UTF-8 bytes (``audit verify`` reads them so
+    from SQLite, which saves decoding and encoding them again). One loop
+    with everything local and each topic's bytes worked out once: ``audit
+    verify`` runs it over the whole log."""
     pack, digest, join = _LENGTH, sha256, b"".join
+    topics: dict[Any, bytes] = {}
     for position, oid, version, topic, state in rows:
-        o = (oid if oid.__class__ is str else oid.hex).encode()
-        v = str(version).encode()
-        t = topic.encode()
+        kind = oid.__class__
+        if kind is not bytes:
+            oid = (oid if kind is str else oid.hex).encode()
+        prefixed = topics.get(topic)
+        if prefixed is None:
+            raw = topic if topic.__class__ is bytes else topic.encode()
+            prefixed = topics[topic] = pack(len(raw)) + raw
         if state.__class__ is not bytes:
             state = bytes(state)
-        previous = digest(join((previous, pack(len(o)), o, pack(len(v)), v,
-                                pack(len(t)), t, pack(len(state)), state))).digest()
+        v = b"%d" % version
+        previous = digest(join((previous, pack(len(oid)), oid, pack(len(v)), v, prefixed,
+                                pack(len(state)), state))).digest()
         yield position, previous
 
 

@@ -20,7 +20,7 @@ there, between that checkpoint and the one before it that still holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -71,35 +71,74 @@ def snapshot(service: Any) -> Iterator[Connection]:
             yield conn
 
 
-def rows(conn: Connection, statement: str, name: str) -> Iterator[Sequence[Any]]:
-    """The rows of a SELECT, fetched in batches: on PostgreSQL through a
-    server-side cursor, so the log is never held in memory whole."""
+@contextmanager
+def rows(conn: Connection, statement: str, name: str) -> Iterator[Iterable[Sequence[Any]]]:
+    """The rows of a SELECT, in order: on SQLite its cursor itself (which
+    steps through them without a layer of Python between); on PostgreSQL a
+    server-side cursor's rows fetched in batches, so the log is never held
+    in memory whole."""
     dbapi = conn.connection.dbapi_connection
-    cursor = (dbapi.cursor(name=name) if conn.dialect.name == "postgresql"
-              else dbapi.cursor())
+    postgres = conn.dialect.name == "postgresql"
+    cursor = dbapi.cursor(name=name) if postgres else dbapi.cursor()
     try:
         cursor.execute(statement)
-        while batch := cursor.fetchmany(FETCH):
-            yield from batch
+        yield _batches(cursor) if postgres else cursor
     finally:
         cursor.close()
 
 
-def log_rows(service: Any, conn: Connection) -> Iterator[Sequence[Any]]:
+def _batches(cursor: Any) -> Iterator[Sequence[Any]]:
+    while batch := cursor.fetchmany(FETCH):
+        yield from batch
+
+
+def log_rows(service: Any, conn: Connection) -> Any:
+    """The stored events in the log's order (a context manager)."""
     quote = conn.dialect.identifier_preparer.quote
     return rows(conn, log_statement(service.ledger.recorder, quote), "ledger_log")
 
 
 def verify(service: Any, conn: Connection, expected: Sequence[Expected] = ()) -> Outcome:
-    quote = conn.dialect.identifier_preparer.quote
-    seals = rows(conn, f"SELECT position, hash FROM {quote(SEAL.name)} ORDER BY position",
-                 "ledger_seal")
-    log = log_rows(service, conn)
-    try:
-        return _verify(log, seals, expected)
-    finally:  # their cursors closed, even where a break stops the reading early
-        log.close()
-        seals.close()
+    """First one pass over the log alone, holding its chain to the seal's
+    last hash and to the checkpoints: the chain agrees at the seal's last
+    position only if every event up to it is the one sealed (SHA-256 does
+    not collide), so a sound log is read once, without the seal. Where it
+    does not agree, a second pass holds every event to its own sealed hash,
+    to name the first position that breaks."""
+    table = conn.dialect.identifier_preparer.quote(SEAL.name)
+    last = conn.exec_driver_sql(f"SELECT position, hash FROM {table} "
+                                "ORDER BY position DESC LIMIT 1").first()
+    with log_rows(service, conn) as log:
+        outcome = _whole(log, last, expected)
+    if outcome is not None:
+        return outcome
+    with rows(conn, f"SELECT position, hash FROM {table} ORDER BY position",
+              "ledger_seal") as sealed, log_rows(service, conn) as log:
+        return _verify(iter(log), iter(sealed), expected)
+
+
+def _whole(log: Iterable[Sequence[Any]], last: Sequence[Any] | None,
+           expected: Sequence[Expected]) -> Outcome | None:
+    """The outcome of a log that agrees with the seal's last hash and every
+    checkpoint; None at the first sign that it does not."""
+    want: dict[int, set[bytes]] = {}
+    for e in expected:
+        want.setdefault(e.checkpoint.size, set()).add(e.checkpoint.head)
+    if any(e.refused for e in expected) or want.get(0, {GENESIS}) != {GENESIS}:
+        return None
+    sealed_at, sealed = (last[0], bytes(last[1])) if last is not None else (0, GENESIS)
+    head, count, seen_seal = GENESIS, 0, last is None
+    for position, head in chain(GENESIS, log):
+        count += 1
+        if position >= sealed_at and not seen_seal:
+            if position != sealed_at or head != sealed:
+                return None
+            seen_seal = True
+        if count in want and want[count] != {head}:
+            return None
+    if not seen_seal or any(size > count for size in want):
+        return None
+    return Outcome(count, head)
 
 
 def _verify(log: Iterator[Sequence[Any]], seals: Iterator[Sequence[Any]],
@@ -124,8 +163,8 @@ def _verify(log: Iterator[Sequence[Any]], seals: Iterator[Sequence[Any]],
             if sealed == position:
                 if seal[1] != digest:
                     return Outcome(count, head, position,
-                                   "nội dung sự kiện không khớp mã băm đã niêm phong "
-                                   "(bị sửa hoặc bị đổi chỗ)")
+                                   "sự kiện ở vị trí này không khớp mã băm đã niêm phong "
+                                   "(bị sửa, bị đổi chỗ hoặc bị chèn vào)")
                 seal = next(seals, None)
             elif sealed < position:
                 return Outcome(count, head, sealed,

@@ -7,7 +7,7 @@ import base64
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,14 +141,15 @@ def audit_export(file: str) -> None:
             click.echo(outcome.line())
             fail("Không xuất một sổ cái có chuỗi băm bị hỏng.")
         with partial.open("w", encoding="utf-8") as out:
-            for row, digest in with_hashes(log_rows(svc, conn)):
-                out.write(json.dumps(export_line(row, digest), ensure_ascii=False) + "\n")
+            with log_rows(svc, conn) as log:
+                for row, digest in with_hashes(log):
+                    out.write(json.dumps(export_line(row, digest), ensure_ascii=False) + "\n")
     os.replace(partial, path)
     click.echo(f"Đã xuất {outcome.events} sự kiện vào {file}.")
     click.echo(outcome.line())
 
 
-def with_hashes(rows: Iterator[Sequence[Any]]) -> Iterator[tuple[Sequence[Any], bytes]]:
+def with_hashes(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Sequence[Any], bytes]]:
     previous = GENESIS
     for row in rows:
         previous = next(chain(previous, (row,)))[1]
@@ -159,7 +160,8 @@ def export_line(row: Any, digest: bytes) -> dict[str, Any]:
     position, oid, version, topic, state = row
     state = bytes(state)
     line: dict[str, Any] = {"position": position, "originator_id": originator_text(oid),
-                            "originator_version": version, "topic": topic}
+                            "originator_version": version,
+                            "topic": topic.decode() if isinstance(topic, bytes) else topic}
     try:
         line["state"] = state.decode("utf-8")
     except UnicodeDecodeError:
