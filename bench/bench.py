@@ -7,6 +7,8 @@ throw-away schema) in one run:
     against raw one-row transactions of a row of the same shape and size;
 (b) projection rebuild: ``engine.rebuild`` of every projection, in one pass, over a synthetic log,
     against a raw paged read of the same log.
+(c) ``audit verify`` over that log (the hash chain recomputed from every
+    stored event), against a raw read of the whole log as it reads it.
 
 Each figure is divided by its floor measured in the same run on the same
 machine, so the ratios say what the application costs on top of the
