@@ -119,6 +119,7 @@ def _register(app: Flask) -> None:
     from app.printing import views as printing
     from app.reports.cli import report_command
     from app.audit.backup import backup_command, restore_command
+    from app.audit import views as audit
     from app.audit.cli import audit_cli
     from app.targets import views as targets
     from app.households.cli import village_cli
@@ -128,6 +129,7 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(citizens.bp)
+    app.register_blueprint(audit.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -23,6 +23,7 @@ from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.documents import DocumentProjection
 from projections.dossiers import DossierProjection
+from projections.audit_trail import AuditTrailProjection
 from projections.seal import SealProjection
 from projections.targets import TargetProjection
 from projections.households import household_projections
@@ -53,7 +54,7 @@ class LedgerService:
                        DocumentProjection(timezone), TargetProjection()]
         projections += [PortalAccountProjection(), FeedbackProjection()]
         projections += household_projections()
-        projections.append(SealProjection())
+        projections += [SealProjection(), AuditTrailProjection()]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

@@ -31,6 +31,7 @@ class P(StrEnum):
     SIGN_DOCUMENT = "ký số văn bản"
     VIEW_CITIZENS = "xem tài khoản công dân và phản ánh"
     RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
+    VIEW_AUDIT = "xem nhật ký kiểm tra"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
@@ -44,8 +45,8 @@ ROLES: dict[str, frozenset[P]] = {
     "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER,
                                    P.REGISTER_DOCUMENT, P.RECORD_CITIZENS}),
     "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS}),
-    "auditor":   frozenset(READ),
-    "inspector": frozenset(READ),
+    "auditor":   frozenset(READ | {P.VIEW_AUDIT}),
+    "inspector": frozenset(READ | {P.VIEW_AUDIT}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
                                    P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
@@ -134,6 +135,7 @@ ENDPOINTS: dict[str, P] = {
     "citizens.answer_feedback": P.RECORD_CITIZENS,
     "citizens.correct_feedback": P.RECORD_CITIZENS,
     "citizens.counts": P.VIEW_COUNTS,
+    "audit.index": P.VIEW_AUDIT,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

@@ -2,7 +2,8 @@
 UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the event store's table
 and of the signed checkpoints. The hash chain over the log (``audit_seal``,
 kept by ``projections.seal``) and the checkpoints signed over it
-(``audit_checkpoint``).
+(``audit_checkpoint``). The audit trail (``projections.audit_trail``), one
+row per event; the engine fills it from the log on the next catch-up.
 
 Revision ID: 0022
 Revises: 0020
@@ -40,6 +41,22 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"))
+    op.create_table(
+        "audit_trail",
+        sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("commune", sa.String(length=32), nullable=False),
+        sa.Column("stream", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("entity", sa.String(length=36), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("delay_seconds", sa.BigInteger(), nullable=True),
+        sa.Column("source", sa.String(length=255), nullable=False),
+        sa.PrimaryKeyConstraint("position"))
+    op.create_index("ix_audit_trail_commune", "audit_trail", ["commune", "position"])
+    op.create_index("ix_audit_trail_actor", "audit_trail", ["commune", "actor", "position"])
     if op.get_bind().dialect.name == "sqlite":
         for table in _append_only():
             for change in ("UPDATE", "DELETE"):
@@ -67,5 +84,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
     if not sqlite:
         op.execute("DROP FUNCTION IF EXISTS ledger_refuse_change()")
+    op.drop_table("audit_trail")
     op.drop_table("audit_checkpoint")
     op.drop_table("audit_seal")
