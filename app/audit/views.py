@@ -41,7 +41,7 @@ def index():  # type: ignore[no-untyped-def]
     before = request.args.get("before", "")
     with service().read() as conn:
         rows, more = trail(conn, commune, wanted,
-                           int(before) if before.isdecimal() else None,
+                           int(before) if before.isdecimal() and len(before) < 19 else None,
                            ZoneInfo(current_app.config["TIMEZONE"]))
         known = streams(conn, commune)
         staff = queries.staff_names(conn, {r.actor for r in rows})
