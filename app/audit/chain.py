@@ -23,9 +23,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+)
 
 from app.audit.checkpoints import Checkpoint
 from events.log import log_statement
@@ -198,3 +211,27 @@ def _against(expected: list[Expected], head: bytes, position: int) -> Outcome | 
                            f"chuỗi băm khác với điểm kiểm tra {e.label} "
                            f"(cỡ {e.checkpoint.size}) đã ký")
     return None
+
+
+VERIFICATIONS = Table(
+    "audit_verification", MetaData(),
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Column("head", String(64), nullable=False),
+    Column("broken_at", BigInteger, nullable=True),
+    Column("reason", Text, nullable=False))
+
+
+def keep(service: Any, outcome: Outcome, actor: str) -> None:
+    """A verification's outcome, for the audit page to show the last one."""
+    with service.write() as conn:
+        conn.execute(insert(VERIFICATIONS).values(
+            verified_at=datetime.now(UTC), actor=actor[:64], events=outcome.events,
+            head=outcome.head.hex(), broken_at=outcome.broken_at, reason=outcome.reason))
+
+
+def last_verification(conn: Connection) -> Any:
+    return conn.execute(select(VERIFICATIONS).order_by(VERIFICATIONS.c.id.desc())
+                        .limit(1)).first()

@@ -21,8 +21,9 @@ from sqlalchemy import Connection, text
 
 from app import service
 from app.audit import checkpoints
-from app.audit.chain import Expected, Outcome, log_rows, snapshot, verify
+from app.audit.chain import Expected, Outcome, keep, log_rows, snapshot, verify
 from app.cli import fail, progress_bar
+from events.base import SYSTEM_ACTOR
 from projections.engine import ProjectionFailed
 from projections.seal import GENESIS, chain, originator_text
 
@@ -84,6 +85,7 @@ def audit_verify(files: tuple[str, ...]) -> None:
     seal_up(svc)
     with snapshot(svc) as conn:
         outcome = verified(svc, conn, given, public)
+    keep(svc, outcome, SYSTEM_ACTOR)
     report(outcome)
 
 

@@ -7,11 +7,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
 from zoneinfo import ZoneInfo
 
 from app import service
+from app.audit import checkpoints
+from app.audit.chain import keep, last_verification, snapshot
+from app.audit.cli import verified
+from projections.engine import ProjectionFailed
 from app.people.scope import selected_commune
 from app.web import wants_fragment
 from projections import queries
@@ -45,13 +54,47 @@ def index():  # type: ignore[no-untyped-def]
                            ZoneInfo(current_app.config["TIMEZONE"]))
         known = streams(conn, commune)
         staff = queries.staff_names(conn, {r.actor for r in rows})
+        last = last_verification(conn)
+        signed = _latest_checkpoint(conn) is not None
     criteria = {k: v for k, v in request.args.items() if k != "before" and v}
     shown: dict[str, Any] = {"rows": rows, "more": more, "wanted": wanted, "streams": known,
                              "staff": staff, "problems": problems, "criteria": criteria,
-                             "late_days": LATE.days}
+                             "late_days": LATE.days, "last": last, "signed": signed}
     if wants_fragment():
         return render_template("audit/_trail.html", **shown)
     return render_template("audit/index.html", **shown)
+
+
+@bp.post("/verify")
+def verify():  # type: ignore[no-untyped-def]
+    """Recompute the hash chain now, as ``audit verify`` does, and keep the
+    outcome; the page then shows it."""
+    svc = service()
+    try:
+        svc.engine.advance("seal")
+    except ProjectionFailed:
+        pass  # the seal stops where it failed: what it holds is still checked
+    public = checkpoints.signing_key(Path(current_app.instance_path)).public_key()
+    with snapshot(svc) as conn:
+        outcome = verified(svc, conn, [], public)
+    keep(svc, outcome, current_user.name)
+    return redirect(url_for("audit.index", **request.args), 303)
+
+
+def _latest_checkpoint(conn):  # type: ignore[no-untyped-def]
+    return conn.execute(text("SELECT size, note FROM audit_checkpoint "
+                             "ORDER BY id DESC LIMIT 1")).first()
+
+
+@bp.get("/checkpoint.txt")
+def checkpoint():  # type: ignore[no-untyped-def]
+    """The latest signed checkpoint, for an inspector to keep offline."""
+    with service().read() as conn:
+        latest = _latest_checkpoint(conn)
+    if latest is None:
+        abort(404)
+    return Response(latest.note, mimetype="text/plain", headers={
+        "Content-Disposition": f"attachment; filename=checkpoint-{latest.size}.txt"})
 
 
 def delay_text(seconds: int | None) -> str:

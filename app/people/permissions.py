@@ -136,6 +136,8 @@ ENDPOINTS: dict[str, P] = {
     "citizens.correct_feedback": P.RECORD_CITIZENS,
     "citizens.counts": P.VIEW_COUNTS,
     "audit.index": P.VIEW_AUDIT,
+    "audit.verify": P.VIEW_AUDIT,
+    "audit.checkpoint": P.VIEW_AUDIT,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

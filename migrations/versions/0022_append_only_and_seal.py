@@ -3,7 +3,8 @@ UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the event store's table
 and of the signed checkpoints. The hash chain over the log (``audit_seal``,
 kept by ``projections.seal``) and the checkpoints signed over it
 (``audit_checkpoint``). The audit trail (``projections.audit_trail``), one
-row per event; the engine fills it from the log on the next catch-up.
+row per event; the engine fills it from the log on the next catch-up. Each
+verification's outcome (``audit_verification``), for the audit page.
 
 Revision ID: 0022
 Revises: 0020
@@ -55,6 +56,16 @@ def upgrade() -> None:
         sa.Column("delay_seconds", sa.BigInteger(), nullable=True),
         sa.Column("source", sa.String(length=255), nullable=False),
         sa.PrimaryKeyConstraint("position"))
+    op.create_table(
+        "audit_verification",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("verified_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("events", sa.BigInteger(), nullable=False),
+        sa.Column("head", sa.String(length=64), nullable=False),
+        sa.Column("broken_at", sa.BigInteger(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id"))
     op.create_index("ix_audit_trail_commune", "audit_trail", ["commune", "position"])
     op.create_index("ix_audit_trail_actor", "audit_trail", ["commune", "actor", "position"])
     if op.get_bind().dialect.name == "sqlite":
@@ -84,6 +95,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
     if not sqlite:
         op.execute("DROP FUNCTION IF EXISTS ledger_refuse_change()")
+    op.drop_table("audit_verification")
     op.drop_table("audit_trail")
     op.drop_table("audit_checkpoint")
     op.drop_table("audit_seal")

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from events.base import acting_as
-from tests.conftest import COMMUNE, ZONE, log_in
+from tests.audit.conftest import SIGNING_SEED
+from tests.conftest import COMMUNE, ZONE, csrf_token, log_in
 
 
 def entered_late(app) -> None:  # type: ignore[no-untyped-def]
@@ -68,3 +69,32 @@ def test_no_one_else_sees_the_trail(app):
         assert log_in(client, role).status_code == 302
         assert client.get("/audit").status_code == 403
         assert "/audit" not in client.get("/").text
+
+
+def test_an_auditor_runs_a_verification_and_downloads_the_checkpoint(app, monkeypatch):
+    monkeypatch.setenv("LEDGER_SIGNING_KEY", SIGNING_SEED)
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    page = auditor.get("/audit").text
+    assert "Chưa kiểm tra chuỗi băm lần nào." in page
+    assert auditor.get("/audit/checkpoint.txt").status_code == 404
+    assert auditor.post("/audit/verify", data={"csrf_token": csrf_token(page)}).status_code == 303
+    events = app.extensions["ledger"].engine.head()
+    shown = auditor.get("/audit").text
+    assert 'data-verified="ok"' in shown and f"{events} sự kiện" in shown
+    signed = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert signed.exit_code == 0, signed.output
+    download = auditor.get("/audit/checkpoint.txt")
+    assert download.status_code == 200 and download.text == signed.output
+    assert "attachment" in download.headers["Content-Disposition"]
+    svc = app.extensions["ledger"]
+    with svc.write() as conn:
+        conn.exec_driver_sql("DROP TRIGGER stored_events_no_delete")
+        conn.exec_driver_sql("DELETE FROM stored_events WHERE rowid = 3")
+    assert auditor.post("/audit/verify", data={"csrf_token": csrf_token(shown)}).status_code == 303
+    assert "bị hỏng ở vị trí 3" in auditor.get("/audit").text
+    clerk = app.test_client()
+    assert log_in(clerk).status_code == 302
+    token = csrf_token(clerk.get("/").text)
+    assert clerk.post("/audit/verify", data={"csrf_token": token}).status_code == 403
+    assert clerk.get("/audit/checkpoint.txt").status_code == 403
