@@ -139,7 +139,8 @@ class Projection:
     name: ClassVar[str]
     table: ClassVar[Table]
     counts: ClassVar[Table | None] = None
-    # A projection of every event in order, whatever its type (the seal):
+    # A projection of every event in order, whatever its type (the seal, the
+    # audit trail):
     # it is given each page whole (``apply_page``) and decodes nothing.
     every_event: ClassVar[bool] = False
     handlers: ClassVar[dict[str, Handler]]

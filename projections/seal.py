@@ -16,7 +16,9 @@ transaction, so it can never hold a hash for an event it skipped or hold
 one twice. ``audit verify`` (``app.audit``) recomputes the chain from the
 stored events and compares it with these hashes and with the signed
 checkpoints: an event edited, removed, swapped or slipped in is named by its
-position.
+position. ``projections rebuild`` recomputes the seal from the log as it then
+stands, as whoever edits the database could: after that, only the signed
+checkpoints remember what stood there before.
 """
 
 from __future__ import annotations
