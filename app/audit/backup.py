@@ -32,7 +32,7 @@ from flask.cli import with_appcontext
 
 from app import service
 from app.audit.chain import snapshot
-from app.audit.cli import public_key, report, verified
+from app.audit.cli import public_key, report, verified, writable
 from app.cli import fail
 from app.service import LedgerService
 from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, create_private
@@ -44,9 +44,9 @@ from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, create_private
 def backup_command(file: str) -> None:
     """A consistent copy of the whole database while the server runs,
     its chain verified."""
+    target = writable(file)
     svc = service()
     public = public_key()
-    target = Path(file)
     partial = target.with_name(f".{target.name}.partial")
     if svc.url.is_sqlite:
         _sqlite_copy(svc.url.sqlite_path, partial)

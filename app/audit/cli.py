@@ -37,12 +37,23 @@ def public_key() -> Any:
         fail(str(error))
 
 
+def writable(file: str) -> Path:
+    """The path of a file to be written, refused up front (before anything
+    is done) when its folder is missing or not writable."""
+    path = Path(file)
+    folder = path.parent.resolve()
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        fail(f"Không ghi được {file}: thư mục {folder} không có hoặc không ghi được.")
+    return path
+
+
 def seal_up(svc: Any) -> None:
     """The seal brought to the head of the log before it is read."""
     try:
         svc.engine.advance("seal")
     except ProjectionFailed as failure:
-        fail(str(failure))
+        fail(f"{failure}\nNếu cơ sở dữ liệu chưa được cập nhật cấu trúc, hãy chạy "
+             "`flask --app wsgi db upgrade` trước.")
 
 
 def stored(conn: Connection, public: Any) -> list[Expected]:
@@ -100,6 +111,8 @@ def report(outcome: Outcome) -> None:
               help="Also write the signed checkpoint to this file.")
 def audit_checkpoint(output: str | None) -> None:
     """Sign the current head of a chain that verifies, and store it."""
+    if output:
+        writable(output)
     try:
         key = checkpoints.signing_key(Path(current_app.instance_path))
     except ValueError as error:
@@ -132,10 +145,10 @@ def write_file(path: Path, content: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def audit_export(file: str) -> None:
     """The whole log, one event a line with its hash in the chain."""
+    path = writable(file)
     svc = service()
     public = public_key()
     seal_up(svc)
-    path = Path(file)
     partial = path.with_name(f".{path.name}.partial")
     with snapshot(svc) as conn:
         outcome = verified(svc, conn, [], public)

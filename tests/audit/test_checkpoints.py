@@ -84,3 +84,13 @@ def test_no_checkpoint_is_signed_over_a_broken_chain(ledger):
     result = ledger.run("audit", "checkpoint")
     assert result.exit_code == 1 and result.output.startswith("BROKEN at 2: ")
     assert stored(ledger) == 0
+
+
+def test_a_file_that_cannot_be_written_is_refused_before_anything_is_done(ledger, tmp_path):
+    ledger.record(2)
+    nowhere = str(tmp_path / "khong-co" / "tep.txt")
+    for args in (["audit", "checkpoint", "-o", nowhere], ["audit", "export", nowhere],
+                 ["backup", nowhere]):
+        result = ledger.run(*args)
+        assert result.exit_code == 1 and "Không ghi được" in result.output, (args, result.output)
+    assert stored(ledger) == 0
