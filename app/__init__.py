@@ -120,6 +120,9 @@ def _register(app: Flask) -> None:
     from app.people.cli import users_cli
     from app.printing import views as printing
     from app.reports.cli import report_command
+    from app.audit.backup import backup_command, restore_command
+    from app.audit import views as audit
+    from app.audit.cli import audit_cli
     from app.targets import views as targets
     from app.households.cli import village_cli
     from app.violations import views as violations
@@ -130,6 +133,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(citizens.bp)
     app.register_blueprint(violations.bp)
+    app.register_blueprint(audit.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -137,7 +141,8 @@ def _register(app: Flask) -> None:
     scope.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
-    for command in (import_cli, users_cli, report_command):
+    for command in (import_cli, users_cli, report_command, audit_cli, backup_command,
+                    restore_command):
         app.cli.add_command(command)
     app.cli.add_command(village_cli)
 

@@ -23,6 +23,8 @@ from projections.db import make_engine
 from projections.directory import CommuneProjection, UserProjection
 from projections.documents import DocumentProjection
 from projections.dossiers import DossierProjection
+from projections.audit_trail import AuditTrailProjection
+from projections.seal import SealProjection
 from projections.targets import TargetProjection
 from projections.households import household_projections
 from projections.violations import violation_projections
@@ -54,6 +56,7 @@ class LedgerService:
         projections += [PortalAccountProjection(), FeedbackProjection()]
         projections += household_projections()
         projections += violation_projections()
+        projections += [SealProjection(), AuditTrailProjection()]
         self.engine = Engine(self.ledger, self.db, projections, page_size)
         self.ledger.open_dossier_codes = self.open_dossier_codes
         self.ledger.admin_names = self.admin_names

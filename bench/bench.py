@@ -7,6 +7,8 @@ throw-away schema) in one run:
     against raw one-row transactions of a row of the same shape and size;
 (b) projection rebuild: ``engine.rebuild`` of every projection, in one pass, over a synthetic log,
     against a raw paged read of the same log.
+(c) ``audit verify`` over that log (the hash chain recomputed from every
+    stored event), against a raw read of the whole log as it reads it.
 
 Each figure is divided by its floor measured in the same run on the same
 machine, so the ratios say what the application costs on top of the
@@ -44,6 +46,7 @@ from psycopg import sql
 from sqlalchemy import Connection, func, select
 
 import projections.engine
+from app.audit.chain import Outcome, log_rows, snapshot, verify
 from app.service import LedgerService, upgrade
 from bench.import_bench import TARGET_SECONDS
 from bench.import_bench import run as run_import
@@ -66,6 +69,7 @@ DEFAULT_DOSSIERS = 200_000  # the commune of the pages at scale (bench.pages)
 
 APPEND_RATIO_TARGET = 0.45
 REBUILD_RATE_TARGET = 30_000  # events/s, stated for SQLite only
+VERIFY_RATE_TARGET = 200_000  # events/s for ``audit verify``, stated for SQLite only
 
 COMMUNE = "10921"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -137,6 +141,7 @@ class Backend:
     # (sequential scans, rows they read) of the dossier table so far, where
     # the database counts them
     table_scans: Callable[[], tuple[int, int]] | None = None
+    verify_target: float | None = None
 
 
 # -- synthetic dossiers ---------------------------------------------------------
@@ -445,6 +450,30 @@ def measure_rebuild(service: LedgerService, backend: Backend, events: int) -> Re
     return result
 
 
+def raw_scan(service: LedgerService) -> int:
+    """The whole log read as ``audit verify`` reads it, and nothing done with it."""
+    with snapshot(service) as conn, log_rows(service, conn) as log:
+        return sum(1 for _ in log)
+
+
+def measure_verify(service: LedgerService, backend: Backend) -> Result:
+    """``audit verify`` over the log the rebuild read (sealed by it), against
+    the raw read of the same log in the same run."""
+    service.engine.advance("seal")
+    head = service.engine.head()
+    read_s = seconds(lambda: raw_scan(service))
+    outcome: list[Outcome] = []
+
+    def run() -> None:
+        with snapshot(service) as conn:
+            outcome.append(verify(service, conn))
+    verify_s = seconds(run)
+    if not outcome[0].ok or outcome[0].events != head:
+        raise AssertionError(f"audit verify over the bench log: {outcome[0].line()}")
+    return Result("audit verify (hash chain against the seal)", head, head / verify_s,
+                  head / read_s, min_rate=backend.verify_target)
+
+
 def table_scans(service: LedgerService, backend: Backend) -> tuple[int, int] | None:
     if backend.table_scans is None:
         return None
@@ -535,9 +564,10 @@ def run_backend(backend: Backend, args: argparse.Namespace) -> BackendReport:
             finally:
                 raw.close()
             rebuild = measure_rebuild(service, backend, args.events)
+            verified = measure_verify(service, backend)
     finally:
         service.close()
-    return BackendReport(backend.title, [saves, appends, recorded, rebuild])
+    return BackendReport(backend.title, [saves, appends, recorded, rebuild, verified])
 
 
 def run_sqlite(args: argparse.Namespace) -> BackendReport:
@@ -545,7 +575,8 @@ def run_sqlite(args: argparse.Namespace) -> BackendReport:
         raw = Path(folder) / "raw.sqlite3"
         return run_backend(Backend("SQLite", f"sqlite:///{Path(folder) / 'ledger.sqlite3'}",
                                    lambda topic, state: SQLiteRawTable(raw, topic, state),
-                                   REBUILD_RATE_TARGET), args)
+                                   REBUILD_RATE_TARGET, verify_target=VERIFY_RATE_TARGET),
+                           args)
 
 
 @contextmanager

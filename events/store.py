@@ -128,7 +128,10 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
     leaves the lock out, so it is not used.
 
     ``db upgrade`` creates the function with the tables (``CREATE OR REPLACE``,
-    safe to repeat).
+    safe to repeat). It runs with its owner's rights (``SECURITY DEFINER``,
+    every name in it qualified): the role the server runs as (README) may
+    neither update nor delete stored events, and PostgreSQL grants the
+    table lock only to a role that may.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,7 +159,8 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
                  "VALUES (id, version, topic, state)")):
             self.sql_create_statements.append(SQL(
                 "CREATE OR REPLACE FUNCTION {schema}.{function}(" + arguments + ") "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+                "RETURNS SETOF bigint LANGUAGE plpgsql "
+                "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $BODY$ "
                 "BEGIN "
                 "SET LOCAL lock_timeout = '{lock_timeout}s'; "
                 "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "

@@ -139,6 +139,10 @@ class Projection:
     name: ClassVar[str]
     table: ClassVar[Table]
     counts: ClassVar[Table | None] = None
+    # A projection of every event in order, whatever its type (the seal, the
+    # audit trail):
+    # it is given each page whole (``apply_page``) and decodes nothing.
+    every_event: ClassVar[bool] = False
     handlers: ClassVar[dict[str, Handler]]
     creating: ClassVar[frozenset[str]]
 
@@ -149,6 +153,11 @@ class Projection:
         cls.handlers |= {old: m for t, m in list(cls.handlers.items())
                          for old in topics.aliases(t)}
         cls.creating = frozenset(t for t, m in cls.handlers.items() if m.creates)
+
+    def apply_page(self, conn: Connection, page: Sequence[LogRow]) -> int:
+        """With ``every_event``: write what the page's events make, in the
+        page's transaction; returns the events applied."""
+        raise NotImplementedError
 
     def tables(self) -> list[Table]:
         return [self.table] if self.counts is None else [self.table, self.counts]
@@ -479,6 +488,12 @@ class Engine:
             self._analyze(behind, every=applied >= ANALYZE_AFTER)
         return applied
 
+    def advance(self, *names: str, progress: Progress | None = None) -> int:
+        """Bring just these projections to the head of the log, in long pages
+        (run by hand: ``audit verify`` brings the seal up before reading it)."""
+        self._ensure_positions()
+        return self._advance(list(names), self.rebuild_page_size, progress)
+
     def _analyze(self, names: Sequence[str], every: bool) -> None:
         """On PostgreSQL, planner statistics for the tables a long catch-up
         (a replay after a migration, a large import) filled, as autovacuum
@@ -746,6 +761,11 @@ class Engine:
                events: Sequence[Any]) -> int:
         """Apply one page to one projection; a failure names the event it
         stopped at."""
+        if projection.every_event:
+            try:
+                return projection.apply_page(conn, page)
+            except Exception as cause:
+                raise _PageFailed(projection.name, page[0][0], cause) from cause
         counts = projection.counts
         rows = Rows(projection.table, projection.counted if counts is not None else None)
         applied, handlers = 0, projection.handlers

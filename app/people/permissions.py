@@ -33,6 +33,7 @@ class P(StrEnum):
     RECORD_CITIZENS = "ghi nhận tài khoản công dân và phản ánh"
     VIEW_VIOLATIONS = "xem sổ vi phạm"
     RECORD_VIOLATIONS = "ghi nhận vi phạm"
+    VIEW_AUDIT = "xem nhật ký kiểm tra"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
@@ -48,8 +49,8 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS}),
     "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS,
                                    P.VIEW_VIOLATIONS}),
-    "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS}),
-    "inspector": frozenset(READ | {P.VIEW_VIOLATIONS}),
+    "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
+    "inspector": frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
                                    P.SET_TARGETS}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
@@ -152,6 +153,9 @@ ENDPOINTS: dict[str, P] = {
     "violations.correct": P.RECORD_VIOLATIONS,
     "violations.attach": P.RECORD_VIOLATIONS,
     "dashboard.violations": P.VIEW_COUNTS,
+    "audit.index": P.VIEW_AUDIT,
+    "audit.verify": P.VIEW_AUDIT,
+    "audit.checkpoint": P.VIEW_AUDIT,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

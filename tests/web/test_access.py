@@ -138,7 +138,9 @@ def test_readers_can_change_nothing(ledger_app, role):
     for endpoint, _method, url in routes(ledger_app, {"POST"}):
         if ENDPOINTS.get(endpoint) in (P.ANY_USER, None):
             continue
-        assert client.post(url, data={"csrf_token": token}).status_code == 403, url
+        # Checking the log's hash chain is theirs to do: it records nothing in it.
+        refused = ENDPOINTS[endpoint] is not P.VIEW_AUDIT
+        assert (client.post(url, data={"csrf_token": token}).status_code == 403) == refused, url
     assert head(ledger_app) == before
     assert "Tiếp nhận hồ sơ" not in client.get("/").text  # no form they cannot use
 

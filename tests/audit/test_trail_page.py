@@ -1,0 +1,100 @@
+"""The audit trail page: auditors and inspectors see who recorded what, how
+late, and from where; nobody else sees it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from events.base import acting_as
+from tests.audit.conftest import SIGNING_SEED
+from tests.conftest import COMMUNE, ZONE, csrf_token, log_in
+
+
+def entered_late(app) -> None:  # type: ignore[no-untyped-def]
+    """A dossier from an import file, recorded 12 days after it was received."""
+    svc = app.extensions["ledger"]
+    received = datetime.now(ZONE).replace(second=0, microsecond=0) - timedelta(days=12, hours=1)
+    with acting_as("canbo"):
+        svc.record(svc.ledger.receive_dossier, COMMUNE, "TRE-12", "2.000894", "Lê Thị Muộn",
+                   "truc_tiep", "", received, source="ho-so-thang-6.csv:12")
+
+
+@pytest.fixture(params=["app", "postgres_app"])
+def any_app(request):  # type: ignore[no-untyped-def]
+    return request.getfixturevalue(request.param)
+
+
+def test_an_auditor_sees_the_delay_actor_and_source_of_a_late_entry(any_app):
+    app = any_app
+    entered_late(app)
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    page = auditor.get("/audit")
+    assert page.status_code == 200
+    row = page.text.split('data-field="source">ho-so-thang-6.csv:12')[0].rsplit("<tr", 1)[1]
+    assert "12 ngày 1 giờ" in row and "canbo" in row and "Dossier · Received" in row
+    late = auditor.get("/audit?late=1", headers={"HX-Request": "true"})
+    assert late.status_code == 200 and "<html" not in late.text
+    assert late.text.count("<tr data-position") == 1 and "ho-so-thang-6.csv:12" in late.text
+    assert "ho-so-thang-6.csv:12" not in auditor.get("/audit?actor=system").text
+    bad = auditor.get("/audit?from=30-06-2023")
+    assert bad.status_code == 200 and "NNNN-TT-NN" in bad.text
+
+
+def test_the_trail_pages_back_to_the_first_event(app):
+    svc = app.extensions["ledger"]
+    with acting_as("system"):
+        for n in range(45):
+            svc.record(svc.ledger.register_user, f"nhan-vien-{n}", "clerk", COMMUNE)
+    auditor = app.test_client()
+    assert log_in(auditor, "inspector").status_code == 302
+    seen, url = [], "/audit"
+    while url:
+        text = auditor.get(url).text
+        seen += [int(p) for p in re.findall(r'<tr data-position="(\d+)"', text)]
+        more = re.search(r'href="(/audit\?before=\d+[^"]*)"', text)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+    with svc.read() as conn:
+        mine = conn.exec_driver_sql("SELECT count(*) FROM audit_trail WHERE commune = ?",
+                                    (COMMUNE,)).scalar_one()
+    assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen)) == mine > 50
+
+
+def test_no_one_else_sees_the_trail(app):
+    for role in ("canbo", "leader", "admin"):
+        client = app.test_client()
+        assert log_in(client, role).status_code == 302
+        assert client.get("/audit").status_code == 403
+        assert "/audit" not in client.get("/").text
+
+
+def test_an_auditor_runs_a_verification_and_downloads_the_checkpoint(app, monkeypatch):
+    monkeypatch.setenv("LEDGER_SIGNING_KEY", SIGNING_SEED)
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    page = auditor.get("/audit").text
+    assert "Chưa kiểm tra chuỗi băm lần nào." in page
+    assert auditor.get("/audit/checkpoint.txt").status_code == 404
+    assert auditor.post("/audit/verify", data={"csrf_token": csrf_token(page)}).status_code == 303
+    events = app.extensions["ledger"].engine.head()
+    shown = auditor.get("/audit").text
+    assert 'data-verified="ok"' in shown and f"{events} sự kiện" in shown
+    signed = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert signed.exit_code == 0, signed.output
+    download = auditor.get("/audit/checkpoint.txt")
+    assert download.status_code == 200 and download.text == signed.output
+    assert "attachment" in download.headers["Content-Disposition"]
+    svc = app.extensions["ledger"]
+    with svc.write() as conn:
+        conn.exec_driver_sql("DROP TRIGGER stored_events_no_delete")
+        conn.exec_driver_sql("DELETE FROM stored_events WHERE rowid = 3")
+    assert auditor.post("/audit/verify", data={"csrf_token": csrf_token(shown)}).status_code == 303
+    assert "bị hỏng ở vị trí 3" in auditor.get("/audit").text
+    clerk = app.test_client()
+    assert log_in(clerk).status_code == 302
+    token = csrf_token(clerk.get("/").text)
+    assert clerk.post("/audit/verify", data={"csrf_token": token}).status_code == 403
+    assert clerk.get("/audit/checkpoint.txt").status_code == 403
