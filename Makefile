@@ -26,8 +26,10 @@ run: deps $(HTMX) translations
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --no-control-socket \
 		--access-logfile - wsgi:app
 
+# One test process per core; a test file's tests stay in one process, so a
+# module's live server is started once.
 test: test-deps $(HTMX) $(AXE) translations
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --dist loadfile
 
 bench: deps
 	$(BIN)/python -m bench.bench
