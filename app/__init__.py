@@ -120,12 +120,14 @@ def _register(app: Flask) -> None:
     from app.reports.cli import report_command
     from app.targets import views as targets
     from app.households.cli import village_cli
+    from app.households import views as households
 
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
                    targets):
         app.register_blueprint(module.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(citizens.bp)
+    app.register_blueprint(households.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
