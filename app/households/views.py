@@ -391,7 +391,7 @@ def enrol_many(village: str):  # type: ignore[no-untyped-def]
         else:
             return _village_done(village, ngettext(
                 "Đã ghi %(num)s hộ tham gia phân loại.",
-                "Đã ghi %(num)s hộ tham gia phân loại.", len(chosen), num=len(chosen)))
+                "Đã ghi %(num)s hộ tham gia phân loại.", len(chosen)))
     return _village_refused(village, enrol_form=form)
 
 
@@ -417,7 +417,7 @@ def check_many(village: str):  # type: ignore[no-untyped-def]
         else:
             return _village_done(village, ngettext(
                 "Đã ghi kết quả kiểm tra của %(num)s hộ.",
-                "Đã ghi kết quả kiểm tra của %(num)s hộ.", len(results), num=len(results)))
+                "Đã ghi kết quả kiểm tra của %(num)s hộ.", len(results)))
     typed = {code: (request.form.get(f"result-{code}", ""), request.form.get(f"note-{code}", ""))
              for code in codes}
     return _village_refused(village, check_form=form, results=typed, result_errors=errors)
@@ -532,7 +532,7 @@ def _reference_page(**forms: Any) -> dict[str, Any]:
         form.into.choices = [c for c in current if c.value != code]
         merge[code] = form
     return {"villages": villages, "items": items, "rename_forms": rename,
-            "merge_forms": merge, "done": forms.get("done"),
+            "merge_forms": merge, "done": forms.get("done"), "message": forms.get("message"),
             "village_form": forms.get("village_form") or f.VillageForm(formdata=None),
             "item_form": forms.get("item_form") or f.ItemForm(formdata=None)}
 
@@ -567,10 +567,11 @@ def add_village():  # type: ignore[no-untyped-def]
 
 
 def _known_village(village: str) -> None:
+    """404 unless the commune recorded the village (merged ones too: they
+    are refused by the command, with a message)."""
     with service().read() as conn:
-        known = hq.villages(conn, current_user.commune)
-    if village not in known or known[village].merged_into:
-        abort(404)
+        if village not in hq.villages(conn, current_user.commune):
+            abort(404)
 
 
 @bp.post("/reference/villages/<village>/rename")
@@ -585,7 +586,8 @@ def rename_village(village: str):  # type: ignore[no-untyped-def]
             attach(form, error)
         else:
             return _reference_answer(_("Đã đổi tên thôn thành %(name)s.", name=form.name.data))
-    return _reference_refused(**{f"rename-{village}": form})
+    return _reference_refused(message=" ".join(form.form_errors),
+                              **{f"rename-{village}": form})
 
 
 @bp.post("/reference/villages/<village>/merge")
@@ -602,7 +604,8 @@ def merge_village(village: str):  # type: ignore[no-untyped-def]
             attach(form, error)
         else:
             return _reference_answer(_("Đã sáp nhập thôn."))
-    return _reference_refused(**{f"merge-{village}": form})
+    return _reference_refused(message=" ".join(form.form_errors),
+                              **{f"merge-{village}": form})
 
 
 @bp.post("/reference/items")

@@ -26,6 +26,9 @@ ARGS["target_id"] = str(Target.id_for(COMMUNE, *TARGET))
 DOCUMENT = "1/BC-UBND"
 ARGS["document_id"] = str(Document.id_for(COMMUNE, 2026, DOCUMENT))
 OTHER_DOCUMENT_ID = str(Document.id_for(OTHER_COMMUNE, 2026, DOCUMENT))
+# A village and a household in each commune, under the same codes.
+ARGS["village"] = "kiem-tan"
+ARGS["household"] = "KT-0001"
 
 
 @pytest.fixture
@@ -48,6 +51,11 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
             # A target, so that its pages and forms are walked as found.
             svc.record(svc.ledger.set_target, commune, *TARGET, 0.9, "59/QĐ-UBND",
                        _t().date(), "UBND huyện")
+            # A village and a household, so that their pages and forms are walked as found.
+            svc.record(svc.ledger.add_village, commune, "Kiêm Tân", ARGS["village"])
+            svc.record(svc.ledger.add_village, commune, "Mạc", "mac")  # to move or merge into
+            svc.record(svc.ledger.register_household, commune, ARGS["household"],
+                       ARGS["village"], "Nguyễn Văn Kiêm", "thôn Kiêm Tân", _t().date())
     return app
 
 
@@ -394,3 +402,12 @@ def test_another_communes_document_is_not_found_and_only_the_leader_signs(ledger
     assert leader.post(f"/documents/{OTHER_DOCUMENT_ID}/sign", data=sign).status_code == 404
     assert leader.post(f"/documents/{ARGS['document_id']}/sign", data=sign).status_code == 303
     assert "5A01" in clerk.get(f"/documents/{ARGS['document_id']}").text
+
+
+def test_another_communes_households_are_not_found(ledger_app):
+    officer = client_for(ledger_app, "officer")
+    household, village = ARGS["household"], ARGS["village"]
+    assert officer.get(f"/households/ho/{household}").status_code == 200
+    assert officer.get(f"/households/ho/{household}?commune={OTHER_COMMUNE}").status_code == 404
+    assert officer.get(f"/households/thon/{village}?commune={OTHER_COMMUNE}").status_code == 404
+    assert officer.get(f"/households?commune={OTHER_COMMUNE}").status_code == 404

@@ -56,6 +56,9 @@ PATH_ARGS = {"code": [RECEIVED, RESOLVED], "name": ["canbo"]}
 PATH_ARGS["document_id"] = [test_access.ARGS["document_id"]]
 # And its target: revised until it is withdrawn, then refused.
 PATH_ARGS["target_id"] = [test_access.ARGS["target_id"]]
+# And its village and household: enrolled, stopped, checked, moved as the values allow.
+PATH_ARGS["village"] = [test_access.ARGS["village"]]
+PATH_ARGS["household"] = [test_access.ARGS["household"]]
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]
