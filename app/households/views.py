@@ -509,7 +509,9 @@ def issue():  # type: ignore[no-untyped-def]
                    household=(form.household.data or "").strip(),
                    receiver=form.receiver.data)
         except DomainError as error:
-            attach(form, error)
+            # The household's code is this form's "household".
+            attach(form, type(error)(error.message, "household")
+                   if error.field == "code" else error)
         else:
             return _supplies_answer(_("Đã ghi nhận vật tư cấp phát."))
     return refused(FORM_PAGE, "households/_supplies.html", **_supplies_page(issue_form=form))
