@@ -330,9 +330,13 @@ def _village_page(village: str, **forms: Any) -> dict[str, Any]:
 
 
 def _choose_households(households: list[Any], group_form: Any, enrol_form: Any) -> None:
-    group_form.households.choices = [SelectChoice(h["code"], h["code"]) for h in households]
-    enrol_form.households.choices = [SelectChoice(h["code"], h["code"]) for h in households
+    group_form.households.choices = [_labelled(h) for h in households]
+    enrol_form.households.choices = [_labelled(h) for h in households
                                      if lifecycle.after(lifecycle.ENROL, h["status"])]
+
+
+def _labelled(household: Any) -> SelectChoice:
+    return SelectChoice(household["code"], f"{household['code']} · {household['head']}")
 
 
 @bp.get("/thon/<village>")
