@@ -270,7 +270,7 @@ PAGE_SIZE = 50
 class HouseholdFilter:
     """What the household list shows: every criterion optional."""
 
-    village: str = ""  # where the household lives now
+    village: str = ""  # where the household lives now, or a village merged into it
     status: str = ""
     search: str = ""
 
@@ -285,7 +285,10 @@ def _households_matching(conn: Connection, commune: str, wanted: HouseholdFilter
                          ) -> list[Any]:
     found: list[Any] = [H.commune == commune]
     if wanted.village:
-        found.append(H.village == wanted.village)
+        known = villages(conn, commune)
+        survivor = _survivor(known)
+        found.append(H.village.in_([code for code in known if survivor(code) == wanted.village]
+                                   or [wanted.village]))
     if wanted.status:
         found.append(H.status == wanted.status)
     if text := search.searched(wanted.search):

@@ -316,3 +316,16 @@ def test_the_dashboard_shows_the_communes_sorting_rate(commune) -> None:  # type
     page = client_for(commune, "leader").get("/?period=2023").text
     assert re.search(r'data-count="sorting_rate">25,0%<', page)
     assert re.search(r'data-count="households_sorting">1 / 4<', page)
+
+
+def test_a_merged_villages_households_are_listed_under_the_village_it_joined(commune) -> None:  # type: ignore[no-untyped-def]
+    admin = client_for(commune, "admin")
+    assert post(admin, "/households/reference/villages/mac/merge",
+                {"merge-mac-into": "kiem-tan"}).status_code == 200
+    officer = client_for(commune)
+    listed = officer.get("/households?village=kiem-tan").text
+    assert "MAC-001" in listed and "KT-001" in listed
+    table = officer.get("/households/figures?period=2023", headers=HX).text
+    assert figure(table, "kiem-tan", "registered") == "4"
+    assert 'data-village="mac"' not in table
+    assert officer.get("/households/thon/mac").status_code == 404
