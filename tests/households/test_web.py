@@ -329,3 +329,15 @@ def test_a_merged_villages_households_are_listed_under_the_village_it_joined(com
     assert figure(table, "kiem-tan", "registered") == "4"
     assert 'data-village="mac"' not in table
     assert officer.get("/households/thon/mac").status_code == 404
+
+
+def test_the_list_downloads_as_it_is_filtered(commune) -> None:  # type: ignore[no-untyped-def]
+    auditor = client_for(commune, "auditor")
+    page = auditor.get("/households?q=kiem+tan").text
+    assert "/households/export.csv?q=kiem+tan" in page
+    exported = auditor.get("/households/export.csv?q=kiem+tan")
+    assert exported.status_code == 200
+    lines = exported.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã hộ,Thôn,Chủ hộ")
+    assert [line.split(",")[0] for line in lines[1:]] == ["KT-001", "KT-002", "KT-003"]
+    assert "Kiêm Tân" in lines[1] and "Đang phân loại" in lines[1]
