@@ -312,6 +312,8 @@ def _village_page(village: str, **forms: Any) -> dict[str, Any]:
         households = hq.households_in(conn, commune, village)
         group = hq.monitoring_groups(conn, commune).get(village)
     members = set(group["households"].split()) if group else set()
+    only_group = bool(members) and request.args.get("to") == "group"
+    shown = [h for h in households if h["code"] in members] if only_group else households
     group_form = forms.get("group_form") or f.GroupForm(
         formdata=None, prefix="group", responsible=group["responsible"] if group else "",
         households=sorted(members))
@@ -320,19 +322,16 @@ def _village_page(village: str, **forms: Any) -> dict[str, Any]:
     check_form = forms.get("check_form") or f.CheckRoundForm(
         formdata=None, prefix="round", on=today(),
         checker=current_user.full_name or current_user.name)
-    _choose_households(households, group_form, enrol_form)
+    group_form.households.choices = [_labelled(h) for h in households]
+    enrol_form.households.choices = [_labelled(h) for h in shown
+                                     if lifecycle.after(lifecycle.ENROL, h["status"])]
     mine = commune == current_user.commune and current_user.can(P.RECORD_HOUSEHOLDS)
-    return {"village": known[village], "households": households, "group": group,
-            "members": members, "group_form": group_form, "enrol_form": enrol_form,
+    return {"village": known[village], "households": shown, "group": group,
+            "members": members, "only_group": only_group,
+            "to": {"to": "group"} if only_group else {}, "group_form": group_form, "enrol_form": enrol_form,
             "check_form": check_form, "results": forms.get("results", {}),
             "result_errors": forms.get("result_errors", {}), "done": forms.get("done"),
             "may_record": mine}
-
-
-def _choose_households(households: list[Any], group_form: Any, enrol_form: Any) -> None:
-    group_form.households.choices = [_labelled(h) for h in households]
-    enrol_form.households.choices = [_labelled(h) for h in households
-                                     if lifecycle.after(lifecycle.ENROL, h["status"])]
 
 
 def _labelled(household: Any) -> SelectChoice:
@@ -352,7 +351,9 @@ def _own_village(village: str) -> None:
 
 def _village_done(village: str, done: str) -> Any:
     if not wants_fragment():
-        return redirect(url_for("households.village", village=village), 303)
+        return redirect(url_for("households.village", village=village,
+                                **({"to": "group"} if request.args.get("to") == "group"
+                                   else {})), 303)
     return changed("households/_village.html", **_village_page(village, done=done))
 
 

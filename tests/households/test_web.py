@@ -341,3 +341,16 @@ def test_the_list_downloads_as_it_is_filtered(commune) -> None:  # type: ignore[
     assert lines[0].startswith("Mã hộ,Thôn,Chủ hộ")
     assert [line.split(",")[0] for line in lines[1:]] == ["KT-001", "KT-002", "KT-003"]
     assert "Kiêm Tân" in lines[1] and "Đang phân loại" in lines[1]
+
+
+def test_the_bulk_forms_can_show_only_the_groups_households(commune) -> None:  # type: ignore[no-untyped-def]
+    officer = client_for(commune)
+    assert post(officer, "/households/thon/kiem-tan/group", {
+        "group-responsible": "Trần Văn Tổ", "group-households": ["KT-001", "KT-003"]}
+    ).status_code == 200
+    page = officer.get("/households/thon/kiem-tan?to=group").text
+    assert 'name="result-KT-001"' in page and 'name="result-KT-002"' not in page
+    assert 'value="KT-003"' in page and "KT-002 · " not in page.split('id="enrol-many"')[1]
+    response = post(officer, "/households/thon/kiem-tan/check?to=group", {
+        "round-on": "2023-03-01", "round-checker": "Trần Văn Tổ", "result-KT-003": "1"})
+    assert response.status_code == 200 and 'name="result-KT-002"' not in response.text
