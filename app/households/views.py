@@ -259,6 +259,7 @@ def _household_page(code: str) -> dict[str, Any]:
     mine = commune == current_user.commune and current_user.can(P.RECORD_HOUSEHOLDS)
     steps = [s for s in STEPS if mine and s.open_to(row["status"])]
     return {"row": row, "history": history, "staff": staff, "villages": villages,
+            "commune": commune,
             "steps": steps, "open_step": None, "message": None,
             "forms": {s.name: _step_form(s, True) for s in steps}}
 

@@ -411,3 +411,18 @@ def test_another_communes_households_are_not_found(ledger_app):
     assert officer.get(f"/households/ho/{household}?commune={OTHER_COMMUNE}").status_code == 404
     assert officer.get(f"/households/thon/{village}?commune={OTHER_COMMUNE}").status_code == 404
     assert officer.get(f"/households?commune={OTHER_COMMUNE}").status_code == 404
+
+
+def test_an_inspector_follows_the_households_pages_of_a_commune_in_scope(ledger_app):
+    svc = ledger_app.extensions["ledger"]
+    with acting_as("province_admin"):
+        svc.record(svc.ledger.assign_scope, "inspector", [OTHER_COMMUNE])
+    inspector = client_for(ledger_app, "inspector")
+    table = inspector.get(f"/households/figures?commune={OTHER_COMMUNE}",
+                          headers={"HX-Request": "true"}).text
+    village = f"/households/thon/{ARGS['village']}?commune={OTHER_COMMUNE}"
+    assert village in table
+    assert inspector.get(village).status_code == 200
+    page = inspector.get(f"/households/ho/{ARGS['household']}?commune={OTHER_COMMUNE}").text
+    assert village in page
+    assert "/households/ho/KT-0001/enrol" not in page  # reads, records nothing
