@@ -126,6 +126,7 @@ def _register(app: Flask) -> None:
     from app.targets import views as targets
     from app.households.cli import village_cli
     from app.violations import views as violations
+    from app.households import views as households
 
     for module in (auth, account, admin, catalogue, dashboard, dossiers, health, printing, imports,
                    targets):
@@ -134,6 +135,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(citizens.bp)
     app.register_blueprint(violations.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(households.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Table, and_, func, or_, select
 
 from events.households import BUILT_IN_ITEMS
 from events.households.lifecycle import REGISTERED, SORTING
+from projections import search
 from projections.households import (
     CHECKS,
     COMPLIANT,
@@ -27,7 +29,10 @@ from projections.households import (
     YEAR,
     HouseholdCheckTallyRow,
     HouseholdReferenceRow,
+    HouseholdRow,
     HouseholdTallyRow,
+    MonitoringGroupRow,
+    SupplyMovementRow,
     SupplyTallyRow,
 )
 from projections.periods import Period
@@ -250,3 +255,89 @@ def sorting_rate(conn: Connection, commune: str, day: date) -> float | None:
     """Households sorting / registered at the end of ``day``, in all."""
     held = held_at(conn, commune, day)
     return rate(sum(held[SORTING].values()), sum(held[REGISTERED].values()))
+
+
+# -- the pages' lists ------------------------------------------------------------------
+
+HOUSEHOLDS: Table = HouseholdRow.__table__  # type: ignore[attr-defined]
+H = HOUSEHOLDS.c
+MOVEMENTS: Table = SupplyMovementRow.__table__  # type: ignore[attr-defined]
+GROUPS: Table = MonitoringGroupRow.__table__  # type: ignore[attr-defined]
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    """What the household list shows: every criterion optional."""
+
+    village: str = ""  # where the household lives now, or a village merged into it
+    status: str = ""
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    rows: list[Any]
+    after: str | None  # the next page's first code comes after this one, if there is one
+
+
+def _households_matching(conn: Connection, commune: str, wanted: HouseholdFilter
+                         ) -> list[Any]:
+    found: list[Any] = [H.commune == commune]
+    if wanted.village:
+        known = villages(conn, commune)
+        survivor = _survivor(known)
+        found.append(H.village.in_([code for code in known if survivor(code) == wanted.village]
+                                   or [wanted.village]))
+    if wanted.status:
+        found.append(H.status == wanted.status)
+    if text := search.searched(wanted.search):
+        found.append(search.matches(conn, HOUSEHOLDS, "search_text", text))
+    return found
+
+
+def household_page(conn: Connection, commune: str, wanted: HouseholdFilter,
+                   after: str = "", size: int = PAGE_SIZE) -> HouseholdPage:
+    """One page of the list, by household code, from the code after ``after``."""
+    query = select(HOUSEHOLDS).where(*_households_matching(conn, commune, wanted))
+    if after:
+        query = query.where(H.code > after)
+    rows = list(conn.execute(query.order_by(H.code).limit(size + 1)).mappings())
+    more, rows = len(rows) > size, rows[:size]
+    return HouseholdPage(rows, rows[-1]["code"] if more and rows else None)
+
+
+def household_count(conn: Connection, commune: str, wanted: HouseholdFilter) -> int:
+    return int(conn.execute(select(func.count()).select_from(HOUSEHOLDS).where(
+        *_households_matching(conn, commune, wanted))).scalar_one())
+
+
+def every_household(conn: Connection, commune: str, wanted: HouseholdFilter) -> Iterator[Any]:
+    query = select(HOUSEHOLDS).where(*_households_matching(conn, commune, wanted))
+    yield from conn.execute(query.order_by(H.code).execution_options(yield_per=1000)).mappings()
+
+
+def household(conn: Connection, commune: str, code: str) -> Any | None:
+    return conn.execute(select(HOUSEHOLDS).where(H.commune == commune, H.code == code)
+                        ).mappings().first()
+
+
+def households_in(conn: Connection, commune: str, village: str) -> list[Any]:
+    """The households living in ``village`` now, by code."""
+    return list(conn.execute(select(HOUSEHOLDS).where(H.commune == commune,
+                                                      H.village == village)
+                             .order_by(H.code)).mappings())
+
+
+def monitoring_groups(conn: Connection, commune: str) -> dict[str, Any]:
+    """The villages' groups, by village code."""
+    G = GROUPS.c
+    return {row["village"]: row for row in
+            conn.execute(select(GROUPS).where(G.commune == commune)).mappings()}
+
+
+def supply_movements(conn: Connection, commune: str, limit: int = 100) -> list[Any]:
+    """The latest receipts and issues, newest first."""
+    M = MOVEMENTS.c
+    return list(conn.execute(select(MOVEMENTS).where(M.commune == commune)
+                             .order_by(M.day.desc(), M.id.desc()).limit(limit)).mappings())

@@ -45,7 +45,7 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 T = TypeVar("T")
 # Background polls do not count as activity for the idle timeout.
-PASSIVE_ENDPOINTS = frozenset({"dashboard.counts"})
+PASSIVE_ENDPOINTS = frozenset({"dashboard.counts", "households.figures"})
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,16 @@ class P(StrEnum):
     VIEW_VIOLATIONS = "xem sổ vi phạm"
     RECORD_VIOLATIONS = "ghi nhận vi phạm"
     VIEW_AUDIT = "xem nhật ký kiểm tra"
+    VIEW_HOUSEHOLDS = "xem hộ phân loại rác và vật tư"
+    RECORD_HOUSEHOLDS = "ghi nhận hộ, kiểm tra và vật tư"
+    MANAGE_VILLAGES = "quản lý danh mục thôn và vật tư"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
-# documents register, and the citizens' accounts and feedback.
-READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE, P.VIEW_DOCUMENTS, P.VIEW_CITIZENS}
+# documents register, the citizens' accounts and feedback, and the
+# households in waste sorting with their supplies.
+READ = {P.VIEW_COUNTS, P.VIEW_DOSSIERS, P.VIEW_CATALOGUE, P.VIEW_DOCUMENTS, P.VIEW_CITIZENS,
+        P.VIEW_HOUSEHOLDS}
 
 ROLES: dict[str, frozenset[P]] = {
     "clerk":     frozenset(READ | {P.RECEIVE_DOSSIER, P.RETURN_DOSSIER, P.PROCESS_DOSSIER,
@@ -46,13 +51,13 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.RECORD_CITIZENS}),
     "officer":   frozenset(READ | {P.RESOLVE_DOSSIER, P.PROCESS_DOSSIER, P.CORRECT_DOSSIER,
                                    P.REGISTER_DOCUMENT, P.RECORD_CITIZENS,
-                                   P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS}),
+                                   P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS, P.RECORD_HOUSEHOLDS}),
     "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS,
                                    P.VIEW_VIOLATIONS}),
     "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
     "inspector": frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
-                                   P.SET_TARGETS}),
+                                   P.SET_TARGETS, P.MANAGE_VILLAGES}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
 }
 
@@ -156,6 +161,29 @@ ENDPOINTS: dict[str, P] = {
     "audit.index": P.VIEW_AUDIT,
     "audit.verify": P.VIEW_AUDIT,
     "audit.checkpoint": P.VIEW_AUDIT,
+    "households.index": P.VIEW_HOUSEHOLDS,
+    "households.figures": P.VIEW_HOUSEHOLDS,
+    "households.export": P.VIEW_HOUSEHOLDS,
+    "households.show": P.VIEW_HOUSEHOLDS,
+    "households.village": P.VIEW_HOUSEHOLDS,
+    "households.supplies": P.VIEW_HOUSEHOLDS,
+    "households.new": P.RECORD_HOUSEHOLDS,
+    "households.register": P.RECORD_HOUSEHOLDS,
+    "households.enrol": P.RECORD_HOUSEHOLDS,
+    "households.stop": P.RECORD_HOUSEHOLDS,
+    "households.check": P.RECORD_HOUSEHOLDS,
+    "households.move": P.RECORD_HOUSEHOLDS,
+    "households.correct": P.RECORD_HOUSEHOLDS,
+    "households.set_group": P.RECORD_HOUSEHOLDS,
+    "households.enrol_many": P.RECORD_HOUSEHOLDS,
+    "households.check_many": P.RECORD_HOUSEHOLDS,
+    "households.receive": P.RECORD_HOUSEHOLDS,
+    "households.issue": P.RECORD_HOUSEHOLDS,
+    "households.reference": P.MANAGE_VILLAGES,
+    "households.add_village": P.MANAGE_VILLAGES,
+    "households.rename_village": P.MANAGE_VILLAGES,
+    "households.merge_village": P.MANAGE_VILLAGES,
+    "households.add_item": P.MANAGE_VILLAGES,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

@@ -58,6 +58,16 @@ def _record(url: str) -> None:
                 svc.record(svc.ledger.assign_scope, reader, [COMMUNE])
         for state, code in CODES.items():
             _dossier(svc, state, code)
+        with acting_as("officer"):  # a village, a household checked, lids received
+            svc.record(svc.ledger.add_village, COMMUNE, "Kiêm Tân")
+            svc.record(svc.ledger.register_household, COMMUNE, "KT-001", "kiem-tan",
+                       "Trần Văn Hộ", "xóm 1", START.date())
+            svc.record(svc.ledger.check_household, COMMUNE, "KT-001", START.date(), False,
+                       "Lẫn rác vô cơ", "Lê Văn Tổ")
+            svc.record(svc.ledger.set_monitoring_group, COMMUNE, "kiem-tan", "Lê Văn Tổ",
+                       ["KT-001"])
+            svc.record(svc.ledger.receive_supplies, COMMUNE, "nap_day", 266, "UBND huyện",
+                       "59/QĐ-UBND", START.date())
     svc.close()
 
 
@@ -119,6 +129,10 @@ PAGES = (
     (f"/print/dossiers/{CODES['refused']}/refusal", "printing.refusal"),
 )
 PAGES += (("/citizens/accounts", "citizens.accounts"), ("/citizens/feedback", "citizens.feedback"))
+PAGES += (("/households", "households.index"), ("/households/ho/KT-001", "households.show"),
+          ("/households/thon/kiem-tan", "households.village"),
+          ("/households/supplies", "households.supplies"), ("/households/new", "households.new"),
+          ("/households/reference", "households.reference"))
 NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
 

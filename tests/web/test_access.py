@@ -27,6 +27,9 @@ ARGS["target_id"] = str(Target.id_for(COMMUNE, *TARGET))
 DOCUMENT = "1/BC-UBND"
 ARGS["document_id"] = str(Document.id_for(COMMUNE, 2026, DOCUMENT))
 OTHER_DOCUMENT_ID = str(Document.id_for(OTHER_COMMUNE, 2026, DOCUMENT))
+# A village and a household in each commune, under the same codes.
+ARGS["village"] = "kiem-tan"
+ARGS["household"] = "KT-0001"
 # A violation with an evidence file in each commune: the same code, another commune's.
 VIOLATION, EVIDENCE = "VP-2026-0001", "ab" * 32
 ARGS |= {"violation_id": str(Violation.id_for(COMMUNE, VIOLATION)), "sha256": EVIDENCE}
@@ -53,8 +56,12 @@ def with_dossiers(app):  # type: ignore[no-untyped-def]
             # A target, so that its pages and forms are walked as found.
             svc.record(svc.ledger.set_target, commune, *TARGET, 0.9, "59/QĐ-UBND",
                        _t().date(), "UBND huyện")
-            # A violation with a file, so that its pages and forms are walked as found.
-            svc.record(svc.ledger.add_village, commune, "Mạc")
+            # A village and a household, so that their pages and forms are walked as found.
+            svc.record(svc.ledger.add_village, commune, "Kiêm Tân", ARGS["village"])
+            svc.record(svc.ledger.add_village, commune, "Mạc", "mac")  # to move or merge into
+            svc.record(svc.ledger.register_household, commune, ARGS["household"],
+                       ARGS["village"], "Nguyễn Văn Kiêm", "thôn Kiêm Tân", _t().date())
+            # And a violation with a file, so that its pages and forms are walked as found.
             svc.record(svc.ledger.detect_violation, commune, VIOLATION, "dat_dai", "mac",
                        "Đồng Bàu", "Lê C", "", 2026, "Địa chính", _t().date())
             svc.record(svc.ledger.attach_violation_evidence, commune, VIOLATION, 1, EVIDENCE,
@@ -421,3 +428,27 @@ def test_another_communes_violation_and_its_evidence_are_not_found(ledger_app):
     assert officer.post(f"/violations/{other}/record", data={
         "csrf_token": token, "record-recorded_on": "2026-01-05"}).status_code == 404
     assert head(ledger_app) == before
+
+
+def test_another_communes_households_are_not_found(ledger_app):
+    officer = client_for(ledger_app, "officer")
+    household, village = ARGS["household"], ARGS["village"]
+    assert officer.get(f"/households/ho/{household}").status_code == 200
+    assert officer.get(f"/households/ho/{household}?commune={OTHER_COMMUNE}").status_code == 404
+    assert officer.get(f"/households/thon/{village}?commune={OTHER_COMMUNE}").status_code == 404
+    assert officer.get(f"/households?commune={OTHER_COMMUNE}").status_code == 404
+
+
+def test_an_inspector_follows_the_households_pages_of_a_commune_in_scope(ledger_app):
+    svc = ledger_app.extensions["ledger"]
+    with acting_as("province_admin"):
+        svc.record(svc.ledger.assign_scope, "inspector", [OTHER_COMMUNE])
+    inspector = client_for(ledger_app, "inspector")
+    table = inspector.get(f"/households/figures?commune={OTHER_COMMUNE}",
+                          headers={"HX-Request": "true"}).text
+    village = f"/households/thon/{ARGS['village']}?commune={OTHER_COMMUNE}"
+    assert village in table
+    assert inspector.get(village).status_code == 200
+    page = inspector.get(f"/households/ho/{ARGS['household']}?commune={OTHER_COMMUNE}").text
+    assert village in page
+    assert "/households/ho/KT-0001/enrol" not in page  # reads, records nothing

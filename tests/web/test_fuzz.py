@@ -59,6 +59,9 @@ PATH_ARGS["target_id"] = [test_access.ARGS["target_id"]]
 # And its violation: taken through its steps, then refused.
 PATH_ARGS |= {"violation_id": [test_access.ARGS["violation_id"]],
               "sha256": [test_access.ARGS["sha256"]]}
+# And its village and household: enrolled, stopped, checked, moved as the values allow.
+PATH_ARGS["village"] = [test_access.ARGS["village"]]
+PATH_ARGS["household"] = [test_access.ARGS["household"]]
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]

@@ -43,6 +43,10 @@ PAGES |= {"citizens.accounts": "/citizens/accounts", "citizens.feedback": "/citi
           "citizens.show_feedback": "/citizens/feedback/{code}"}
 PAGES |= {"violations.index": "/violations", "violations.new": "/violations/new",
           "violations.show": f"/violations/{Violation.id_for(COMMUNE, 'VP-2023-0001')}"}
+PAGES |= {"households.index": "/households?period=2023", "households.show": "/households/ho/KT-001",
+          "households.village": "/households/thon/kiem-tan",
+          "households.supplies": "/households/supplies", "households.new": "/households/new",
+          "households.reference": "/households/reference"}
 # Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
 PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
 # A phrase of each page in English (the refusal page's, for one refused).
@@ -64,6 +68,12 @@ IN_ENGLISH |= {"citizens.accounts": "National public service portal accounts ope
 IN_ENGLISH |= {"violations.index": "Violations register",
                "violations.new": "Record a newly detected violation",
                "violations.show": "deadline to comply passed"}
+IN_ENGLISH |= {"households.index": "Organic waste sorting at source",
+               "households.show": "Enrolled in sorting", "households.village": "Monitoring group",
+               "households.supplies": "In stock",
+               "households.new": "Register a household in waste sorting",
+               "households.reference": "Villages and supply items",
+               "household errors": "Enter the household code."}
 ENGLISH_WORDS = ("dashboard", "overview", "log in", "log out", "login", "logout", "password",
                  "user", "users", "role", "roles", "save", "submit", "search", "error", "import",
                  "create", "delete", "edit", "cancel", "status", "name", "date", "period",
@@ -120,6 +130,15 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
             svc.record(svc.ledger.amend_procedure, COMMUNE, "1.001193",
                        "Đăng ký thường trú", "Đăng ký, quản lý cư trú", "cong_an", False, 5,
                        15000, "https://dichvucong.gov.vn/p/1.001193")
+            # A village with a household sorting waste, checked once; lids received.
+            svc.record(svc.ledger.add_village, COMMUNE, "Kiêm Tân")
+            svc.record(svc.ledger.register_household, COMMUNE, "KT-001", "kiem-tan",
+                       "Trần Văn Hộ", "xóm 1", vn(2023, 1, 9).date())
+            svc.record(svc.ledger.enrol_household, COMMUNE, "KT-001", vn(2023, 1, 9).date())
+            svc.record(svc.ledger.check_household, COMMUNE, "KT-001", vn(2023, 2, 1).date(),
+                       False, "Lẫn rác vô cơ", "Lê Văn Tổ")
+            svc.record(svc.ledger.receive_supplies, COMMUNE, "nap_day", 266, "UBND huyện",
+                       "59/QĐ-UBND", vn(2023, 1, 9).date())
     yield flask_app
     flask_app.extensions["ledger"].close()
 
@@ -213,6 +232,8 @@ def pages_of(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-de
             shown["step errors"] = client.post(f"/dossiers/{CODE}/{step.replace('_', '-')}",
                                                data={"csrf_token": token}).text
             break
+    if may({role}, "households.register"):
+        shown["household errors"] = client.post("/households", data={"csrf_token": token}).text
     shown["missing page"] = client.get("/no-such-page").text
     return shown
 
