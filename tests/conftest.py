@@ -69,6 +69,18 @@ def _postgres_admin() -> psycopg.Connection:
         pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error}")
 
 
+def _postgres_schema() -> Iterator[str]:
+    """An empty schema of its own in the test database, for tests that need
+    a database with nothing in it (a restore, a replay)."""
+    with _postgres_admin() as admin:
+        schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{POSTGRES_URL}?schema={schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 # Migrating a database takes a second or more; tests start from a copy of one
 # migrated once per run instead: a file copied on SQLite, a database created
 # from a template on PostgreSQL (the ledger kept in its schema "ledger", so

@@ -13,7 +13,6 @@ from app.service import LedgerService
 from events.base import acting_as
 from tests.audit.conftest import Ledger
 from tests.audit.test_chain import OK, verified
-from tests.conftest import POSTGRES_URL
 
 
 class Writer(threading.Thread):
@@ -107,7 +106,7 @@ def postgres_backup_and_restore(ledger: Ledger, tmp_path) -> None:  # type: igno
     assert chain_at(ledger, events, tmp_path) == head
     url, schema = ledger.svc.url.raw, ledger.svc.url.schema
     ledger.close()
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:  # the database is lost
+    with psycopg.connect(url.split("?")[0], autocommit=True) as admin:  # the database is lost
         admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         admin.execute(f'CREATE SCHEMA "{schema}"')
     target = Ledger(url, upgraded=False)
