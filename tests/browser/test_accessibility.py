@@ -25,6 +25,7 @@ from app.people.cli import create_user
 from app.people.permissions import may
 from events.application import ROLES
 from events.base import acting_as
+from events.violations import Violation
 from tests.browser.conftest import ACCESS_FORMAT
 from tests.live import COMMUNE, PASSWORD, LiveServer, serve
 
@@ -68,6 +69,12 @@ def _record(url: str) -> None:
                        ["KT-001"])
             svc.record(svc.ledger.receive_supplies, COMMUNE, "nap_day", 266, "UBND huyện",
                        "59/QĐ-UBND", START.date())
+            # a legacy violation with its record made, so that its page offers the next steps
+            svc.record(svc.ledger.detect_violation, COMMUNE, "VP-001", "dat_dai", "kiem-tan",
+                       "Đồng Bàu", "Lê Văn C", "Đổ đất lấn ruộng", 2021, "Địa chính",
+                       START.date())
+            svc.record(svc.ledger.record_violation, COMMUNE, "VP-001", START.date(),
+                       "03/BB-UBND")
     svc.close()
 
 
@@ -133,6 +140,8 @@ PAGES += (("/households", "households.index"), ("/households/ho/KT-001", "househ
           ("/households/thon/kiem-tan", "households.village"),
           ("/households/supplies", "households.supplies"), ("/households/new", "households.new"),
           ("/households/reference", "households.reference"))
+PAGES += (("/violations", "violations.index"), ("/violations/new", "violations.new"),
+          (f"/violations/{Violation.id_for(COMMUNE, 'VP-001')}", "violations.show"))
 NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
 
