@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
+from uuid import UUID
 
 import orjson
 from sqlalchemy import (
@@ -41,10 +42,25 @@ TRAIL = Table(
     Column("source", String(255), nullable=False),
     Index("ix_audit_trail_commune", "commune", "position"),
     Index("ix_audit_trail_actor", "commune", "actor", "position"),
+    Index("ix_audit_trail_entity", "commune", "entity", "position"),
 )
 
 # An entry recorded more than this after it happened is late.
 LATE = timedelta(days=1)
+# The kind of event every stream records when a clerk corrects a record.
+CORRECTION = "Corrected"
+
+
+def entity_key(originator_id: UUID | str) -> str:
+    """A record's id as the trail keeps it: 32 hexadecimal digits, as the
+    SQLite store gives it and whatever form it comes in (raises ValueError
+    for anything that is not an id)."""
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    if len(originator_id) == 32 and originator_id.islower() and originator_id.isalnum():
+        int(originator_id, 16)  # the SQLite store's form, checked without a UUID
+        return originator_id
+    return UUID(originator_id).hex
 
 
 def _moment(value: Any) -> datetime | None:
@@ -76,7 +92,7 @@ class AuditTrailProjection(Projection):
                      if occurred is not None and recorded is not None else None)
             rows.append({"position": position, "commune": str(fields.get("commune") or ""),
                          "stream": stream or qualified, "kind": kind or qualified,
-                         "entity": oid if isinstance(oid, str) else oid.hex,
+                         "entity": entity_key(oid),
                          "version": version, "actor": str(fields.get("actor") or "")[:64],
                          "occurred_at": occurred, "recorded_at": recorded,
                          "delay_seconds": delay,
@@ -94,6 +110,8 @@ class TrailFilter:
     start: date | None = None  # recorded on or after
     end: date | None = None  # recorded on or before
     late: bool = False
+    corrections: bool = False
+    entity: str = ""  # one record's entries only, its id as entity_key gives it
 
 
 PAGE = 50
@@ -118,6 +136,10 @@ def trail(conn: Connection, commune: str, wanted: TrailFilter, before: int | Non
                                                              time(), zone))
     if wanted.late:
         query = query.where(t.delay_seconds > int(LATE.total_seconds()))
+    if wanted.corrections:
+        query = query.where(t.kind == CORRECTION)
+    if wanted.entity:
+        query = query.where(t.entity == wanted.entity)
     if before is not None:
         query = query.where(t.position < before)
     found = list(conn.execute(query.order_by(t.position.desc()).limit(PAGE + 1)))

@@ -24,7 +24,8 @@ from projections.engine import ProjectionFailed
 from app.people.scope import selected_commune
 from app.web import wants_fragment
 from projections import queries
-from projections.audit_trail import LATE, TrailFilter, streams, trail
+from app.people.permissions import P
+from projections.audit_trail import LATE, TrailFilter, entity_key, streams, trail
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -40,13 +41,27 @@ def _day(name: str, problems: list[str]) -> date | None:
         return None
 
 
+def _entity(problems: list[str]) -> str:
+    """The record whose entries alone are asked for, as the trail keys it."""
+    text = request.args.get("entity", "").strip()
+    if not text:
+        return ""
+    try:
+        return entity_key(text[:64])
+    except ValueError:
+        problems.append(_("Mã đối tượng không hợp lệ."))
+        return "-"  # matches no entry: a bad id shows nothing rather than everything
+
+
 @bp.get("")
 def index():  # type: ignore[no-untyped-def]
     commune, problems = selected_commune(), []
     wanted = TrailFilter(actor=request.args.get("actor", "").strip()[:64],
                          stream=request.args.get("stream", "").strip()[:64],
                          start=_day("from", problems), end=_day("to", problems),
-                         late=request.args.get("late") == "1")
+                         late=request.args.get("late") == "1",
+                         corrections=request.args.get("corrections") == "1",
+                         entity=_entity(problems))
     before = request.args.get("before", "")
     with service().read() as conn:
         rows, more = trail(conn, commune, wanted,
@@ -59,7 +74,8 @@ def index():  # type: ignore[no-untyped-def]
     criteria = {k: v for k, v in request.args.items() if k != "before" and v}
     shown: dict[str, Any] = {"rows": rows, "more": more, "wanted": wanted, "streams": known,
                              "staff": staff, "problems": problems, "criteria": criteria,
-                             "late_days": LATE.days, "last": last, "signed": signed}
+                             "late_days": LATE.days, "last": last, "signed": signed,
+                             "whole_trail": _whole_trail(criteria)}
     if wants_fragment():
         return render_template("audit/_trail.html", **shown)
     return render_template("audit/index.html", **shown)
@@ -79,6 +95,27 @@ def verify():  # type: ignore[no-untyped-def]
         outcome = verified(svc, conn, [], public)
     keep(svc, outcome, current_user.name)
     return redirect(url_for("audit.index", **request.args), 303)
+
+
+def _whole_trail(criteria: dict[str, str]) -> str | None:
+    """Where a record's entries lead back to the whole trail (None when the
+    page already shows it)."""
+    if "entity" not in criteria:
+        return None
+    return url_for("audit.index", **{k: v for k, v in criteria.items() if k == "commune"})
+
+
+@bp.app_template_global()
+def audit_url(history: list[Any]) -> str | None:
+    """A record's own entries in the audit trail, for whoever may read it."""
+    if not history or not current_user.is_authenticated or not current_user.can(P.VIEW_AUDIT):
+        return None
+    first = history[0]
+    commune = getattr(first, "commune", "") or ""
+    args = {"entity": entity_key(first.originator_id)}
+    if commune and commune != current_user.commune:
+        args["commune"] = commune
+    return url_for("audit.index", **args)
 
 
 def _latest_checkpoint(conn):  # type: ignore[no-untyped-def]

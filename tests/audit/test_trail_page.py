@@ -98,3 +98,54 @@ def test_an_auditor_runs_a_verification_and_downloads_the_checkpoint(app, monkey
     token = csrf_token(clerk.get("/").text)
     assert clerk.post("/audit/verify", data={"csrf_token": token}).status_code == 403
     assert clerk.get("/audit/checkpoint.txt").status_code == 403
+
+
+def test_corrections_only_shows_each_correction_and_nothing_else(app):
+    svc = app.extensions["ledger"]
+    entered_late(app)
+    with acting_as("canbo"):
+        svc.record(svc.ledger.correct_dossier, COMMUNE, "TRE-12", datetime.now(ZONE), 1,
+                   "Ghi nhầm tên người nộp", {"applicant": "Lê Thị Muộn Mằn"})
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    whole = auditor.get("/audit").text
+    assert whole.count("Dossier · Corrected") == 1 and "Dossier · Received" in whole
+    only = auditor.get("/audit?corrections=1").text
+    assert only.count("<tr data-position") == 1 and "Dossier · Corrected" in only
+    assert 'name="corrections" value="1" checked' in only
+
+
+def test_every_record_page_links_to_its_own_entries_in_the_trail(app):
+    from tests.web.test_access import ARGS, CODE, with_dossiers
+    svc = app.extensions["ledger"]
+    with_dossiers(app)
+    with acting_as("canbo"):
+        svc.record(svc.ledger.correct_dossier, COMMUNE, CODE, datetime.now(ZONE), 1,
+                   "Ghi nhầm tên người nộp", {"applicant": "Ngô Văn Đ"})
+    pages = (f"/dossiers/{CODE}", f"/documents/{ARGS['document_id']}",
+             f"/households/ho/{ARGS['household']}", f"/violations/{ARGS['violation_id']}")
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    shown: dict[str, set[int]] = {}
+    for page in pages:
+        text = auditor.get(page).text
+        link = re.search(r'<a href="([^"]+)" data-audit-link>', text)
+        assert link, page
+        trail = auditor.get(link.group(1).replace("&amp;", "&")).text
+        entity = re.search(r"entity=([0-9a-f]{32})", link.group(1)).group(1)
+        positions = {int(p) for p in re.findall(r'<tr data-position="(\d+)"', trail)}
+        versions = len(re.findall(r'<tr[^>]* id="event-\d+"', text))
+        assert len(positions) == versions >= 1, page  # every event of the record, no other
+        with svc.read() as conn:
+            stored = set(conn.exec_driver_sql(
+                "SELECT position FROM audit_trail WHERE entity = ?", (entity,)).scalars())
+        assert positions == stored, page
+        assert "Xem toàn bộ nhật ký" in trail
+        shown[page] = positions
+    assert len(set().union(*shown.values())) == sum(len(p) for p in shown.values())
+    assert len(shown[pages[0]]) == 2  # the receipt and its correction
+    assert "Mã đối tượng không hợp lệ." in auditor.get("/audit?entity=not-an-id").text
+    assert "<tr data-position" not in auditor.get("/audit?entity=not-an-id").text
+    clerk = app.test_client()
+    assert log_in(clerk).status_code == 302
+    assert "data-audit-link" not in clerk.get(pages[0]).text
