@@ -149,3 +149,28 @@ def test_every_record_page_links_to_its_own_entries_in_the_trail(app):
     clerk = app.test_client()
     assert log_in(clerk).status_code == 302
     assert "data-audit-link" not in clerk.get(pages[0]).text
+
+
+def test_a_dossier_uploaded_twelve_days_late_shows_delay_clerk_file_and_line(app):
+    """Through the upload page as a clerk does it, not by a command."""
+    from bench.import_bench import csv_text
+    from tests.imports.rows import row
+    from tests.imports.test_web import progress_url, upload, wait_until_done
+    received = datetime.now(ZONE).replace(second=0, microsecond=0) - timedelta(
+        days=12, hours=2, minutes=10)
+    clerk = app.test_client()
+    assert log_in(clerk).status_code == 302
+    on_time = datetime.now(ZONE) - timedelta(hours=1)
+    rows = [row("KIP-1", ngay_tiep_nhan=on_time.strftime("%Y-%m-%d %H:%M")),
+            row("MUON-12", ngay_tiep_nhan=received.strftime("%Y-%m-%d %H:%M"))]
+    started = upload(clerk, csv_text(rows).encode("utf-8"), "so-muon.csv")
+    done, _ = wait_until_done(clerk, progress_url(started.text))
+    assert "2 hồ sơ mới" in done
+    auditor = app.test_client()
+    assert log_in(auditor, "auditor").status_code == 302
+    late = auditor.get("/audit?late=1").text
+    assert late.count("<tr data-position") == 1
+    entry = late.split("<tr data-position")[1]
+    assert 'data-field="source">so-muon.csv:3<' in entry
+    assert 'data-field="delay">12 ngày 2 giờ<' in entry
+    assert "canbo" in entry and "Dossier · Received" in entry
