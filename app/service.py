@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Connection
 
 from events.application import Ledger
-from events.store import DatabaseURL
+from events.store import DatabaseURL, storage_refused
 from projections import queries
 from projections.access import AccessProjection
 from projections.catalogue import ProcedureProjection
@@ -102,6 +102,13 @@ class LedgerService:
             return True
         except ProjectionFailed as failure:
             log.error("projections are behind: %s", failure)
+            return False
+        except Exception as error:
+            if not storage_refused(error):
+                raise
+            # The disk takes no write now: the read models stay as they
+            # are, pages still read them, and the next catch-up goes on.
+            log.error("projections are behind, the database refuses writes: %s", error)
             return False
 
     @contextmanager

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,12 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
+from eventsourcing.sqlite import (
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteCursor,
+    SQLiteFactory,
+)
 from eventsourcing.utils import retry
 from psycopg.errors import UndefinedFunction
 from psycopg.sql import SQL, Composed, Identifier
@@ -77,13 +83,67 @@ class DatabaseURL:
         return p._replace(scheme="postgresql+psycopg", query="").geturl()
 
 
+# What the databases say when the disk will not take a write: the file or
+# the file system read-only, the disk full, the disk failing (SQLite's words;
+# PostgreSQL's SQLSTATEs for a read-only transaction and a full disk).
+_REFUSALS = ("readonly database", "disk i/o error", "database or disk is full",
+             "no space left on device")
+_REFUSING_SQLSTATES = frozenset({"25006", "53100"})
+
+
+def storage_refused(error: BaseException | None) -> bool:
+    """Whether an error, or one it was raised from, is the disk refusing a
+    write: nothing was recorded, and it will pass once the disk is fixed."""
+    seen = 0
+    while error is not None and seen < 8:
+        if getattr(error, "sqlstate", None) in _REFUSING_SQLSTATES:
+            return True
+        if isinstance(error, sqlite3.Error) and any(
+                words in str(error).lower() for words in _REFUSALS):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def writable(path: Path) -> bool:
+    """Whether a connection opened now could write the database: SQLite
+    opens a file it may not write read-only, silently, and such a
+    connection stays read-only for its whole life."""
+    wal = path.with_name(path.name + "-wal")
+    return os.access(path, os.W_OK) and (not wal.exists() or os.access(wal, os.W_OK))
+
+
+class LedgerSQLiteConnection(SQLiteConnection):
+    """A pooled connection that leaves the pool, rather than going back
+    into it, once the disk has refused it a write: a connection SQLite
+    opened read-only would refuse every write after the disk recovers."""
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        try:
+            with super().transaction(commit=commit) as cursor:
+                yield cursor
+        except Exception as error:
+            if storage_refused(error):
+                self._closing.set()  # closed when given back, not pooled
+            raise
+
+
 class DurableSQLitePool(SQLiteConnectionPool):
     """The library's pool, with the durability the ledger promises stated
-    explicitly rather than left to the build's default."""
+    explicitly rather than left to the build's default, and no connection
+    kept that the disk would not let write (see ``LedgerSQLiteConnection``)."""
 
     def _create_connection(self) -> SQLiteConnection:
-        connection = super()._create_connection()
+        opened = super()._create_connection()
+        connection = LedgerSQLiteConnection(sqlite_conn=opened._sqlite_conn,
+                                            max_age=self.max_age)
+        if opened._max_age_timer is not None:
+            opened._max_age_timer.cancel()
         connection._sqlite_conn.execute("PRAGMA synchronous=FULL")
+        if not writable(Path(self.db_name)):
+            connection._closing.set()  # read-only for life: used once, then closed
         return connection
 
 

@@ -6,9 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 
-from events.store import LOCK_TIMEOUT_SECONDS, DatabaseURL, create_private, sqlite_pragmas
+from events.store import (
+    LOCK_TIMEOUT_SECONDS,
+    DatabaseURL,
+    create_private,
+    sqlite_pragmas,
+    storage_refused,
+    writable,
+)
 
 # Execution option: a transaction that will write takes SQLite's write lock at
 # BEGIN, so the position it reads cannot change before it commits.
@@ -38,6 +45,23 @@ def _sqlite_engine(url: DatabaseURL, **kwargs: Any) -> Engine:
         # (a rebuild is about a tenth faster with it). Pages are taken only
         # as they are used.
         dbapi_connection.execute(f"PRAGMA cache_size=-{READ_MODEL_CACHE_KIB}")
+        # SQLite opens a file it may not write read-only, for the
+        # connection's whole life: such a connection serves reads while the
+        # disk is read-only, and is replaced once it is writable again.
+        _record.info["read_only"] = not writable(url.sqlite_path)
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("read_only") and writable(url.sqlite_path):
+            raise exc.DisconnectionError("opened read-only; the disk is writable again")
+
+    @event.listens_for(engine, "handle_error")
+    def _refused(context: Any) -> None:
+        # The disk refused a write: this connection goes, the pool's others
+        # stay (they recover with the disk, or leave the same way).
+        if storage_refused(context.original_exception):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
