@@ -17,10 +17,11 @@ from events.application import Ledger
 from events.base import acting_as
 from events.workdays import WorkCalendar
 
+Village = tuple[str, int, int, int, int, tuple[int, ...], int]
 # name, households registered in September 2022, new households in 2023,
 # the 2022 pilot, the January round, those joining by month from February,
 # and those who stopped in May.
-VILLAGES = (
+VILLAGES: tuple[Village, ...] = (
     ("Mỹ Đức", 373, 7, 14, 85, (62, 50, 42, 32, 24), 2),
     ("Mạc", 345, 7, 15, 91, (52, 44, 36, 26, 20), 2),
     ("Kiêm Tân", 363, 6, 14, 80, (64, 52, 44, 34, 26), 2),
@@ -28,7 +29,7 @@ VILLAGES = (
 SURVEYED, PILOT, FIRST_ROUND = date(2022, 9, 12), date(2022, 10, 17), date(2023, 1, 16)
 MONTHLY = (date(2023, 2, 20), date(2023, 3, 20), date(2023, 4, 17), date(2023, 5, 22),
            date(2023, 6, 19))
-STOPPED, CHECKED, GROUPS = date(2023, 5, 15), date(2023, 6, 12), date(2023, 2, 15)
+STOPPED, CHECKED = date(2023, 5, 15), date(2023, 6, 12)
 RECEIVED = date(2023, 1, 9)
 SUPPLIER, DELIVERY = "UBND huyện Tứ Kỳ", "Biên bản giao nhận 01/BB-UBND"
 OFFICER = "chuyenmon"
@@ -49,8 +50,8 @@ def _stock(ledger: Ledger, commune: str) -> None:
     ledger.receive_supplies(commune, "men_vi_sinh", 1500, SUPPLIER, DELIVERY, RECEIVED)
 
 
-def _village(ledger: Ledger, commune: str, code: str, village: tuple, rng: random.Random
-             ) -> None:  # type: ignore[type-arg]
+def _village(ledger: Ledger, commune: str, code: str, village: Village, rng: random.Random
+             ) -> None:
     name, old, new, pilot, first, monthly, stopped = village
     prefix = code.upper().replace("-", "")[:3]
     households = [f"{prefix}-{n:04d}" for n in range(1, old + new + 1)]
