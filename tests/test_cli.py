@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy import select, text
 
-from app import create_app
 from app.people.credentials import check_password
-from app.service import upgrade
 from events.base import acting_as
 from projections import queries
 from tests.conftest import COMMUNE, log_in
@@ -161,24 +158,3 @@ def test_demo_load_refuses_a_log_that_is_not_empty(runner):
     assert result.exit_code == 1 and "đã có dữ liệu" in result.output
 
 
-def test_the_demo_commune_reports_the_seed_figures(tmp_path):
-    """Report 52/BC-UBND's first-half figures, from the demo's events."""
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    upgrade(url)
-    runner = create_app({"DATABASE_URL": url, "SECRET_KEY": "x",
-                         "ID_HASH_KEY": "demo-test-key"}).test_cli_runner()
-    loaded = runner.invoke(args=["demo", "load"])
-    assert loaded.exit_code == 0 and "motcua" in loaded.output
-    out = tmp_path / "bao-cao.json"
-    result = runner.invoke(args=["report", "2023-H1", "--format", "json", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    report = json.loads(out.read_text(encoding="utf-8"))
-    d = report["dossiers"]
-    assert report["period"] == {"from": "2023-01-01", "to": "2023-06-30"}
-    assert (d["received"], d["by_channel"]["truc_tuyen"], d["resolved"], d["in_progress"]) == (
-        1049, 1041, 1047, 2)
-    assert (d["late"], d["returned"], d["e_certified"]) == (0, 1047, 369)
-    assert (round(d["online_rate"] * 100, 1), round(d["digitised_rate"] * 100, 1)) == (99.2, 99.2)
-    assert report["citizen_accounts"] == 109
-    assert report["feedback"] == {"received": 0, "answered": 0, "overdue": 0}
-    assert runner.invoke(args=["report", "2023-H3"]).exit_code == 1
