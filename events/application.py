@@ -21,6 +21,7 @@ from events.catalogue import CatalogueCommands, Procedure
 from events.citizens.commands import CitizenCommands
 from events.communes import Calendar, Commune
 from events.documents.commands import DocumentCommands
+from events.reports.commands import ReportCommands
 from events.dossiers import Dossier, corrections, deadlines, standing, values
 from events.dossiers.lifecycle import OPEN
 from events.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, NotPermitted
@@ -46,7 +47,7 @@ class DateAsISO(Transcoding):
 
 
 class Ledger(CatalogueCommands, DocumentCommands, TargetCommands, CitizenCommands,
-             HouseholdCommands, ViolationCommands, Application):
+             HouseholdCommands, ViolationCommands, ReportCommands, Application):
     name = "Ledger"
 
     def __init__(self, env: dict[str, str] | None = None, timezone: str = "Asia/Ho_Chi_Minh"):

@@ -607,6 +607,29 @@ COMMANDS |= {
 WEIGHTS |= {"detect_violation": 3, "record_violation": 2, "penalise_violation": 2,
             "close_violation": 2}
 
+# The period reports: a leader's narrative for a period, then its issue into
+# the documents register; few periods, so that an issue finds its draft.
+REPORT_PERIOD = (COMMUNE_ARG,
+                 arg("start", st.sampled_from([date(2024, 1, 1), date(2024, 3, 1)]), days),
+                 arg("end", st.sampled_from([date(2024, 6, 30), date(2024, 3, 31)]), days))
+report_sections = st.fixed_dictionaries({}, optional={
+    "han_che": st.sampled_from(["", NFD, "H" * 20_000, "Dòng một\r\nDòng hai"]),
+    "de_xuat": st.sampled_from(["Đề nghị cấp trên hỗ trợ", " "])})
+bad_report_sections = st.sampled_from([None, [], "han_che", {"khac": "x"},
+                                       {"han_che": "H" * 20_001}, {"han_che": None},
+                                       {"han_che": "a\x00b"}, {1: "x"}, {"bai_hoc": ["x"]}])
+COMMANDS |= {
+    "draft_report": (*REPORT_PERIOD, arg("sections", report_sections, bad_report_sections)),
+    "issue_report": (*REPORT_PERIOD, arg("number_symbol", document_numbers, number_names),
+                     arg("issued_on", issue_days, days), arg("signer", applicants),
+                     arg("title", DOCUMENT_VALUES["title"], st.just("T" * 1001)),
+                     arg("task", DOCUMENT_VALUES["task"], st.sampled_from(["moi", ""])),
+                     arg("sha256", st.sampled_from(["ab" * 32, "0" * 64]),
+                         st.sampled_from(["AB" * 32, "", "a" * 63, None, 5])),
+                     arg("position", st.sampled_from([0, 7, 10**6]), integers)),
+}
+WEIGHTS |= {"draft_report": 2, "issue_report": 2}
+
 
 @dataclass(frozen=True)
 class Command:
