@@ -37,6 +37,7 @@ class P(StrEnum):
     VIEW_HOUSEHOLDS = "xem hộ phân loại rác và vật tư"
     RECORD_HOUSEHOLDS = "ghi nhận hộ, kiểm tra và vật tư"
     MANAGE_VILLAGES = "quản lý danh mục thôn và vật tư"
+    WRITE_REPORT = "soạn và ban hành báo cáo kỳ"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
@@ -53,7 +54,7 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.REGISTER_DOCUMENT, P.RECORD_CITIZENS,
                                    P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS, P.RECORD_HOUSEHOLDS}),
     "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS,
-                                   P.VIEW_VIOLATIONS}),
+                                   P.VIEW_VIOLATIONS, P.WRITE_REPORT}),
     "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
     "inspector": frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
@@ -115,6 +116,9 @@ ENDPOINTS: dict[str, P] = {
     "imports.index": P.IMPORT_DATA,
     "imports.upload": P.IMPORT_DATA,
     "imports.progress": P.IMPORT_DATA,
+    "report_drafts.draft": P.WRITE_REPORT,
+    "report_drafts.save_draft": P.WRITE_REPORT,
+    "report_drafts.issue": P.WRITE_REPORT,
     "targets.index": P.VIEW_COUNTS,
     "targets.show": P.VIEW_COUNTS,
     "targets.set_target": P.SET_TARGETS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ from flask.cli import with_appcontext
 
 from app import service
 from app.cli import fail, resolve_commune
-from app.reports.period import period_report
+from app.reports.period import period_report, report_text
 from app.web import today
 from projections.periods import BadPeriod, Period
 
@@ -33,9 +32,8 @@ def report_command(period_text: str, commune_code: str | None, fmt: str,
     commune = resolve_commune(commune_code)
     service().catch_up()
     with service().read() as conn:
-        text = json.dumps(period_report(conn, commune, period, today()), ensure_ascii=False,
-                          indent=2)
+        text = report_text(period_report(conn, commune, period, today()))
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text)
+        click.echo(text, nl=False)

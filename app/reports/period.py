@@ -5,6 +5,7 @@ documents, households, violations and targets follow with theirs."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,12 @@ from sqlalchemy import Connection
 
 from projections import household_queries, queries
 from projections.periods import Period
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """The report as ``report --format json`` prints it: the bytes an issued
+    report's hash is taken over, and that "as known at" its issue gives back."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
 def period_report(conn: Connection, commune: str, period: Period, today: date) -> dict[str, Any]:

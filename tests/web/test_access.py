@@ -30,6 +30,8 @@ OTHER_DOCUMENT_ID = str(Document.id_for(OTHER_COMMUNE, 2026, DOCUMENT))
 # A village and a household in each commune, under the same codes.
 ARGS["village"] = "kiem-tan"
 ARGS["household"] = "KT-0001"
+# A period, for its report's pages.
+ARGS["period_text"] = "2026-H1"
 # A violation with an evidence file in each commune: the same code, another commune's.
 VIOLATION, EVIDENCE = "VP-2026-0001", "ab" * 32
 ARGS |= {"violation_id": str(Violation.id_for(COMMUNE, VIOLATION)), "sha256": EVIDENCE}
