@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from events.documents import values
 from events.documents.aggregate import Document
 from eventsourcing.persistence import IntegrityError
 
@@ -47,17 +48,18 @@ class ReportCommands:
         JSON figures it carries, computed at log position ``position``;
         both in one transaction, or neither."""
         report = self._report_or_new(commune, start, end)
-        document = Document.issue(commune, number_symbol, REPORT_TYPE, title,
-                                  self._start_of(issued_on, "issued_on"), signer, False, task)
-        try:
-            self._get(document.id, NotFound(""))
-        except NotFound:
-            pass
-        else:
+        issued_at = self._start_of(issued_on, "issued_on")
+        number, symbol = values.number_symbol(number_symbol)
+        joined = values.joined(number, symbol)
+        if self._registered(Document.id_for(commune, issued_at.year, joined)):
             raise AlreadyExists(Text(
                 "Số, ký hiệu %(number)s đã được dùng cho một văn bản năm %(year)d.",
-                number=document.number_symbol, year=document.issued_on.year), "number_symbol")
-        report.issue(document.number_symbol, document.issued_on, sha256, position)
+                number=joined, year=issued_at.year), "number_symbol")
+        # The report's issue first, its register entry after: "as known at"
+        # the issue's moment is then what the figures were read from.
+        report.issue(joined, issued_at.date(), sha256, position)
+        document = Document.issue(commune, joined, REPORT_TYPE, title, issued_at, signer,
+                                  False, task)
         self._save_report(report, document)
 
     def period_report_record(self, commune: str, start: date, end: date) -> PeriodReport | None:
@@ -66,6 +68,13 @@ class ReportCommands:
             return self._get(PeriodReport.id_for(commune, start, end), NotFound(""))
         except NotFound:
             return None
+
+    def _registered(self, document_id: Any) -> bool:
+        try:
+            self._get(document_id, NotFound(""))
+        except NotFound:
+            return False
+        return True
 
     def _save_report(self, *aggregates: LedgerAggregate) -> None:
         try:
