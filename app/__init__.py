@@ -120,6 +120,7 @@ def _register(app: Flask) -> None:
     from app.people.cli import users_cli
     from app.printing import views as printing
     from app.reports.cli import report_command
+    from app.reports import views as reports
     from app.audit.backup import backup_command, restore_command
     from app.audit import views as audit
     from app.audit.cli import audit_cli
@@ -136,6 +137,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(violations.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(households.bp)
+    app.register_blueprint(reports.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
