@@ -295,7 +295,7 @@ def _sorting(report: Mapping[str, Any], item_names: Mapping[str, tuple[str, str]
     v, h, supplies = report["violations"], report["households"], report["supplies"]
     kinds = v.get("by_kind", {})
     received = ", ".join(f"{number(s['received'])} {_item(item_names, s['item'])}"
-                         for s in supplies if s["received"])
+                         for s in supplies)
     issued = ", ".join(f"{number(s['issued'])} {_item(item_names, s['item'])}" for s in supplies)
     return (
         Paragraph("2. Nhiệm vụ 2: Không để xảy ra vi phạm mới về đất đai, hành lang giao "

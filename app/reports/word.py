@@ -71,8 +71,7 @@ def _page(word: WordDocument) -> None:
 def _heading(word: WordDocument, document: ReportDocument) -> None:
     table = word.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(LEFT_CM), Cm(RIGHT_CM)
+    left, right = _widths(table, LEFT_CM, RIGHT_CM)
     first, second = document.issuer
     _in(left, first, size=HEADING_PT, bold=True, first=True)
     _in(left, second, size=HEADING_PT, bold=True)
@@ -123,8 +122,7 @@ def _table(word: WordDocument, block: Table) -> None:
 
 def _ending(word: WordDocument, document: ReportDocument) -> None:
     table = word.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9.0)
+    left, right = _widths(table, 7.5, 9.0)
     note = _in(left, "Nơi nhận:", size=12, bold=True, italic=True, first=True)
     note.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for line in document.recipients:
@@ -185,6 +183,15 @@ def _rule(where: WordDocument | _Cell, length_cm: float, width_cm: float) -> Non
     borders.append(top)
     # Word reads a paragraph's properties in the schema's order only.
     paragraph._p.get_or_add_pPr().insert_element_before(borders, *AFTER_BORDERS)
+
+
+def _widths(table, *widths_cm: float) -> list[_Cell]:  # type: ignore[no-untyped-def]
+    """Set the columns' widths where Word reads them (each cell) and where
+    other programs do (the table's grid); the first row's cells."""
+    cells = table.rows[0].cells
+    for column, cell, width in zip(table.columns, cells, widths_cm, strict=True):
+        column.width = cell.width = Cm(width)
+    return cells
 
 
 def _keep_row(row, header: bool) -> None:  # type: ignore[no-untyped-def]
