@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
 
 from app.reports.document import Gap, Paragraph, ReportDocument, Table
 
@@ -142,8 +143,7 @@ def _text(word: WordDocument, text: str, *, bold: bool = False, italic: bool = F
           center: bool = False, indent: bool = False, keep: bool = False, before: float = 0,
           after: float | None = None, size: float | None = None) -> WordParagraph:
     paragraph = word.add_paragraph()
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
+    run = _run(paragraph, text, bold, italic)
     if size:
         run.font.size = Pt(size)
     form = paragraph.paragraph_format
@@ -163,9 +163,19 @@ def _in(cell: _Cell, text: str, *, size: float, bold: bool = False, italic: bool
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(text)
-    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    _run(paragraph, text, bold, italic).font.size = Pt(size)
     return paragraph
+
+
+def _run(paragraph: WordParagraph, text: str, bold: bool, italic: bool) -> Run:
+    """A run of text, bold or italic only where asked: a property written
+    as "not bold" would be XML for nothing, and slow to write."""
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    return run
 
 
 def _rule(where: WordDocument | _Cell, length_cm: float, width_cm: float) -> None:
