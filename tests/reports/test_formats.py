@@ -20,11 +20,13 @@ from app import create_app
 from app.people.cli import create_user
 from app.reports.narrative import SECTIONS
 from app.service import upgrade
+from events.base import acting_as
 from tests.conftest import PASSWORD, log_in
 
 PERIOD = "2023-H1"
 READERS = {"lanhdao": "leader", "kiemtoan2": "auditor", "thanhtra2": "inspector"}
-OTHERS = {"motcua2": "clerk", "chuyenmon2": "officer", "quantri2": "admin"}
+OTHERS = {"motcua2": "clerk", "chuyenmon2": "officer", "quantri2": "admin",
+          "tinh2": "province_admin"}
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +185,11 @@ def test_without_o_the_word_file_goes_to_a_named_file_and_html_to_the_output(
         demo, tmp_path, monkeypatch):
     _app, runner, files = demo
     monkeypatch.chdir(tmp_path)
-    done = runner.invoke(args=["report", "2023-06", "--format", "docx"])
+    done = runner.invoke(args=["report", "2023-06", "--format", "docx", "--commune", "DEMO-QN"])
     assert done.exit_code == 0 and "bao-cao-2023-06.docx" in done.output
     assert docx.Document(str(Path(tmp_path) / "bao-cao-2023-06.docx")).paragraphs[0].text == \
         "BÁO CÁO"
-    html = runner.invoke(args=["report", PERIOD, "--format", "html"])
+    html = runner.invoke(args=["report", PERIOD, "--format", "html", "--commune", "DEMO-QN"])
     assert html.exit_code == 0 and html.output == files["html"].read_text(encoding="utf-8")
 
 
@@ -256,3 +258,21 @@ def test_the_chooser_offers_presets_dates_and_the_three_formats(demo):
     assert f'href="/reports/{PERIOD}.docx"' in fragment.text
     ranged = client.get("/reports/2023-01-01..2023-06-30.json")
     assert ranged.json["dossiers"]["received"] == 1049
+
+
+def test_an_inspector_reads_the_report_of_another_commune_in_scope_only(demo):
+    app = demo[0]
+    svc = app.extensions["ledger"]
+    with acting_as("system"):
+        svc.record(svc.ledger.register_commune, "10922", "Xã Đại Hợp")
+    inspector = _client(app, "thanhtra2")
+    other = f"/reports/{PERIOD}.json?commune=10922"
+    assert inspector.get(other).status_code == 404
+    with acting_as("tinh2"):
+        svc.record(svc.ledger.assign_scope, "thanhtra2", ["DEMO-QN", "10922"])
+    answer = inspector.get(other).json
+    assert answer["commune"] == {"code": "10922", "name": "Xã Đại Hợp"}
+    assert answer["dossiers"]["received"] == 0
+    page = inspector.get(f"/reports?period={PERIOD}&commune=10922").text
+    assert f'href="/reports/{PERIOD}.docx?commune=10922"' in page
+    assert "XÃ ĐẠI HỢP" in inspector.get(f"/reports/{PERIOD}.html?commune=10922").text
