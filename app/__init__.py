@@ -121,6 +121,7 @@ def _register(app: Flask) -> None:
     from app.printing import views as printing
     from app.reports.cli import report_command
     from app.reports import drafts as report_drafts
+    from app.reports import views as reports
     from app.audit.backup import backup_command, restore_command
     from app.audit import views as audit
     from app.audit.cli import audit_cli
@@ -138,6 +139,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(households.bp)
     app.register_blueprint(report_drafts.bp)
+    app.register_blueprint(reports.bp)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

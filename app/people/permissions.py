@@ -38,6 +38,7 @@ class P(StrEnum):
     RECORD_HOUSEHOLDS = "ghi nhận hộ, kiểm tra và vật tư"
     MANAGE_VILLAGES = "quản lý danh mục thôn và vật tư"
     WRITE_REPORT = "soạn và ban hành báo cáo kỳ"
+    VIEW_REPORTS = "xem báo cáo định kỳ"
 
 
 # What every role reads: the counts, the dossiers, the catalogue, the
@@ -54,9 +55,9 @@ ROLES: dict[str, frozenset[P]] = {
                                    P.REGISTER_DOCUMENT, P.RECORD_CITIZENS,
                                    P.VIEW_VIOLATIONS, P.RECORD_VIOLATIONS, P.RECORD_HOUSEHOLDS}),
     "leader":    frozenset(READ | {P.PROCESS_DOSSIER, P.SIGN_DOCUMENT, P.SET_TARGETS,
-                                   P.VIEW_VIOLATIONS, P.WRITE_REPORT}),
-    "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
-    "inspector": frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT}),
+                                   P.VIEW_VIOLATIONS, P.WRITE_REPORT, P.VIEW_REPORTS}),
+    "auditor":   frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT, P.VIEW_REPORTS}),
+    "inspector": frozenset(READ | {P.VIEW_VIOLATIONS, P.VIEW_AUDIT, P.VIEW_REPORTS}),
     "admin":     frozenset(READ | {P.MANAGE_USERS, P.MANAGE_CATALOGUE, P.IMPORT_DATA,
                                    P.SET_TARGETS, P.MANAGE_VILLAGES}),
     "province_admin": frozenset(READ | {P.ASSIGN_SCOPE}),
@@ -188,6 +189,12 @@ ENDPOINTS: dict[str, P] = {
     "households.rename_village": P.MANAGE_VILLAGES,
     "households.merge_village": P.MANAGE_VILLAGES,
     "households.add_item": P.MANAGE_VILLAGES,
+    # The period report: the leaders who sign it, and those who read it across
+    # communes or check it (DOMAIN.md's auditor and inspector).
+    "reports.index": P.VIEW_REPORTS,
+    "reports.as_json": P.VIEW_REPORTS,
+    "reports.as_html": P.VIEW_REPORTS,
+    "reports.as_docx": P.VIEW_REPORTS,
 }
 
 def permissions(roles: Iterable[str]) -> frozenset[P]:

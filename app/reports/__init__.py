@@ -1,2 +1,4 @@
 """The period report (CONTRACT.md): built from the projections (``period``),
-printed by the ``report`` command (``cli``)."""
+written as a document (``document``, with the leaders' texts from
+``narrative``) in HTML or Word (``files``, ``word``), printed by the
+``report`` command (``cli``) and served by the pages (``views``)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app import service
 from app.cli import fail, resolve_commune
-from app.reports.period import period_report, report_text
+from app.reports import files
+from app.reports.period import period_report
 from app.web import today
 from projections.periods import BadPeriod, Period
 
@@ -18,21 +20,36 @@ from projections.periods import BadPeriod, Period
 @with_appcontext
 @click.argument("period_text", metavar="PERIOD")
 @click.option("--commune", "commune_code", default=None)
-@click.option("--format", "fmt", type=click.Choice(["json", "html", "docx"]), default="json")
+@click.option("--format", "fmt", type=click.Choice(files.FORMATS), default="json")
 @click.option("-o", "output", type=click.Path(dir_okay=False, writable=True), default=None)
 def report_command(period_text: str, commune_code: str | None, fmt: str,
                    output: str | None) -> None:
-    """The period report: PERIOD is 2023-H1, 2023-Q2, 2023-06, 2023 or FROM..TO."""
+    """The period report: PERIOD is 2023-H1, 2023-Q2, 2023-06, 2023 or FROM..TO.
+    JSON and HTML go to standard output unless -o; a Word file (docx) goes to
+    -o, or to bao-cao-PERIOD.docx in the current folder."""
     try:
         period = Period.parse(period_text)
     except BadPeriod as error:
         fail(str(error))
-    if fmt != "json":
-        fail(f"Định dạng {fmt} chưa được hỗ trợ; hãy dùng --format json.")
     commune = resolve_commune(commune_code)
     service().catch_up()
+    day = today()
     with service().read() as conn:
-        text = report_text(period_report(conn, commune, period, today()))
+        report = period_report(conn, commune, period, day)
+        document = files.document(conn, commune, period, report, day) if fmt != "json" else None
+    if document is None:
+        _write(files.as_json(report), output)
+    elif fmt == "html":
+        with current_app.test_request_context():
+            _write(files.as_html(document, period, standalone=True), output)
+    else:
+        path = Path(output or files.file_name(period_text, "docx"))
+        path.write_bytes(files.as_docx(document))
+        if output is None:  # say where it went: the name was not given
+            click.echo(f"Đã ghi báo cáo vào {path}.")
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WIDTHS = (1280, 390)
 TABLET = 768  # checked for sideways scrolling only
-SHEETS = ("/print/", "/procedures/board")  # A4 sheets on screen, wider than a phone
+SHEETS = ("/print/", "/procedures/board", "/reports/")  # A4 sheets on screen, wider than a phone
 REPORTED = ("moderate", "serious", "critical")
 PROCEDURE = "1.001234"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -142,6 +142,7 @@ PAGES += (("/households", "households.index"), ("/households/ho/KT-001", "househ
           ("/households/reference", "households.reference"))
 PAGES += (("/violations", "violations.index"), ("/violations/new", "violations.new"),
           (f"/violations/{Violation.id_for(COMMUNE, 'VP-001')}", "violations.show"))
+PAGES += (("/reports", "reports.index"), (f"/reports/{START:%Y}.html", "reports.as_html"))
 NOT_FOUND = "/dossiers/000.00.12.H23-000101-0001"
 
 

@@ -19,7 +19,7 @@ from tests.conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, csrf_token, log_in
 
 CODE = "000.00.12.H23-260105-0001"
 OTHER_CODE = "000.00.13.H23-260105-0001"
-ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx"}
+ARGS = {"code": CODE, "name": "canbo", "job": "0" * 32, "kind": "xlsx", "period": "2026-01"}
 # A target in each commune: the same indicator and period, another commune's.
 TARGET = ("online_rate", date(2026, 1, 1), date(2026, 12, 31))
 ARGS["target_id"] = str(Target.id_for(COMMUNE, *TARGET))

@@ -47,8 +47,9 @@ PAGES |= {"households.index": "/households?period=2023", "households.show": "/ho
           "households.village": "/households/thon/kiem-tan",
           "households.supplies": "/households/supplies", "households.new": "/households/new",
           "households.reference": "/households/reference"}
+PAGES |= {"reports.index": "/reports?period=2023-H1", "reports.as_html": "/reports/2023-H1.html"}
 # Printed forms: the page stays Vietnamese, only the bar above the sheet follows the user.
-PRINTED = {"printing.book": "Sổ theo dõi hồ sơ"}
+PRINTED = {"printing.book": "Sổ theo dõi hồ sơ", "reports.as_html": "BÁO CÁO"}
 # A phrase of each page in English (the refusal page's, for one refused).
 IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received in the period",
               "dashboard.fields": "Counting the figures by field",
@@ -65,6 +66,8 @@ IN_ENGLISH = {"dashboard.index": "Report period", "dashboard.counts": "Received 
               "refused": "You are not allowed to do this."}
 IN_ENGLISH |= {"citizens.accounts": "National public service portal accounts opened with help",
                "citizens.feedback": "Citizen feedback", "citizens.show_feedback": "Answer due"}
+IN_ENGLISH |= {"reports.index": "Choose the reporting period",
+               "reports.as_html": "Download the Word file"}
 IN_ENGLISH |= {"violations.index": "Violations register",
                "violations.new": "Record a newly detected violation",
                "violations.show": "deadline to comply passed"}

@@ -38,6 +38,9 @@ def test_the_leader_saves_a_draft_and_finds_it_as_written(app):
     assert "Đã lưu bản nháp." in again
     assert ">\r\nThu phí trực tuyến còn ít.</textarea>" in again
     assert ">\r\nGiảm bớt sổ ghi chép.</textarea>" in again
+    printed = client.get("/reports/2023-H1.html").text  # the report carries the draft
+    assert "Thu phí trực tuyến còn ít." in printed and "Giảm bớt sổ ghi chép." in printed
+    assert "data-draft-link" in client.get("/reports?period=2023-H1").text
     too_long = client.post(URL, data={"csrf_token": csrf_token(page.text),
                                       "draft-bai_hoc": "x" * 20_001})
     assert too_long.status_code == 422 and "quá dài" in too_long.text

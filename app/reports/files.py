@@ -1,0 +1,55 @@
+"""The period report in each of its formats (CONTRACT.md: ``json``, ``html``,
+``docx``), the same for the command line and the web: the JSON of
+``app.reports.period``, and the document ``app.reports.document`` composes
+from it, as a printable page or a Word file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from sqlalchemy import Connection
+
+from app import exports
+from app.reports import word
+from app.reports.document import ReportDocument, compose, period_label
+from app.reports.narrative import narrative
+from app.reports.period import report_text
+from projections import household_queries
+from projections.periods import Period
+
+FORMATS = ("json", "html", "docx")
+
+
+def as_json(report: dict[str, Any]) -> str:
+    return report_text(report)
+
+
+def document(conn: Connection, commune: str, period: Period, report: dict[str, Any],
+             today: date) -> ReportDocument:
+    """The report as a document dated ``today``, with the leaders' texts."""
+    return compose(report, narrative(conn, commune, period), today,
+                   household_queries.supply_items(conn, commune))
+
+
+def as_html(doc: ReportDocument, period: Period, *, standalone: bool,
+            **context: Any) -> str:
+    """The printable page; ``standalone`` (a file written by the command
+    line) carries its style sheet within and no bar of links."""
+    css = ""
+    if standalone:
+        css = (Path(current_app.static_folder or "static") / "print.css").read_text("utf-8")
+    return render_template("reports/report.html", document=doc, period=period,
+                           label=period_label(period), standalone=standalone, css=css,
+                           **context)
+
+
+def as_docx(doc: ReportDocument) -> bytes:
+    return word.render(doc)
+
+
+def file_name(period_text: str, kind: str) -> str:
+    """``bao-cao-2023-H1.docx``, ``bao-cao-2023-01-01-den-2023-03-31.docx``."""
+    return exports.file_name(f"bao-cao-{period_text}", kind)

@@ -1,0 +1,96 @@
+"""The period report on the web: a page to choose the period (presets, or
+two dates), and the report of the selected commune in each format
+(CONTRACT.md: ``/reports/PERIOD.json|.html|.docx``), the same as the
+``report`` command gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from app import service
+from app.i18n import translated
+from app.people.scope import selected_commune
+from app.reports import files
+from app.reports.document import ReportDocument, period_label
+from app.reports.period import period_report
+from app.service import REQUEST_CATCH_UP_SECONDS
+from app.web import today, wants_fragment
+from projections.periods import BadPeriod, Period, presets
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.get("")
+def index():  # type: ignore[no-untyped-def]
+    """The chooser: a preset's link, a period typed, or two dates; the
+    chosen period's formats below. A bad period is said next to the form."""
+    text = _asked()
+    try:
+        period, error = Period.parse(text), None
+    except BadPeriod as bad:
+        period, error = None, translated(bad.args[0])
+    template = "reports/_choice.html" if wants_fragment() else "reports/index.html"
+    return render_template(template, period_text=text, period=period, error=error,
+                           label=period_label(period) if period else "",
+                           presets=presets(today()), commune=selected_commune(),
+                           scope=_scope()), 422 if error else 200
+
+
+def _asked() -> str:
+    """The period asked for: two dates (FROM..TO), or one typed or picked,
+    or this year."""
+    start, end = (request.args.get(k, "").strip() for k in ("from", "to"))
+    if start or end:
+        return f"{start}..{end}"
+    return request.args.get("period", "").strip() or str(today().year)
+
+
+def _scope() -> dict[str, str]:
+    """The links' commune, when one was chosen (``selected_commune``)."""
+    chosen = request.args.get("commune", "").strip()
+    return {"commune": chosen} if chosen else {}
+
+
+def _report(period_text: str) -> tuple[Period, dict[str, Any]]:
+    period = Period.parse(period_text)
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    with service().read() as conn:
+        return period, period_report(conn, selected_commune(), period, today())
+
+
+def _document(period: Period, report: dict[str, Any]) -> ReportDocument:
+    with service().read() as conn:
+        return files.document(conn, selected_commune(), period, report, today())
+
+
+@bp.errorhandler(BadPeriod)
+def _bad_period(error: BadPeriod):  # type: ignore[no-untyped-def]
+    message = translated(error.args[0])
+    if request.path.endswith(".json"):
+        return {"error": message}, 404
+    return render_template("error.html", status=404, message=message), 404
+
+
+@bp.get("/<period>.json")
+def as_json(period: str):  # type: ignore[no-untyped-def]
+    _period, report = _report(period)
+    return Response(files.as_json(report), mimetype="application/json")
+
+
+@bp.get("/<period>.html")
+def as_html(period: str):  # type: ignore[no-untyped-def]
+    parsed, report = _report(period)
+    return files.as_html(_document(parsed, report), parsed, standalone=False,
+                         period_text=period, scope=_scope())
+
+
+@bp.get("/<period>.docx")
+def as_docx(period: str):  # type: ignore[no-untyped-def]
+    parsed, report = _report(period)
+    response = Response(files.as_docx(_document(parsed, report)), mimetype=(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{files.file_name(period, "docx")}"')
+    return response
