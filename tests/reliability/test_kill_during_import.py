@@ -1,5 +1,5 @@
 """``kill -9`` during ``import dossiers``, 25 times on the two backends: the
-command, on a file of 1,000 rows, is killed while it checks the file or
+command, on a file of 600 rows, is killed while it checks the file or
 while it records it, the moment chosen by what it has printed (its progress
 line "Đang ghi hồ sơ" opens the recording) and a random delay within what
 that phase took in a whole import. After each kill the store holds either
@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 from app.formatting import number
 from app.service import LedgerService
@@ -33,7 +34,7 @@ from tests.reliability.killing import (
 
 RUNS = {"sqlite": 13, "postgres": 12}  # 25 in all
 KILLS_PER_FILE = 3  # kills of one file's import that left nothing, before it is imported whole
-ROWS = 1000  # rows of a file: enough that recording it takes a while, few enough to be quick
+ROWS = 600  # rows of a file: enough that recording it takes a while, few enough to be quick
 SAVING = "Đang ghi hồ sơ"  # the command's progress line once the file is checked
 ROW_SHAPES = list(generate_rows(ROWS, ("1.0", "2.000894"), seed=15))
 
@@ -89,6 +90,27 @@ class Importer:
         return (phase if self.forks.kill(pid, seen) else "finished"), seen
 
 
+class Log:
+    """The ledger's log as the last whole import left it."""
+
+    def __init__(self, svc: LedgerService, app: Any) -> None:
+        self.svc, self.app = svc, app
+        self.events, self.dossiers = stored(svc), 0
+
+    def since(self) -> list[Any]:
+        return stored(self.svc, self.events[-1].id)
+
+    def take(self, added: list[Any]) -> None:
+        """A file's events, stored exactly once: then the chain verifies and
+        the projections count each event once."""
+        assert_versions_contiguous(added)
+        self.events += added
+        self.dossiers += ROWS
+        assert_caught_up_once(self.svc, len(self.events))
+        assert count_rows(self.svc, "dossier") == self.dossiers
+        assert_verified(self.app, len(self.events))
+
+
 def test_a_killed_import_records_its_file_whole_or_not_at_all(database_url, monkeypatch,
                                                               tmp_path):
     monkeypatch.setenv("LEDGER_SIGNING_KEY", SIGNING_SEED)
@@ -96,39 +118,29 @@ def test_a_killed_import_records_its_file_whole_or_not_at_all(database_url, monk
     with acting_as("system"):
         svc.record(svc.ledger.register_commune, COMMUNE, "Quảng Nghiệp")
         list_procedures(svc, COMMUNE)
-    app = auditor(database_url)
-    forks = Forks(database_url)
-    importer = Importer(forks)
-    rng = random.Random()
+    app, forks = auditor(database_url), Forks(database_url)
+    log, importer, rng = Log(svc, app), Importer(forks), random.Random()
     phases: dict[str, int] = {}
-    runs = RUNS["sqlite" if database_url.startswith("sqlite") else "postgres"]
     try:
-        log = stored(svc)
         path = csv_file(tmp_path, "K0")
         assert importer.whole(path).startswith(summary(path, ROWS))
-        added = stored(svc, log[-1].id)
-        file_events = len(added)
+        file_events = len(log.since())
         assert file_events > ROWS
-        log += added
-        dossiers, files, kills = ROWS, 1, 0
-        path = csv_file(tmp_path, "K1")
+        log.take(log.since())
+        files, kills, path = 1, 0, csv_file(tmp_path, "K1")
+        runs = RUNS["sqlite" if database_url.startswith("sqlite") else "postgres"]
         for run in range(runs):
             phase, seen = importer.killed(path, run % 2 == 0, rng)
             phases[phase] = phases.get(phase, 0) + 1
-            left = len(stored(svc, log[-1].id))
+            left = len(log.since())
             assert left in (0, file_events), (phase, left, seen[-3:])
             kills += 1
             if left or kills == KILLS_PER_FILE or run == runs - 1:
                 assert importer.whole(path, not left).startswith(summary(path, 0 if left else ROWS))
-                added = stored(svc, log[-1].id)
+                added = log.since()
                 assert len(added) == file_events, (phase, len(added))
-                assert_versions_contiguous(added)
-                log += added
-                dossiers, files, kills = dossiers + ROWS, files + 1, 0
-                assert_caught_up_once(svc, len(log))
-                assert count_rows(svc, "dossier") == dossiers
-                assert_verified(app, len(log))
-                path = csv_file(tmp_path, f"K{files}")
+                log.take(added)
+                files, kills, path = files + 1, 0, csv_file(tmp_path, f"K{files + 1}")
     finally:
         forks.close()
         app.extensions["ledger"].close()
