@@ -527,6 +527,9 @@ def _require(value: str, message: str, field: str) -> None:
         raise InvalidValue(message, field)
 
 
+PROGRESS_EVERY = 100  # aggregates encoded between two reports of a batch's saving
+
+
 class Batch:
     """Aggregates a batch of commands changed, in the order first changed,
     and those it read, to read again without the log."""
@@ -558,14 +561,23 @@ class Batch:
     def pending(self) -> int:
         return sum(1 for a in self.changed.values() if a.pending_events)
 
-    def save(self, size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
-        """Save what the batch changed, ``size`` aggregates a transaction;
-        ``progress(done, total)`` after each. Returns how many were saved."""
+    def save(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Save what the batch changed in one transaction of the event store:
+        refused, or the process killed, at any moment, either every event of
+        the batch is recorded or none is. The events are encoded first,
+        ``progress(done, total)`` every ``PROGRESS_EVERY`` aggregates and after
+        the last; then they are appended at once. Returns how many aggregates
+        were saved."""
         pending = [a for a in self.changed.values() if a.pending_events]
-        for start in range(0, len(pending), size):
-            self.ledger.save(*pending[start:start + size])
-            if progress:
-                progress(min(start + size, len(pending)), len(pending))
+        mapper, stored = self.ledger.mapper, []
+        for done, aggregate in enumerate(pending, 1):
+            stored += map(mapper.to_stored_event, aggregate.pending_events)
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(pending)):
+                progress(done, len(pending))
+        if stored:
+            self.ledger.recorder.insert_events(stored)
+        for aggregate in pending:
+            aggregate.collect_events()  # recorded: no longer pending
         self.changed.clear()
         return len(pending)
 

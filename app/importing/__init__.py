@@ -6,4 +6,5 @@ from __future__ import annotations
 
 
 class ImportInterrupted(Exception):
-    """A batch collided with a concurrent write; earlier batches stay recorded."""
+    """The file's one transaction collided with a concurrent write: nothing of
+    the file is recorded."""

@@ -48,7 +48,6 @@ from projections import queries
 COLUMNS = ("so_ky_hieu", "loai", "trich_yeu", "ngay_ban_hanh", "nguoi_ky", "mat", "ky_so",
            "cong_khai")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-BATCH = 500
 TASK = "khac"
 COLUMN_OF = {"number_symbol": "so_ky_hieu", "doc_type": "loai", "title": "trich_yeu",
              "issued_on": "ngay_ban_hanh", "signer": "nguoi_ky", "confidential": "mat",
@@ -275,24 +274,18 @@ def _moment(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
-def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None = None,
-                batch_size: int = BATCH) -> Outcome:
-    """Save what the checked rows' commands recorded, ``batch_size``
-    documents a transaction."""
+def record_rows(svc: LedgerService, checked: Checked,
+                progress: Progress | None = None) -> Outcome:
+    """Save what the checked rows' commands recorded, in one transaction
+    (all of the file or none of it); ``progress(done, total)`` as the
+    documents' events are made ready."""
     assert checked.batch is not None, "a file is checked before it is recorded"
-    total, saved = checked.batch.pending, [0]
-
-    def step(done: int, _total: int) -> None:
-        saved[0] = done
-        if progress:
-            progress(done, total)
     try:
-        checked.batch.save(batch_size, step)
+        checked.batch.save(progress)
     except IntegrityError:
         raise ImportInterrupted(
-            "Một văn bản trong tệp vừa được người khác ghi trong lúc nhập; đã ghi "
-            f"{number(saved[0])} văn bản trước đó. Hãy nhập lại tệp để ghi phần còn lại.") \
-            from None
+            "Một văn bản trong tệp vừa được người khác ghi trong lúc nhập; chưa ghi nhận gì "
+            "từ tệp. Hãy nhập lại tệp.") from None
     finally:
         svc.catch_up()
     return checked.outcome

@@ -48,10 +48,12 @@ same file again records nothing. Names are compared NFC, as they are stored.
 Speed: the rows' commands run in one ``Ledger.batch()``: nothing is saved
 while the file is checked, the catalogue and calendar are read once, and
 only a recorded dossier that gets a new fact is loaded from the log. Once
-every row is accepted, every ``BATCH`` dossiers are saved in one transaction
-and the projections catch up once, at the end. A batch that collides with a
-concurrent write stops the import; the batches before it stay recorded and
-importing the file again records the rest.
+every row is accepted, the whole file's events are appended in one
+transaction (``Batch.save``) and the projections catch up once, at the end:
+an import stopped at any moment, even killed, has recorded all of the file
+or none of it. A dossier of the file written by someone else while it was
+checked collides on its version: nothing of the file is recorded, and
+importing it again records it whole.
 """
 
 from __future__ import annotations
@@ -91,7 +93,6 @@ COLUMNS = ("ma_ho_so", "ma_thu_tuc", "nguoi_nop", "kenh", "muc_do", "ngay_tiep_n
            "chung_thuc_dien_tu")
 ENDINGS = ("", REFUSED, WITHDRAWN, STOPPED)
 MAX_FILE_BYTES = 20 * 1024 * 1024
-BATCH = 500
 RESULT_TIME = time(17, 0)  # a result, return, withdrawal or stop date: 17:00 that day
 REFUSAL_REASON = "Từ chối tiếp nhận (theo tệp nhập)"
 WITHDRAWAL_REASON = "Rút hồ sơ (theo tệp nhập)"
@@ -171,14 +172,14 @@ class Outcome:
 
 # -- from a file ---------------------------------------------------------------
 
-def import_dossier_file(svc: LedgerService, commune: str, path: Path, actor: str = SYSTEM_ACTOR,
-                        batch_size: int = BATCH) -> tuple[Checked, Outcome | None]:
+def import_dossier_file(svc: LedgerService, commune: str, path: Path,
+                        actor: str = SYSTEM_ACTOR) -> tuple[Checked, Outcome | None]:
     """Check the whole file, then record it; with any bad row, record
     nothing and return no outcome."""
     checked = check_file(svc, commune, path.read_bytes(), path.name, actor)
     if checked.problems:
         return checked, None
-    return checked, record_rows(svc, checked, batch_size=batch_size)
+    return checked, record_rows(svc, checked)
 
 
 # -- checking the file ------------------------------------------------------------
@@ -444,26 +445,19 @@ def _not_before(moment: datetime | None, earliest: datetime) -> datetime:
 
 # -- recording ---------------------------------------------------------------------
 
-def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None = None,
-                batch_size: int = BATCH) -> Outcome:
-    """Save what the checked rows' commands recorded, ``batch_size`` dossiers a
-    transaction; ``progress(done, total)`` after each."""
+def record_rows(svc: LedgerService, checked: Checked,
+                progress: Progress | None = None) -> Outcome:
+    """Save what the checked rows' commands recorded, in one transaction;
+    ``progress(done, total)`` as the dossiers' events are made ready."""
     assert checked.batch is not None, "a file is checked before it is recorded"
     outcome, batch = checked.outcome, checked.batch
     total = batch.pending
-    saved = [0]
-
-    def step(done: int, _total: int) -> None:
-        saved[0] = done
-        if progress:
-            progress(done, total)
     try:
-        batch.save(batch_size, step)
+        batch.save(progress)
     except IntegrityError:
         raise ImportInterrupted(
-            "Một hồ sơ trong tệp vừa được người khác ghi trong lúc nhập; đã ghi "
-            f"{number(saved[0])} hồ sơ trước đó. Hãy nhập lại tệp để ghi phần còn lại "
-            "(những gì đã ghi sẽ không bị ghi lại).") from None
+            "Một hồ sơ trong tệp vừa được người khác ghi trong lúc nhập; chưa ghi nhận gì "
+            "từ tệp. Hãy nhập lại tệp.") from None
     finally:
         svc.catch_up()
     if progress and not total:

@@ -47,7 +47,6 @@ COLUMNS = ("ma_ho", "thon", "chu_ho", "ngay_dang_ky", "ngay_phan_loai", "ngay_du
 STOP_REASON = "Theo danh sách nhập"
 COLUMN_OF = {"code": "ma_ho", "village": "thon", "head": "chu_ho",
              "registered_on": "ngay_dang_ky"}
-BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -254,14 +253,15 @@ def _clash(row: Row, known: Known) -> str | None:
     return None
 
 
-def record_rows(svc: LedgerService, checked: Checked, batch_size: int = BATCH) -> Outcome:
+def record_rows(svc: LedgerService, checked: Checked) -> Outcome:
+    """Save what the checked rows' commands recorded, in one transaction:
+    all of the file or none of it."""
     assert checked.batch is not None, "a file is checked before it is recorded"
     try:
-        checked.batch.save(batch_size)
+        checked.batch.save()
     except IntegrityError:
-        raise ImportInterrupted("Một hộ trong tệp vừa được người khác ghi trong lúc nhập. "
-                                "Hãy nhập lại tệp để ghi phần còn lại (những gì đã ghi sẽ "
-                                "không bị ghi lại).") from None
+        raise ImportInterrupted("Một hộ trong tệp vừa được người khác ghi trong lúc nhập; "
+                                "chưa ghi nhận gì từ tệp. Hãy nhập lại tệp.") from None
     finally:
         svc.catch_up()
     return checked.outcome

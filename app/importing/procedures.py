@@ -35,7 +35,6 @@ COLUMN_OF = {"code": "ma_thu_tuc", "name": "ten_thu_tuc", "field": "linh_vuc",
              "authority": "co_quan", "inter_agency": "lien_thong",
              "working_days": "so_ngay_giai_quyet", "fee": "le_phi",
              "online_address": "dia_chi_truc_tuyen"}
-BATCH = 500
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 @dataclass(frozen=True)
@@ -53,10 +52,9 @@ class ImportResult:
     unchanged: int = 0
 
 
-def import_procedure_file(svc: LedgerService, commune: str, path: Path,
-                          batch_size: int = BATCH) -> ImportResult:
-    """Check the whole file, then record what is new or changed; with any
-    problem, record nothing and return the problems."""
+def import_procedure_file(svc: LedgerService, commune: str, path: Path) -> ImportResult:
+    """Check the whole file, then record what is new or changed, in one
+    transaction; with any problem, record nothing and return the problems."""
     rows, problems = read_rows(path.read_bytes())
     if problems:
         return ImportResult(problems)
@@ -64,7 +62,7 @@ def import_procedure_file(svc: LedgerService, commune: str, path: Path,
         result, changed = _plan(svc, commune, rows)
         if not result.problems:
             try:
-                _save(svc, changed, batch_size)
+                _save(svc, changed)
             finally:
                 svc.catch_up()
     return result
@@ -182,15 +180,14 @@ def _catalogue_not_current(svc: LedgerService) -> str | None:
     return None
 
 
-def _save(svc: LedgerService, procedures: list[Procedure], batch_size: int) -> None:
-    saved = 0
-    for start in range(0, len(procedures), batch_size):
-        batch = procedures[start:start + batch_size]
-        try:
-            svc.ledger.save(*batch)
-        except IntegrityError:
-            raise ImportInterrupted(
-                f"Một thủ tục trong tệp vừa được người khác ghi trong lúc nhập; đã ghi {saved} "
-                "thủ tục. Hãy chạy lại lệnh nhập để ghi phần còn lại.") from None
-        saved += len(batch)
-
+def _save(svc: LedgerService, procedures: list[Procedure]) -> None:
+    """Every new or changed procedure in one transaction: all of the file
+    or none of it."""
+    if not procedures:
+        return
+    try:
+        svc.ledger.save(*procedures)
+    except IntegrityError:
+        raise ImportInterrupted(
+            "Một thủ tục trong tệp vừa được người khác ghi trong lúc nhập; chưa ghi nhận gì "
+            "từ tệp. Hãy chạy lại lệnh nhập.") from None

@@ -13,8 +13,9 @@ random job id: every gunicorn worker reads the same files, so the
 page's poll (``imports.progress``: ``GET /imports/progress?job=ID``, every
 second, answering "Đã xử lý X/Y dòng") may land on any worker. Only the user
 who started a job can read it. A job whose file has not moved for
-``STALE_SECONDS`` is shown as interrupted (its worker stopped): the batches
-recorded stay, and uploading the file again records the rest. Job files
+``STALE_SECONDS`` is shown as interrupted (its worker stopped): a file is
+recorded in one transaction, so it is either wholly recorded or not at all,
+and uploading it again records whatever is missing, nothing twice. Job files
 older than a day are removed at the next upload.
 """
 
@@ -253,8 +254,8 @@ def _run(app: Flask, store: Jobs, job: dict[str, Any], actor: str,
         except Exception:
             log.exception("import %s failed", job["id"])
             store.update(job, state="failed", message=N_(  # the page translates it
-                "Hệ thống gặp lỗi khi nhập; các phần đã ghi vẫn giữ nguyên. Hãy nhập lại "
-                "tệp để ghi phần còn lại, hoặc báo quản trị."))
+                "Hệ thống gặp lỗi khi nhập. Tệp được ghi trọn vẹn hoặc chưa ghi gì: hãy "
+                "nhập lại tệp (không có gì bị ghi hai lần), hoặc báo quản trị."))
         else:
             store.update(job, state="done", done=job["total"],
                          summary=outcome.summary(checked.filename),

@@ -48,7 +48,6 @@ COLUMNS = ("ma_vu_viec", "loai", "thon", "dia_diem", "doi_tuong", "mo_ta", "nam_
            "ngay_phat_hien", "ngay_lap_bien_ban", "ngay_quyet_dinh_xu_phat", "so_tien_phat",
            "ngay_chap_hanh", "ngay_cuong_che", "ngay_ket_thuc")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-BATCH = 500
 DETECTED_BY = "Theo sổ theo dõi"
 COLUMN_OF = {"code": "ma_vu_viec", "kind": "loai", "village": "thon", "place": "dia_diem",
              "offender": "doi_tuong", "description": "mo_ta", "began": "nam_phat_sinh",
@@ -295,24 +294,18 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def record_rows(svc: LedgerService, checked: Checked, progress: Progress | None = None,
-                batch_size: int = BATCH) -> Outcome:
-    """Save what the checked rows' commands recorded, ``batch_size``
-    violations a transaction."""
+def record_rows(svc: LedgerService, checked: Checked,
+                progress: Progress | None = None) -> Outcome:
+    """Save what the checked rows' commands recorded, in one transaction
+    (all of the file or none of it); ``progress(done, total)`` as the
+    violations' events are made ready."""
     assert checked.batch is not None, "a file is checked before it is recorded"
-    total, saved = checked.batch.pending, [0]
-
-    def step(done: int, _total: int) -> None:
-        saved[0] = done
-        if progress:
-            progress(done, total)
     try:
-        checked.batch.save(batch_size, step)
+        checked.batch.save(progress)
     except IntegrityError:
         raise ImportInterrupted(
-            "Một vụ việc trong tệp vừa được người khác ghi trong lúc nhập; đã ghi "
-            f"{number(saved[0])} vụ việc trước đó. Hãy nhập lại tệp để ghi phần còn lại.") \
-            from None
+            "Một vụ việc trong tệp vừa được người khác ghi trong lúc nhập; chưa ghi nhận gì "
+            "từ tệp. Hãy nhập lại tệp.") from None
     finally:
         svc.catch_up()
     return checked.outcome

@@ -41,8 +41,8 @@ def counts(service) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return queries.procedure_counts(conn, COMMUNE)
 
 
-def test_a_good_file_lists_every_row_in_batches(service, tmp_path):
-    result = import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS), batch_size=2)
+def test_a_good_file_lists_every_row(service, tmp_path):
+    result = import_procedure_file(service, COMMUNE, write(tmp_path, *GOOD_ROWS))
     assert (result.problems, result.listed, result.conflicts, result.unchanged) == ([], 5, [], 0)
     assert counts(service) == {"commune": 3, "military": 1, "police": 1, "inter_agency": 2,
                                "with_qr": 4, "fields": 4}

@@ -44,7 +44,7 @@ def test_an_import_tallies_and_records_as_the_counter_does_one_by_one(counter, t
         counter.record(counter.ledger.register_commune, OTHER_COMMUNE, "Đại Hợp")
         list_procedures(counter, OTHER_COMMUNE)
         record_one_by_one(counter, OTHER_COMMUNE, rows, "ho-so.csv")
-    checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, rows), batch_size=64)
+    checked, outcome = import_dossier_file(counter, COMMUNE, write(tmp_path, rows))
     assert checked.problems == [] and outcome is not None
     assert (outcome.received, outcome.updated, outcome.conflicts) == (300, 0, [])
     assert tallies(counter, COMMUNE) == tallies(counter, OTHER_COMMUNE)
