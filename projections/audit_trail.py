@@ -78,27 +78,37 @@ class AuditTrailProjection(Projection):
     every_event = True
 
     def apply_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> int:
+        """The page's rows as tuples in the table's column order, written in
+        one batch: every event of the log passes here, so each is parsed once
+        and nothing is built for it that the row does not hold."""
+        writer = _Writer(conn, self.table)
+        to_db = writer.convert["occurred_at"]  # recorded_at is of the same type
+        loads, moment = orjson.loads, _moment
+        names: dict[str, tuple[str, str]] = {}
         rows = []
         for position, oid, version, topic, state in page:
             try:
-                fields = orjson.loads(bytes(state))
+                fields = loads(state)
             except orjson.JSONDecodeError:
                 fields = {}
-            qualified = topic.rpartition(":")[2]
-            stream, _, kind = qualified.rpartition(".")
-            occurred, recorded = _moment(fields.get("occurred_at")), _moment(
+            named = names.get(topic)
+            if named is None:
+                qualified = topic.rpartition(":")[2]
+                stream, _, kind = qualified.rpartition(".")
+                named = names[topic] = (stream or qualified, kind or qualified)
+            occurred, recorded = moment(fields.get("occurred_at")), moment(
                 fields.get("timestamp"))
             delay = (int((recorded - occurred).total_seconds())
                      if occurred is not None and recorded is not None else None)
-            rows.append({"position": position, "commune": str(fields.get("commune") or ""),
-                         "stream": stream or qualified, "kind": kind or qualified,
-                         "entity": entity_key(oid),
-                         "version": version, "actor": str(fields.get("actor") or "")[:64],
-                         "occurred_at": occurred, "recorded_at": recorded,
-                         "delay_seconds": delay,
-                         "source": str(fields.get("source") or "")[:255]})
+            if to_db is not None:
+                occurred = None if occurred is None else to_db(occurred)
+                recorded = None if recorded is None else to_db(recorded)
+            rows.append((position, str(fields.get("commune") or ""), *named,
+                         oid if oid.__class__ is str else entity_key(oid), version,
+                         str(fields.get("actor") or "")[:64], occurred, recorded, delay,
+                         str(fields.get("source") or "")[:255]))
         if rows:
-            _Writer(conn, self.table).insert(rows)
+            writer.insert_values(rows)
         return len(rows)
 
 

@@ -299,6 +299,15 @@ class _Writer:
                f"({', '.join(map(self.quote, names))}) VALUES ({values})")
         self.conn.exec_driver_sql(sql, self._values(rows, bound))
 
+    def insert_values(self, rows: list[tuple[Any, ...]]) -> None:
+        """Rows given as tuples in the table's column order, each value
+        already as the driver takes it (``convert``)."""
+        names = [c.name for c in self.table.columns]
+        sql = (f"INSERT INTO {self.quote(self.table.name)} "
+               f"({', '.join(map(self.quote, names))}) VALUES "
+               f"({', '.join([self.mark] * len(names))})")
+        self.conn.exec_driver_sql(sql, rows)
+
     def update(self, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
         sets = ", ".join(f"{self.quote(c)} = {self.mark}" for c in columns)
         sql = f"UPDATE {self.quote(self.table.name)} SET {sets} WHERE id = {self.mark}"
@@ -714,8 +723,10 @@ class Engine:
             return 0, True, []
         group = [self._projection(n) for n in names if positions[n] == start]
         events = self._decode(page, group)
+        by_topic = _by_topic(page)
         moved = [{"moved_name": projection.name,
-                  "applied": self._apply(conn, projection, page, events) if page else 0}
+                  "applied": self._apply(conn, projection, page, events, by_topic)
+                  if page else 0}
                  for projection in group]
         conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("moved_name"))
                      .values(position=end, error=None, updated_at=_now(),
@@ -758,9 +769,10 @@ class Engine:
         return decoded
 
     def _apply(self, conn: Connection, projection: Projection, page: Sequence[LogRow],
-               events: Sequence[Any]) -> int:
+               events: Sequence[Any], by_topic: dict[str, list[int]]) -> int:
         """Apply one page to one projection; a failure names the event it
-        stopped at."""
+        stopped at. ``by_topic``: where in the page each topic's events are,
+        so that each projection visits its own events only."""
         if projection.every_event:
             try:
                 return projection.apply_page(conn, page)
@@ -771,8 +783,9 @@ class Engine:
         applied, handlers = 0, projection.handlers
         current = page[0][0]
         try:
-            handled = [(row, event) for row, event in zip(page, events, strict=True)
-                       if row[3] in handlers]
+            places = [i for topic in handlers for i in by_topic.get(topic, ())]
+            places.sort()
+            handled = [(page[i], events[i]) for i in places]
             # Rows this page creates need no lookup: they cannot be stored yet.
             creating, created, wanted = projection.creating, set(), set()
             for row, event in handled:
@@ -824,6 +837,18 @@ class Engine:
 # A catch-up that applied this many events analyses the tables never analysed;
 # one that applied the second number, every table it moved.
 ANALYZE_CHECK_AFTER, ANALYZE_AFTER = 1000, 20_000
+
+
+def _by_topic(page: Sequence[LogRow]) -> dict[str, list[int]]:
+    """Where in the page each topic's events are, in order."""
+    places: dict[str, list[int]] = {}
+    for i, row in enumerate(page):
+        found = places.get(row[3])
+        if found is None:
+            places[row[3]] = [i]
+        else:
+            found.append(i)
+    return places
 
 
 def _beside(table: Table) -> Table:
