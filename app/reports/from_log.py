@@ -48,6 +48,7 @@ from events.violations import TARGET_KINDS
 from events.violations import standing as violations
 from events.violations.aggregate import Violation
 from projections.household_queries import Village, _survivor, rate
+from projections.engine import _no_cycle_collection
 from projections.periods import Period
 from projections.queries import (
     DossierCounts,
@@ -106,7 +107,9 @@ def read_log(conn: Connection, ledger: Application, upto: int | None = None) -> 
     statement = upto_statement(ledger.recorder, conn.dialect.identifier_preparer.quote, upto)
     decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
     wanted, log = counted_topics(), Log()
-    with rows(conn, statement, "report_from_log") as found:
+    # The replayed aggregates live until the end: without the pause, the
+    # cycle collector would scan them all again and again as they grow.
+    with rows(conn, statement, "report_from_log") as found, _no_cycle_collection():
         for position, originator_id, version, topic, state in found:
             log.position = position
             if topic in wanted:
