@@ -124,11 +124,9 @@ def log_report(log: Log, commune: str, period: Period, today: date, zone: ZoneIn
     mine = log.of(commune)
     # Households, supplies and violations as of the period's end, or today if it has not ended.
     judged = Period(period.start, min(period.end, max(today, period.start)))
-    facts = [(d.procedure_code, dossiers.Facts.of(d, log.dossier_days.get(d.id, ()), zone))
-             for d in mine[Dossier]]
-    counts = DossierCounts(**dossiers.counts((f for _code, f in facts), period.start,
-                                             period.end, today))
-    by_procedure = procedure_tallies(facts, mine[Procedure], period, today)
+    per_procedure = counts_by_procedure(mine[Dossier], log.dossier_days, period, today, zone)
+    counts = DossierCounts(**summed(per_procedure.values(), period, today))
+    by_procedure = procedure_tallies(per_procedure, mine[Procedure])
     documents_section = documents.counts((documents.Facts.of(d, zone) for d in mine[Document]),
                                          period.start, period.end)
     known = villages(mine[Villages])
@@ -162,17 +160,38 @@ def log_report(log: Log, commune: str, period: Period, today: date, zone: ZoneIn
     }
 
 
-def procedure_tallies(facts: Iterable[tuple[str, dossiers.Facts]], listed: Iterable[Any],
-                      period: Period, today: date) -> list[ProcedureTally]:
-    """Received, resolved, late and open at the end, per procedure with a
-    figure: ``dossiers.counts`` over each procedure's dossiers."""
+def counts_by_procedure(found: Iterable[Any], days: dict[UUID, list[Any]], period: Period,
+                     today: date, zone: ZoneInfo) -> dict[str, dict[str, Any]]:
+    """``dossiers.counts`` over each procedure's dossiers (by the procedure
+    each is recorded under now, a correction's included)."""
     grouped: dict[str, list[dossiers.Facts]] = defaultdict(list)
-    for code, f in facts:
-        grouped[code].append(f)
+    for d in found:
+        grouped[d.procedure_code].append(dossiers.Facts.of(d, days.get(d.id, ()), zone))
+    return {code: dossiers.counts(group, period.start, period.end, today)
+            for code, group in grouped.items()}
+
+
+def summed(parts: Iterable[dict[str, Any]], period: Period, today: date) -> dict[str, Any]:
+    """The commune's counts: each of ``dossiers.counts``' figures counts
+    dossiers one by one, so those of the procedures add up to them."""
+    out = dossiers.counts((), period.start, period.end, today)
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, dict):
+                for name, n in value.items():
+                    out[key][name] = out[key].get(name, 0) + n
+            else:
+                out[key] += value
+    return out
+
+
+def procedure_tallies(per_procedure: dict[str, dict[str, Any]], listed: Iterable[Any]
+                      ) -> list[ProcedureTally]:
+    """Received, resolved, late and open at the end, per procedure with one
+    of these figures, with its name and field from the catalogue."""
     terms = {p.code: (p.name, p.field) for p in listed}
     out = []
-    for code, group in grouped.items():
-        c = dossiers.counts(group, period.start, period.end, today)
+    for code, c in per_procedure.items():
         figures = (c["received"], c["resolved"], c["late"], c["in_progress"])
         if any(figures):
             out.append(ProcedureTally(code, *terms.get(code, ("", "")), *figures))
