@@ -126,7 +126,6 @@ def log_report(log: Log, commune: str, period: Period, today: date, zone: ZoneIn
     judged = Period(period.start, min(period.end, max(today, period.start)))
     per_procedure = counts_by_procedure(mine[Dossier], log.dossier_days, period, today, zone)
     counts = DossierCounts(**summed(per_procedure.values(), period, today))
-    by_procedure = procedure_tallies(per_procedure, mine[Procedure])
     documents_section = documents.counts((documents.Facts.of(d, zone) for d in mine[Document]),
                                          period.start, period.end)
     known = villages(mine[Villages])
@@ -141,12 +140,8 @@ def log_report(log: Log, commune: str, period: Period, today: date, zone: ZoneIn
     return {
         "commune": {"code": commune, "name": commune_name},
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "dossiers": counts.as_json() | {
-            "by_field": tallies_by_field(by_procedure),
-            "by_procedure": {t.procedure_code: {"name": t.name, "field": t.field,
-                                                "received": t.received, "resolved": t.resolved,
-                                                "late": t.late, "in_progress": t.in_progress}
-                             for t in by_procedure}},
+        "dossiers": dossiers_section(counts, procedure_tallies(per_procedure,
+                                                               mine[Procedure])),
         "procedures": catalogue.counts(mine[Procedure]),
         "documents": documents_section,
         "targets": targets_of(mine[Target], period, actuals),
@@ -160,8 +155,18 @@ def log_report(log: Log, commune: str, period: Period, today: date, zone: ZoneIn
     }
 
 
+def dossiers_section(counts: DossierCounts, by_procedure: list[ProcedureTally]
+                     ) -> dict[str, Any]:
+    return counts.as_json() | {
+        "by_field": tallies_by_field(by_procedure),
+        "by_procedure": {t.procedure_code: {"name": t.name, "field": t.field,
+                                            "received": t.received, "resolved": t.resolved,
+                                            "late": t.late, "in_progress": t.in_progress}
+                         for t in by_procedure}}
+
+
 def counts_by_procedure(found: Iterable[Any], days: dict[UUID, list[Any]], period: Period,
-                     today: date, zone: ZoneInfo) -> dict[str, dict[str, Any]]:
+                        today: date, zone: ZoneInfo) -> dict[str, dict[str, Any]]:
     """``dossiers.counts`` over each procedure's dossiers (by the procedure
     each is recorded under now, a correction's included)."""
     grouped: dict[str, list[dossiers.Facts]] = defaultdict(list)
