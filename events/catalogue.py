@@ -9,6 +9,7 @@ replayed. Its online service address is what the counter's QR codes encode.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -112,6 +113,28 @@ def _take_terms(aggregate: Any, event: Any) -> None:
 
 
 # -- the rules ----------------------------------------------------------------
+
+AUTHORITY_KEYS = {"xa": "commune", "quan_su": "military", "cong_an": "police"}
+
+
+def counts(procedures: Iterable[Any]) -> dict[str, int]:
+    """The report's ``procedures`` section, over the procedures in force
+    (not abolished): by authority (its key in the report), inter-agency, with
+    an online service address (a QR code at the counter), and the fields
+    they cover."""
+    out = dict.fromkeys((*AUTHORITY_KEYS.values(), "inter_agency", "with_qr", "fields"), 0)
+    fields = set()
+    for p in procedures:
+        if p.abolished:
+            continue
+        if p.authority in AUTHORITY_KEYS:
+            out[AUTHORITY_KEYS[p.authority]] += 1
+        out["inter_agency"] += bool(p.inter_agency)
+        out["with_qr"] += p.online_address != ""
+        fields.add(p.field)
+    out["fields"] = len(fields)
+    return out
+
 
 def checked_code(code: str) -> str:
     return checked_identifier(code, "code", N_("Mã thủ tục"))

@@ -88,6 +88,17 @@ def log_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) ->
             f"ORDER BY {key}")
 
 
+def upto_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
+                   upto: int | None) -> str:
+    """The SELECT of the log in order, as ``page_statement`` reads it, up to
+    the notification id ``upto`` (the whole log if None), in one statement:
+    for a reader that goes through it once (``app.reports.from_log``)."""
+    table, key, _ = _table_key_mark(recorder, quote)
+    bound = "" if upto is None else f" WHERE {key} <= {int(upto)}"
+    return (f"SELECT {key}, originator_id, originator_version, topic, state FROM {table}"
+            f"{bound} ORDER BY {key}")
+
+
 def _table_key_mark(recorder: ApplicationRecorder,
                     quote: Callable[[str], str]) -> tuple[str, str, str]:
     """The events table, its notification id column and the driver's

@@ -889,6 +889,21 @@ _TARGET_COLUMNS = (TG.id, TG.indicator, TG.start, TG.end, TG.threshold, TG.docum
 _INDICATOR_ORDER = {code: n for n, code in enumerate(INDICATORS)}
 
 
+DOSSIER_INDICATORS = {"online_rate", "digitised_rate", "on_time_rate", "online_payment_rate"}
+
+
+def dossier_actuals(c: DossierCounts) -> dict[str, float | None]:
+    """The indicators the counter's figures give (``DOSSIER_INDICATORS``)."""
+    return {"online_rate": c.online_rate, "digitised_rate": c.digitised_rate,
+            "on_time_rate": rate(c.early + c.on_time, c.resolved),
+            "online_payment_rate": c.online_payment_rate}
+
+
+def shown_threshold(indicator: str, threshold: float) -> float | int:
+    """A target's threshold as pages and the report show it: a count whole."""
+    return int(threshold) if INDICATORS[indicator].kind == COUNT else threshold
+
+
 def indicator_actuals(conn: Connection, commune: str, period: Period, today: date,
                       wanted: Iterable[str]) -> dict[str, float | int | None]:
     """Each wanted indicator's actual over the period, as of its end (today
@@ -896,11 +911,8 @@ def indicator_actuals(conn: Connection, commune: str, period: Period, today: dat
     for one no read model keeps yet."""
     wanted = set(wanted)
     found: dict[str, float | int | None] = {}
-    if wanted & {"online_rate", "digitised_rate", "on_time_rate", "online_payment_rate"}:
-        c = dossier_counts(conn, commune, period, today)
-        found |= {"online_rate": c.online_rate, "digitised_rate": c.digitised_rate,
-                  "on_time_rate": rate(c.early + c.on_time, c.resolved),
-                  "online_payment_rate": c.online_payment_rate}
+    if wanted & DOSSIER_INDICATORS:
+        found |= dossier_actuals(dossier_counts(conn, commune, period, today))
     if "signed_rate" in wanted:
         found["signed_rate"] = document_counts(conn, commune, period)["signed_rate"]
     if "citizen_accounts" in wanted:
@@ -949,10 +961,9 @@ def target(conn: Connection, commune: str, target_id: str, today: date) -> Judge
 
 
 def _judged(row: Any, actual: float | int | None) -> JudgedTarget:
-    threshold = row.threshold
-    if INDICATORS[row.indicator].kind == COUNT:
-        threshold = int(threshold)
-    return JudgedTarget(*row, actual=actual, met=met(row.indicator, actual, threshold))
+    threshold = shown_threshold(row.indicator, row.threshold)
+    return JudgedTarget(**(dict(row._mapping) | {"threshold": threshold}), actual=actual,
+                        met=met(row.indicator, actual, threshold))
 # -- citizens: portal accounts opened with help, and feedback -------------------------
 
 from projections.citizens import (  # noqa: E402  (the citizens' section of this door)

@@ -5,15 +5,18 @@ two dates), and the report of the selected commune in each format
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
 
 from app import service
 from app.i18n import translated
 from app.people.scope import selected_commune
 from app.reports import files
 from app.reports.document import ReportDocument, period_label
+from app.reports.known import BadMoment, known_at, moment_of
 from app.reports.period import period_report
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import today, wants_fragment
@@ -48,21 +51,44 @@ def _asked() -> str:
 
 
 def _scope() -> dict[str, str]:
-    """The links' commune, when one was chosen (``selected_commune``)."""
-    chosen = request.args.get("commune", "").strip()
-    return {"commune": chosen} if chosen else {}
+    """The links' commune, when one was chosen (``selected_commune``), and
+    the moment the report is asked as known at, if one was."""
+    chosen = {key: request.args.get(key, "").strip() for key in ("commune", "as_known_at")}
+    return {key: value for key, value in chosen.items() if value}
+
+
+def _moment() -> datetime | None:
+    """``?as_known_at=``: the report from the events recorded up to then."""
+    text = request.args.get("as_known_at", "").strip()
+    return moment_of(text, service().ledger.zone) if text else None
+
+
+def _day() -> date:
+    """The report's "today": the day of the moment it is known at, if asked."""
+    moment = _moment()
+    return today() if moment is None else moment.astimezone(service().ledger.zone).date()
 
 
 def _report(period_text: str) -> tuple[Period, dict[str, Any]]:
-    period = Period.parse(period_text)
+    period, moment = Period.parse(period_text), _moment()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
     with service().read() as conn:
+        if moment is not None:
+            return period, known_at(conn, service().ledger, selected_commune(), period, moment)
         return period, period_report(conn, selected_commune(), period, today())
 
 
 def _document(period: Period, report: dict[str, Any]) -> ReportDocument:
     with service().read() as conn:
-        return files.document(conn, selected_commune(), period, report, today())
+        return files.document(conn, selected_commune(), period, report, _day())
+
+
+@bp.errorhandler(BadMoment)
+def _bad_moment(error: BadMoment):  # type: ignore[no-untyped-def]
+    message = _("Thời điểm không hợp lệ; hãy chọn ngày và giờ, ví dụ 2023-06-16 15:30.")
+    if request.path.endswith(".json"):
+        return {"error": message}, 400
+    return render_template("error.html", status=400, message=message), 400
 
 
 @bp.errorhandler(BadPeriod)

@@ -115,10 +115,7 @@ class DocumentCommands:
 
     def document_facts(self, commune: str, year: int, number_symbol: str) -> standing.Facts:
         """What the tallies count of one document."""
-        d = self.document(commune, year, number_symbol)
-        return standing.Facts(d.issued_on, d.doc_type, d.task, d.confidential,
-                              d.signed_at.astimezone(self.zone).date() if d.signed_at else None,
-                              d.published_on, d.ended_on)
+        return standing.Facts.of(self.document(commune, year, number_symbol), self.zone)
 
     def _start_of(self, day: date, field: str) -> datetime:
         """The first moment of ``day`` in the business zone; not after today."""

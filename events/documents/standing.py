@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from events.documents.values import TASKS, TYPES
 
@@ -34,6 +35,15 @@ class Facts(NamedTuple):
     signed_on: date | None = None
     published_on: date | None = None
     ended_on: date | None = None  # revoked or replaced
+
+    @classmethod
+    def of(cls, document: Any, zone: ZoneInfo) -> Facts:
+        """A document aggregate's facts; signed on the day it was signed in
+        the business zone."""
+        d = document
+        return cls(d.issued_on, d.doc_type, d.task, d.confidential,
+                   d.signed_at.astimezone(zone).date() if d.signed_at else None,
+                   d.published_on, d.ended_on)
 
 
 def rate(part: int, whole: int) -> float | None:

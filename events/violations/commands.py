@@ -120,8 +120,7 @@ class ViolationCommands:
 
     def violation_facts(self, commune: str, code: str) -> standing.Facts:
         """What the tallies count of one violation."""
-        v = self.violation(commune, code)
-        return standing.Facts(v.kind, v.village, v.began, v.detected_on, v.closed_on)
+        return standing.Facts.of(self.violation(commune, code))
 
     def _violation_day(self, day: date, field: str) -> datetime:
         """The first moment of ``day`` in the business zone; not after today."""

@@ -26,6 +26,11 @@ class Facts(NamedTuple):
     detected_on: date
     closed_on: date | None = None
 
+    @classmethod
+    def of(cls, violation: Any) -> Facts:
+        v = violation
+        return cls(v.kind, v.village, v.began, v.detected_on, v.closed_on)
+
 
 def is_new(f: Facts) -> bool:
     """New in the year it was detected: it began that year."""

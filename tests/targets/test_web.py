@@ -143,4 +143,5 @@ def test_the_report_carries_the_targets_in_force(app, runner):
             found["online_rate"]["met"]) == (0.5, 1.0, True)
     assert (found["citizen_accounts"]["threshold"], found["citizen_accounts"]["actual"],
             found["citizen_accounts"]["met"]) == (100, 1, False)
+    assert '"threshold": 100,' in result.output  # a count, whole, as CONTRACT.md's counts are
     assert found["online_rate"]["document"] == "59/QĐ-UBND"
