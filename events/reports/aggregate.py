@@ -67,9 +67,7 @@ class PeriodReport(LedgerAggregate):
 
     @classmethod
     def begin(cls, commune: str, start: date, end: date) -> PeriodReport:
-        start, end = checked_day(start, "period"), checked_day(end, "period")
-        if end < start:
-            raise InvalidValue(N_("Kỳ báo cáo phải kết thúc sau khi bắt đầu."), "period")
+        start, end = checked_period(start, end)
         return cls._start(cls.Begun, cls.id_for(commune, start, end), commune, None,
                           start=start, end=end)
 
@@ -93,6 +91,13 @@ class PeriodReport(LedgerAggregate):
             raise InvalidTransition(Text(
                 "Báo cáo kỳ này đã ban hành (số %(number)s); không sửa hay ban hành lại được.",
                 number=self.issued.number_symbol))
+
+
+def checked_period(start: Any, end: Any) -> tuple[date, date]:
+    start, end = checked_day(start, "period"), checked_day(end, "period")
+    if end < start:
+        raise InvalidValue(N_("Kỳ báo cáo phải kết thúc sau khi bắt đầu."), "period")
+    return start, end
 
 
 def checked_sections(sections: Any) -> dict[str, str]:

@@ -11,7 +11,7 @@ from events.documents.aggregate import Document
 from eventsourcing.persistence import IntegrityError
 
 from events.errors import AlreadyExists, InvalidTransition, NotFound
-from events.reports.aggregate import PeriodReport
+from events.reports.aggregate import PeriodReport, checked_period
 from events.texts import N_, Text
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ class ReportCommands:
 
     def period_report_record(self, commune: str, start: date, end: date) -> PeriodReport | None:
         """The period's draft and issue, if any was recorded."""
+        start, end = checked_period(start, end)
         try:
             return self._get(PeriodReport.id_for(commune, start, end), NotFound(""))
         except NotFound:

@@ -62,6 +62,8 @@ PATH_ARGS |= {"violation_id": [test_access.ARGS["violation_id"]],
 # And its village and household: enrolled, stopped, checked, moved as the values allow.
 PATH_ARGS["village"] = [test_access.ARGS["village"]]
 PATH_ARGS["household"] = [test_access.ARGS["household"]]
+# And a period, whose report is drafted, then issued once.
+PATH_ARGS["period_text"] = ["2023-H1"]
 SKIPPED = {"auth.logout"}  # no fields, and it would log the fuzzing user out
 # Both encodings a browser may send a form in.
 ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data"]
