@@ -156,9 +156,10 @@ def table(chart: Chart, shown: Callable[[float | None], str]) -> Markup:
         if chart.stacked and chart.total_label:
             cells += f"<td>{escape(shown(sum(v or 0 for v in row)))}</td>"
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
-    return Markup(f'<table class="visually-hidden"><caption>{escape(chart.title)}</caption>'
-                  f'<thead><tr><th scope="col">{escape(chart.category_header)}</th>{head}'
-                  f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    # Hidden in a block: a table's box is as wide as its cells, whatever its width says.
+    return Markup(f'<div class="visually-hidden"><table><caption>{escape(chart.title)}'
+                  f'</caption><thead><tr><th scope="col">{escape(chart.category_header)}</th>'
+                  f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def figure(chart: Chart, shown: Callable[[float | None], str]) -> Markup:

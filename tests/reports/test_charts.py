@@ -69,7 +69,7 @@ def test_a_chart_s_bars_and_labels_say_its_figures_and_read_without_colour():
     assert totals(svg) == {"2023-01": "150", "2023-02": "1.056"}
     fills = {r.get("fill") for r in svg.iter(f"{SVG}rect") if r.get("height") == "12"}
     assert fills == {"#333", "#bbb", "url(#c-hatch)"}      # a shade or a hatching each
-    assert '<table class="visually-hidden"><caption>Tiêu đề</caption>' in figure
+    assert '<div class="visually-hidden"><table><caption>Tiêu đề</caption>' in figure
     assert "<td>1.049</td><td>0</td><td>7</td><td>1.056</td>" in figure
     assert "A &amp; B" in figure
 
