@@ -28,7 +28,7 @@ from events.texts import N_
 from projections.household_queries import VillageFigures
 from projections.queries import MonthTally
 
-WIDTH = 400          # the drawing's units; it is scaled to the width it has
+WIDTH = 340          # the drawing's units; it is scaled to the width it has
 LEFT = 58            # the categories' names
 RIGHT = 48           # room for the figure after a bar
 FONT = 11
