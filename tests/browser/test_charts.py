@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from app import create_app
 from app.people.cli import create_user
 from app.service import upgrade
 from tests.browser.conftest import ACCESS_FORMAT, screenshot_path
+from tests.browser.test_accessibility import fail_on, violations
 from tests.browser.test_printables import csp_errors, is_a4, pdf_pages
 from tests.live import PASSWORD, LiveServer, serve
 
@@ -77,3 +78,20 @@ def test_the_report_prints_its_charts_on_a4(page: Page, server: LiveServer) -> N
     sheets = pdf_pages(page)
     assert len(sheets) >= 2 and all(is_a4(size) for size in sheets)
     assert errors == []
+
+
+def test_the_drawn_charts_pass_axe(browser: Browser, server: LiveServer,
+                                   browser_context_args: dict) -> None:  # type: ignore[type-arg]
+    """The dashboard once its charts are in, and the report with its own."""
+    # The pages' Content-Security-Policy would refuse the injected script.
+    context = browser.new_context(**{**browser_context_args, "bypass_csp": True})
+    page = context.new_page()
+    log_in(page, server)
+    found = []
+    for path, chart in (("/?period=2023-H1", "#chart-resolved svg"),
+                        ("/reports/2023-H1.html", "#report-sorting svg")):
+        page.goto(server.url + path)
+        expect(page.locator(chart)).to_be_visible()
+        found += violations(page, path)
+    context.close()
+    fail_on(found)
