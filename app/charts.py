@@ -200,7 +200,8 @@ def dossier_charts(months: Sequence[MonthTally], say: Callable[[str], str] = str
                      series=[Series(c, say(CHANNEL_NAMES[c])) for c in CHANNELS],
                      values=[[m.by_channel[c] for c in CHANNELS] for m in months], **common)
     resolved = Chart(f"{prefix}-resolved", say(RESOLVED_TITLE), say(RESOLVED_TEXT),
-                     series=[Series(k, say(timeliness.LABELS[w])) for k, w in TIMELINESS_KEYS.items()],
+                     series=[Series(k, say(timeliness.LABELS[word]))
+                             for k, word in TIMELINESS_KEYS.items()],
                      values=[[m.by_timeliness[k] for k in TIMELINESS_KEYS] for m in months],
                      **common)
     return received, resolved

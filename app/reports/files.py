@@ -65,8 +65,8 @@ def as_html(doc: ReportDocument, period: Period, *, standalone: bool,
     if standalone:
         css = (Path(current_app.static_folder or "static") / "print.css").read_text("utf-8")
     return render_template("reports/report.html", document=doc, period=period,
-                           label=period_label(period), standalone=standalone, css=css, charts=charts,
-                           **context)
+                           label=period_label(period), standalone=standalone, css=css,
+                           charts=charts, **context)
 
 
 def as_docx(doc: ReportDocument) -> bytes:

@@ -15,7 +15,11 @@ from app import charts
 from app.formatting import number, percent
 from projections import household_queries, queries
 from projections.periods import Period, months_of
-from tests.reports.test_formats import PERIOD, _client, demo, report, vn  # noqa: F401
+from tests.reports import test_formats
+from tests.reports.test_formats import PERIOD, _client, vn
+
+# The demo commune and its half-year report, loaded once for this module too.
+demo, report = test_formats.demo, test_formats.report
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -65,7 +69,8 @@ def test_a_chart_s_bars_and_labels_say_its_figures_and_read_without_colour():
     assert found[("2023-02", "a")][1] == "1.049"          # written the Vietnamese way
     assert found[("2023-01", "c")][1] is None              # nothing written on an empty part
     # lengths in proportion: the longest bar is the largest total
-    assert found[("2023-02", "a")][2] / found[("2023-01", "a")][2] == pytest.approx(1049 / 120, rel=1e-3)
+    assert found[("2023-02", "a")][2] / found[("2023-01", "a")][2] == \
+        pytest.approx(1049 / 120, rel=1e-3)
     assert totals(svg) == {"2023-01": "150", "2023-02": "1.056"}
     fills = {r.get("fill") for r in svg.iter(f"{SVG}rect") if r.get("height") == "12"}
     assert fills == {"#333", "#bbb", "url(#c-hatch)"}      # a shade or a hatching each
