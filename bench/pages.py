@@ -230,6 +230,20 @@ def fields_check(truth: commune.Truth, period: str) -> Callable[[int, bytes], st
     return check
 
 
+def charts_check(truth: commune.Truth, period: str) -> Callable[[int, bytes], str | None]:
+    """The received chart's monthly totals add up to the period's receipts."""
+    start, end = period_days(period, commune.today())
+    expected = truth.received(start, end)
+
+    def check(_n: int, body: bytes) -> str | None:
+        drawn = body.partition(b'id="chart-resolved"')[0]
+        found = sum(int(n.replace(b".", b"")) for n in
+                    re.findall(rb'class="total"[^>]*>([^<]*)<', drawn))
+        return None if found == expected else \
+            f"charted receipts {start}..{end}: expected {number(expected)}, found {number(found)}"
+    return check
+
+
 def list_check(truth: commune.Truth) -> Callable[[int, bytes], str | None]:
     def check(_n: int, body: bytes) -> str | None:
         codes = CODE_LINK.findall(body)
@@ -309,6 +323,11 @@ def pages(truth: commune.Truth) -> list[Page]:
              lambda n: f"/dashboard/fields?period={DASHBOARD_PERIOD}",
              fields_check(truth, DASHBOARD_PERIOD),
              lambda db, n, rows: db.by_procedure(code, h1_start, h1_end),
+             headers={"HX-Request": "true"}),  # as the dashboard fetches it
+        Page(f"dashboard charts by month, `/dashboard/charts?period={DASHBOARD_PERIOD}`",
+             lambda n: f"/dashboard/charts?period={DASHBOARD_PERIOD}",
+             charts_check(truth, DASHBOARD_PERIOD),
+             lambda db, n, rows: db.tallies(code, h1_start, h1_end),
              headers={"HX-Request": "true"}),  # as the dashboard fetches it
         Page("dossier list `/dossiers`", lambda n: "/dossiers", list_check(truth),
              lambda db, n, rows: db.newest(code, rows)),
@@ -838,8 +857,8 @@ def generated(run_: PagesRun) -> list[str]:
 
 METHOD = [
     "- Each page through gunicorn (2 workers, as `make run` serves it) over HTTP on "
-    "127.0.0.1, one connection per request, whole pages (no htmx; the figures by field as "
-    "the dashboard fetches them, an htmx fragment); time from connecting to "
+    "127.0.0.1, one connection per request, whole pages (no htmx; the figures by field and "
+    "the charts by month as the dashboard fetches them, htmx fragments); time from connecting to "
     "the last byte of the body. One user: "
     f"{WARM_UP} untimed requests, then {SINGLE_RUNS}. Eight users: each logged in with "
     f"their own account on a thread of its own, {USER_RUNS} requests each after one "
@@ -850,13 +869,13 @@ METHOD = [
     "about three others, so eight users' times are about four times one user's.",
     "- Every answer is checked: status 200 and what the generated commune says the page "
     "must show (the dashboard's received count for its period, which the fields' received "
-    "counts add up to; the newest dossier first in "
+    "counts and the received chart's monthly totals add up to; the newest dossier first in "
     "the list; only and first the newest of the search's dossiers; the dossier's code and "
     "applicant; every dossier of the month in the book, first and last; the report's "
     "received count). A page failing a check is not timed further.",
     "- Raw floor: the rows the page shows read with the database driver alone (`sqlite3`, "
     "`psycopg`), one query, median of as many runs as one user's requests: /healthz the "
-    "projections' positions and the log's head; the dashboard and the report the "
+    "projections' positions and the log's head; the dashboard, its charts and the report the "
     "dossier tallies of the period summed by figure; the fields the period's receipts "
     "counted by procedure; the list the rows it shows by "
     f"received time; the search the same with a LIKE on code and applicant (`%{SEARCH_RAW}%`,"

@@ -257,6 +257,26 @@ def sorting_rate(conn: Connection, commune: str, day: date) -> float | None:
     return rate(sum(held[SORTING].values()), sum(held[REGISTERED].values()))
 
 
+def sorting_by_village(conn: Connection, commune: str, days: list[date]
+                       ) -> list[list[VillageFigures]]:
+    """For each of ``days``: registered and sorting at its end per current
+    village (a merged one in the village it joined), as ``household_figures``
+    counts them as of a period's end, in the order of the villages' names."""
+    known = villages(conn, commune)
+    survivor = _survivor(known)
+    out = []
+    for day in days:
+        held = held_at(conn, commune, day)
+        per: dict[str, Counter[str]] = {c: Counter() for c, v in known.items()
+                                        if not v.merged_into}
+        for figure in (REGISTERED, SORTING):
+            for village, n in held[figure].items():
+                per.setdefault(survivor(village), Counter())[figure] += n
+        rows = [VillageFigures(code, known[code].name if code in known else code,
+                               one[REGISTERED], one[SORTING]) for code, one in per.items()]
+        out.append(sorted(rows, key=lambda v: (v.name.casefold(), v.code)))
+    return out
+
 # -- the pages' lists ------------------------------------------------------------------
 
 HOUSEHOLDS: Table = HouseholdRow.__table__  # type: ignore[attr-defined]

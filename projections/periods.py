@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from events.base import EARLIEST_DAY, LATEST_DAY
 from events.texts import N_, Text
@@ -96,3 +96,20 @@ def presets(today: date) -> list[tuple[str, str]]:
             (N_("6 tháng này"), f"{year}-H{half}"),
             (N_("6 tháng trước"), f"{last_half[0]}-H{last_half[1]}"),
             (N_("Năm nay"), str(year)), (N_("Năm trước"), str(year - 1))]
+
+
+def months_of(period: Period, last: date | None = None, most: int = 12) -> list[Period]:
+    """The calendar months the period covers, each cut to the period, that
+    begin by ``last`` (none after it: a month still to come has no figure);
+    the latest ``most`` of them, in order."""
+    found: list[Period] = []
+    start = period.start
+    end = period.end if last is None else min(period.end, last)
+    while start <= end:
+        month_end = date(start.year, start.month, calendar.monthrange(start.year,
+                                                                      start.month)[1])
+        found.append(Period(start, min(month_end, period.end)))
+        if month_end >= LATEST_DAY:
+            break
+        start = month_end + timedelta(days=1)
+    return found[-most:]

@@ -31,7 +31,8 @@ from sqlalchemy import (
 )
 
 from events.base import EARLIEST_DAY, SYSTEM_ACTOR
-from events.dossiers import IN_PROGRESS, OPEN, standing
+from events.dossiers import IN_PROGRESS, OPEN, standing, timeliness
+from events.dossiers.values import CHANNELS
 from events.people import DOSSIER_ROLES, PROVINCE_ADMIN, SCOPED_ROLES
 from events.targets import INDICATORS, met
 from events.targets.indicators import COUNT
@@ -202,6 +203,41 @@ def _moving(conn: Connection, communes: Sequence[str], after: date, end: date
              for column in (D.received_on, D.resolved_on, D.withdrawn_on, D.stopped_on)]
     return [facts_of(row) for row in conn.execute(union(*parts))]
 
+
+@dataclass(frozen=True)
+class MonthTally:
+    """One month's received dossiers by channel and resolved ones by
+    timeliness, as ``dossier_counts`` counts them for that month."""
+
+    month: Period
+    by_channel: dict[str, int]
+    by_timeliness: dict[str, int]  # early, on_time, late
+
+
+def monthly_tallies(conn: Connection, commune: str | Sequence[str], months: Sequence[Period]
+                    ) -> list[MonthTally]:
+    """Per month (``periods.months_of``): the day metrics ``dossier_counts``
+    sums for received by channel and resolved by timeliness, summed over each
+    month's days from the kept tallies, all months in one statement."""
+    if not months:
+        return []
+    which = case(*[(T.day.between(m.start, m.end), literal(n)) for n, m in enumerate(months)],
+                 else_=literal(-1))
+    wanted = [f"received/{c}" for c in CHANNELS] + list(tallies.RESOLVED.values())
+    rows = conn.execute(select(which.label("month"), T.metric, cast(func.sum(T.count), BigInteger))
+                        .where(T.commune.in_(_communes(commune)), T.metric.in_(wanted),
+                               T.day.between(months[0].start, months[-1].end))
+                        .group_by(which, T.metric))
+    sums: list[dict[str, int]] = [{} for _ in months]
+    for n, metric, total in rows:
+        if n >= 0:
+            sums[n][metric] = int(total)
+    return [MonthTally(m, {c: s.get(f"received/{c}", 0) for c in CHANNELS},
+                       {key: s.get(metric, 0) for key, metric in (
+                           ("early", tallies.RESOLVED[timeliness.EARLY]),
+                           ("on_time", tallies.RESOLVED[timeliness.ON_TIME]),
+                           ("late", tallies.RESOLVED[timeliness.LATE]))})
+            for m, s in zip(months, sums, strict=True)]
 
 def _count(condition):  # type: ignore[no-untyped-def]
     return func.count().filter(condition)

@@ -11,7 +11,10 @@ import hashlib
 from flask import Blueprint, Response, render_template, request
 
 from app import htmx, service
+from app.charts import dossier_charts
+from app.charts import figure as chart_figure
 from app.dossiers.views import ReceiveForm
+from app.formatting import number
 from app.i18n import translated
 from app.people.scope import selected_commune
 from app.service import REQUEST_CATCH_UP_SECONDS
@@ -20,7 +23,7 @@ from events.dossiers import timeliness
 from events.targets import INDICATORS
 from events.targets.indicators import RATE
 from projections import queries
-from projections.periods import BadPeriod, Period, presets
+from projections.periods import BadPeriod, Period, months_of, presets
 
 bp = Blueprint("dashboard", __name__)
 DUE_SOON_WORKING_DAYS = 2
@@ -32,7 +35,7 @@ TIMELINESS = [("early", timeliness.LABELS[timeliness.EARLY]),
 
 @bp.context_processor
 def _names() -> dict[str, object]:
-    return {"TIMELINESS": TIMELINESS}
+    return {"TIMELINESS": TIMELINESS, "chart_figure": chart_figure}
 
 
 def chosen_period() -> tuple[str, Period, str | None]:
@@ -86,6 +89,27 @@ def fields():  # type: ignore[no-untyped-def]
             queries.tallies_by_procedure(conn, selected_commune(), period))
     body = render_template("dashboard/_fields.html", fields=by_field, period=period,
                            commune=selected_commune(), UNKNOWN_FIELD=queries.UNKNOWN_FIELD)
+    return _revalidated(Response(body), tag)
+
+
+@bp.get("/dashboard/charts")
+def charts():  # type: ignore[no-untyped-def]
+    """Month by month over the period (its latest twelve months, none still
+    to come): dossiers received by channel and resolved by timeliness, as
+    drawn bars (``app.charts``). A plain request gets the whole dashboard,
+    which fetches this part once it is up."""
+    if not htmx or htmx.boosted:
+        return index()
+    service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    _text, period, _error = chosen_period()
+    tag = _etag(period, "charts")
+    if request.if_none_match.contains(tag):
+        return _revalidated(Response(status=304), tag)
+    months = months_of(period, last=today())
+    with service().read() as conn:
+        tallies = queries.monthly_tallies(conn, selected_commune(), months)
+    body = render_template("dashboard/_charts.html", period=period, shown=number,
+                           charts=dossier_charts(tallies, translated) if months else ())
     return _revalidated(Response(body), tag)
 
 

@@ -69,6 +69,7 @@ ENDPOINTS: dict[str, P] = {
     "dashboard.index": P.VIEW_COUNTS,
     "dashboard.counts": P.VIEW_COUNTS,
     "dashboard.fields": P.VIEW_COUNTS,
+    "dashboard.charts": P.VIEW_COUNTS,
     "dossiers.index": P.VIEW_DOSSIERS,
     "dossiers.export": P.VIEW_DOSSIERS,
     "dossiers.show": P.VIEW_DOSSIERS,

@@ -62,11 +62,12 @@ def report_command(period_text: str, commune_code: str | None, fmt: str,
         else:
             report = known_at(conn, service().ledger, commune, period, moment)
         document = files.document(conn, commune, period, report, day) if fmt != "json" else None
+        charts = files.charts(conn, commune, period, day) if fmt == "html" and not moment else []
     if document is None:
         _write(files.as_json(report), output)
     elif fmt == "html":
         with current_app.test_request_context():
-            _write(files.as_html(document, period, standalone=True), output)
+            _write(files.as_html(document, period, standalone=True, charts=charts), output)
     else:
         path = Path(output or files.file_name(period_text, "docx"))
         path.write_bytes(files.as_docx(document))

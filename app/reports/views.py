@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app import service
 from app.i18n import translated
@@ -109,7 +110,16 @@ def as_json(period: str):  # type: ignore[no-untyped-def]
 def as_html(period: str):  # type: ignore[no-untyped-def]
     parsed, report = _report(period)
     return files.as_html(_document(parsed, report), parsed, standalone=False,
-                         period_text=period, scope=_scope())
+                         charts=_charts(parsed), period_text=period, scope=_scope())
+
+
+def _charts(period: Period) -> list[Markup]:
+    """The charts, drawn from today's read models: none for a report as
+    known at a moment, whose figures those would not be."""
+    if _moment() is not None:
+        return []
+    with service().read() as conn:
+        return files.charts(conn, selected_commune(), period, today())
 
 
 @bp.get("/<period>.docx")

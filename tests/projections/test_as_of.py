@@ -18,7 +18,7 @@ from events.dossiers import standing
 from events.errors import DomainError
 from projections import queries, tallies
 from projections.dossiers import DossierRow
-from projections.periods import Period
+from projections.periods import Period, months_of
 from projections.tallies import DossierTallyRow
 from tests.conftest import COMMUNE, ZONE, list_procedures, vn
 from tests.projections.test_lifecycle import Counter
@@ -221,6 +221,12 @@ def test_the_kept_tallies_equal_the_pure_rule(service, batch, declared, chosen, 
                                           if standing.is_overdue(f, judged)}, period
         assert {t.procedure_code: (t.received, t.resolved, t.late, t.in_progress)
                 for t in by_procedure} == _by_procedure(procedures, facts, period, today.date())
+        with service.read() as conn:  # month by month, as the charts draw them
+            months = queries.monthly_tallies(conn, commune, months_of(period, most=24))
+        for month in months:
+            rule = standing.counts(facts, month.month.start, month.month.end, today.date())
+            assert (month.by_channel, month.by_timeliness) == (rule["by_channel"], {
+                key: rule[key] for key in ("early", "on_time", "late")}), month.month
     assert _kept_rows(service, commune) == _counted_afresh(facts, commune)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from projections.periods import BadPeriod, Period, presets
+from projections.periods import BadPeriod, Period, months_of, presets
 
 
 @pytest.mark.parametrize("text, start, end", [
@@ -49,3 +49,15 @@ def test_the_presets_are_this_period_and_the_one_before(today, expected):
     assert [text for _label, text in found] == expected
     assert all(Period.parse(text) for _label, text in found)
     assert [label for label, _text in found][:2] == ["Tháng này", "Tháng trước"]
+
+
+def test_a_period_s_months_are_cut_to_it_and_none_is_still_to_come():
+    months = months_of(Period.parse("2023-11-15..2024-02-10"))
+    assert [(str(m.start), str(m.end)) for m in months] == [
+        ("2023-11-15", "2023-11-30"), ("2023-12-01", "2023-12-31"),
+        ("2024-01-01", "2024-01-31"), ("2024-02-01", "2024-02-10")]
+    assert [m.start.month for m in months_of(Period.parse("2024"), last=date(2024, 3, 1))] == \
+        [1, 2, 3]
+    assert months_of(Period.parse("2024"), last=date(2023, 12, 31)) == []
+    assert len(months_of(Period.parse("2020-01-01..2024-12-31"))) == 12  # the latest twelve
+    assert months_of(Period.parse("2020-01-01..2024-12-31"))[0].start == date(2024, 1, 1)
