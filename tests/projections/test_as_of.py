@@ -202,9 +202,8 @@ def test_the_kept_tallies_equal_the_pure_rule(service, batch, declared, chosen, 
         for code, plan in zip(codes, batch, strict=True):
             correct(service, commune, code, plan)
     service.engine.catch_up()
-    received = _received(service, commune)
+    received, procedures = _received(service, commune)
     facts = [service.ledger.dossier_facts(commune, c) for c in received]
-    procedures = _procedures(service, commune)
     for period in [*map(Period.parse, PERIODS), *chosen]:
         with service.read() as conn:
             found = queries.dossier_counts(conn, commune, period, today.date())
@@ -244,15 +243,12 @@ def test_the_migration_creates_the_tables_the_model_describes(service):
         assert compare_metadata(context, own) == []
 
 
-def _received(service, commune: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _received(service, commune: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """Each dossier's code and procedure, read in one query: two reads could
+    list dossiers received at the same moment in different orders."""
     with service.read() as conn:
-        return [r.code for r in queries.recorded_facts(conn, commune)]
-
-
-def _procedures(service, commune: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """Each dossier's procedure, in the order of ``_received``."""
-    with service.read() as conn:
-        return [r.procedure_code for r in queries.recorded_facts(conn, commune)]
+        rows = list(queries.recorded_facts(conn, commune))
+    return [r.code for r in rows], [r.procedure_code for r in rows]
 
 
 def _by_procedure(procedures: list[str], facts: list[standing.Facts], period: Period,
