@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from events.base import CONTROL_CHARACTERS, MAX_FULL_NAME, LedgerAggregate, stable_id
+from events.communes import checked_code
 from events.errors import InvalidTransition, InvalidValue
 from events.texts import N_, Text
 
@@ -282,6 +283,8 @@ class Access(LedgerAggregate):
     def open(cls, name: str, commune: str) -> Access:
         if not isinstance(commune, str):
             raise InvalidValue(N_("Mã đơn vị hành chính phải là chữ."), "commune")
+        if commune:  # empty for a name no user has
+            commune = checked_code(commune)
         return cls._start(cls.Opened, cls.id_for(name), commune, None,
                           name=_attempt_text(name, "name"))
 

@@ -103,7 +103,7 @@ class AuditTrailProjection(Projection):
             if to_db is not None:
                 occurred = None if occurred is None else to_db(occurred)
                 recorded = None if recorded is None else to_db(recorded)
-            rows.append((position, str(fields.get("commune") or ""), *named,
+            rows.append((position, str(fields.get("commune") or "")[:32], *named,
                          oid if oid.__class__ is str else entity_key(oid), version,
                          str(fields.get("actor") or "")[:64], occurred, recorded, delay,
                          str(fields.get("source") or "")[:255]))

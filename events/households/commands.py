@@ -188,6 +188,7 @@ class HouseholdCommands:
 
     # -- supplies -----------------------------------------------------------
     def stock(self, commune: str, item: str) -> Stock:
+        self.require_commune(commune)
         item = self._item(commune, item)
         try:
             return self._get(Stock.id_for(commune, item), NotFound(""))
