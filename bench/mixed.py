@@ -257,7 +257,7 @@ class MixedCommune:
         for aggregate in changed:
             for event in aggregate.pending_events:
                 self.recorded.add(event)
-        self.batch.save(size=SAVE_EVENTS)
+        self.batch.save()  # one transaction, about SAVE_EVENTS events
         for aggregate in changed:
             self.batch.read(aggregate)
 
