@@ -61,3 +61,14 @@ def receive_at_the_counter(page: Page, server: LiveServer) -> str:
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(form).to_contain_text(f"Đã tiếp nhận hồ sơ {code}")
     return code
+
+
+def sign_in(page: Page, server: LiveServer, name: str) -> None:
+    """Log in through the form as ``name`` (with the live server's test
+    password) and land on the dashboard."""
+    from tests.live import PASSWORD
+    page.goto(f"{server.url}/login")
+    page.locator('input[name="name"]').fill(name)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(f"{server.url}/")

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from app import create_app
 from app.people.cli import create_user
 from app.service import upgrade
-from tests.browser.conftest import ACCESS_FORMAT, screenshot_path
+from tests.browser.conftest import ACCESS_FORMAT, screenshot_path, sign_in
 from tests.browser.test_accessibility import fail_on, violations
 from tests.browser.test_printables import csp_errors, is_a4, pdf_pages
 from tests.live import PASSWORD, LiveServer, serve
@@ -42,11 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def log_in(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/login")
-    page.locator('input[name="name"]').fill(LEADER)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(f"{server.url}/")
+    sign_in(page, server, LEADER)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

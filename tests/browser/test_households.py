@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.service import LedgerService
 from events.base import acting_as
-from tests.browser.conftest import ACCESS_FORMAT, screenshot_path
+from tests.browser.conftest import ACCESS_FORMAT, screenshot_path, sign_in
 from tests.live import COMMUNE, PASSWORD, LiveServer, _flask, serve
 
 pytestmark = pytest.mark.browser
@@ -61,11 +61,7 @@ def villages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveSer
 
 
 def log_in(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/login")
-    page.locator('input[name="name"]').fill(OFFICER)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(f"{server.url}/")
+    sign_in(page, server, OFFICER)
 
 
 def kiem_tan(page: Page, name: str):  # type: ignore[no-untyped-def]

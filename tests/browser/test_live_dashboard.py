@@ -16,7 +16,7 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
-from tests.browser.conftest import TAB_HEADER, receive_at_the_counter, screenshot_path
+from tests.browser.conftest import TAB_HEADER, receive_at_the_counter, screenshot_path, sign_in
 from tests.live import PASSWORD, USER, LiveServer, wait_until
 
 pytestmark = pytest.mark.browser
@@ -26,11 +26,7 @@ POLL_WAIT = 10.0  # seconds: more than three polls at LIVE_POLL_SECONDS = 3
 
 
 def log_in(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/login")
-    page.locator('input[name="name"]').fill(USER)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(f"{server.url}/")
+    sign_in(page, server, USER)
 
 
 def open_dashboard(page: Page, server: LiveServer, tab: str) -> list[str]:
