@@ -118,6 +118,27 @@ def uuid_ids(recorder: ApplicationRecorder) -> bool:
             and recorder.datastore.originator_id_type == "uuid")
 
 
+class RecordId(UUID):
+    """A record's id as the decoder gives it from the SQLite store's text: a
+    ``UUID``, equal to the library's, that keeps its text form once asked
+    for it. A page's handlers ask for ``str(event.originator_id)`` two or
+    three times an event (the rows are keyed by it), which a rebuild would
+    otherwise format afresh each time."""
+
+    __slots__ = ("_text",)
+
+    def __str__(self) -> str:
+        try:
+            return self._text
+        except AttributeError:
+            text = UUID.__str__(self)
+            object.__setattr__(self, "_text", text)
+            return text
+
+    def __repr__(self) -> str:
+        return f"UUID({str(self)!r})"
+
+
 class EventDecoder:
     """Stored rows back into domain events, equal to what the library's
     mapper returns for them (a test compares the two over every kind of
@@ -138,7 +159,7 @@ class EventDecoder:
     def decode(self, originator_id: Any, version: int, topic: str,
                state: bytes) -> DomainEventProtocol[Any]:
         if self.text_ids_are_uuids:
-            originator_id = UUID(originator_id)
+            originator_id = RecordId(originator_id)
         if self.shortcut:
             try:
                 return self._decode(originator_id, version, topic, state)

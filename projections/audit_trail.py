@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 
-from projections.engine import Projection, _Writer
+from projections.engine import Projection, _sqlite_datetime, _Writer
 
 TRAIL = Table(
     "audit_trail", MetaData(),
@@ -63,13 +63,25 @@ def entity_key(originator_id: UUID | str) -> str:
     return UUID(originator_id).hex
 
 
-def _moment(value: Any) -> datetime | None:
+def _moment(value: Any) -> tuple[datetime | None, str | None]:
+    """A stored time (``{"_type_": "datetime_iso", "_data_": …}``) as a
+    datetime, and its ISO text as stored (None, None for anything else)."""
     if isinstance(value, dict) and isinstance(value.get("_data_"), str):
+        text = value["_data_"]
         try:
-            return datetime.fromisoformat(value["_data_"])
+            return datetime.fromisoformat(text), text
         except ValueError:
-            return None
-    return None
+            return None, None
+    return None, None
+
+
+def _sqlite_text(moment: datetime, text: str | None) -> str:
+    """The moment as SQLite's column keeps it (``_sqlite_datetime``: ISO
+    with a space): the stored text is the same ISO form with a "T", so the
+    letter is swapped rather than the time formatted again."""
+    if text is not None and text[10:11] == "T":
+        return f"{text[:10]} {text[11:]}"
+    return _sqlite_datetime(moment)
 
 
 class AuditTrailProjection(Projection):
@@ -83,7 +95,8 @@ class AuditTrailProjection(Projection):
         and nothing is built for it that the row does not hold."""
         writer = _Writer(conn, self.table)
         to_db = writer.convert["occurred_at"]  # recorded_at is of the same type
-        loads, moment = orjson.loads, _moment
+        sqlite = to_db is _sqlite_datetime
+        loads, moment, as_text = orjson.loads, _moment, _sqlite_text
         names: dict[str, tuple[str, str]] = {}
         rows = []
         for position, oid, version, topic, state in page:
@@ -96,11 +109,14 @@ class AuditTrailProjection(Projection):
                 qualified = topic.rpartition(":")[2]
                 stream, _, kind = qualified.rpartition(".")
                 named = names[topic] = (stream or qualified, kind or qualified)
-            occurred, recorded = moment(fields.get("occurred_at")), moment(
-                fields.get("timestamp"))
+            occurred, occurred_text = moment(fields.get("occurred_at"))
+            recorded, recorded_text = moment(fields.get("timestamp"))
             delay = (int((recorded - occurred).total_seconds())
                      if occurred is not None and recorded is not None else None)
-            if to_db is not None:
+            if sqlite:
+                occurred = None if occurred is None else as_text(occurred, occurred_text)
+                recorded = None if recorded is None else as_text(recorded, recorded_text)
+            elif to_db is not None:
                 occurred = None if occurred is None else to_db(occurred)
                 recorded = None if recorded is None else to_db(recorded)
             rows.append((position, str(fields.get("commune") or "")[:32], *named,

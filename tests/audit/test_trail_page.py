@@ -4,11 +4,14 @@ late, and from where; nobody else sees it."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from events.base import acting_as
+from projections.audit_trail import _moment, _sqlite_text
+from projections.engine import _sqlite_datetime
 from tests.audit.conftest import SIGNING_SEED
 from tests.conftest import COMMUNE, ZONE, csrf_token, log_in
 
@@ -174,3 +177,15 @@ def test_a_dossier_uploaded_twelve_days_late_shows_delay_clerk_file_and_line(app
     assert 'data-field="source">so-muon.csv:3<' in entry
     assert 'data-field="delay">12 ngày 2 giờ<' in entry
     assert "canbo" in entry and "Dossier · Received" in entry
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2023, 6, 16, 8, 30, tzinfo=UTC),
+    datetime(2023, 6, 16, 8, 30, 0, 125000, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=timezone(timedelta(hours=-3, minutes=-30))),
+])
+def test_the_trail_keeps_a_stored_time_as_sqlite_keeps_any_other(moment):
+    # The trail swaps the stored text's "T" instead of formatting the time again.
+    parsed, text = _moment({"_type_": "datetime_iso", "_data_": moment.isoformat()})
+    assert parsed == moment
+    assert _sqlite_text(parsed, text) == _sqlite_datetime(moment)

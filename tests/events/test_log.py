@@ -4,13 +4,14 @@ library's mapper: it must give the very same events, on both backends."""
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import MapperDeserialisationError
 from eventsourcing.utils import resolve_topic
 
 from events.base import acting_as
-from events.log import EventDecoder, uuid_ids
+from events.log import EventDecoder, RecordId, uuid_ids
 from events.people import User
 from tests.conftest import COMMUNE, PROCEDURES, vn
 
@@ -141,8 +142,23 @@ def test_decoded_events_equal_the_mappers_for_every_kind(service):
         theirs = mapper.to_domain_event(notification)
         assert type(ours) is type(theirs)
         assert ours.__dict__ == theirs.__dict__
-        assert [type(v) for v in ours.__dict__.values()] == \
-            [type(v) for v in theirs.__dict__.values()]
+        # An id from SQLite's text is a RecordId: a UUID that keeps its text.
+        assert [UUID if type(v) is RecordId else type(v) for v in ours.__dict__.values()] \
+            == [type(v) for v in theirs.__dict__.values()]
+        assert (str(ours.originator_id), repr(ours.originator_id)) == \
+            (str(theirs.originator_id), repr(theirs.originator_id))
+
+
+def test_a_record_id_is_the_uuid_it_reads():
+    plain = uuid4()
+    made = RecordId(plain.hex)
+    assert made == plain and hash(made) == hash(plain) and {plain: 1}[made] == 1
+    assert str(made) == str(plain) == str(made)  # the second time from what it kept
+    assert repr(made) == repr(plain) and made.hex == plain.hex
+    with pytest.raises(TypeError):
+        made.int = 1  # immutable, as a UUID is
+    with pytest.raises(ValueError):
+        RecordId("not an id")
 
 
 def test_what_the_shortcut_cannot_read_goes_through_the_mapper(service):
