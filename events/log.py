@@ -99,6 +99,25 @@ def upto_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
             f"{bound} ORDER BY {key}")
 
 
+def touched_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
+    """The SELECT of the notification id, originator id and topic of every
+    event after one notification id, up to another."""
+    table, key, mark = _table_key_mark(recorder, quote)
+    return (f"SELECT {key}, originator_id, topic FROM {table} "
+            f"WHERE {key} > {mark} AND {key} <= {mark}")
+
+
+def records_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
+                      records: int) -> str:
+    """The SELECT of some records' events up to a notification id, as
+    ``page_statement`` reads them, each record's in its order: ``records``
+    originator ids, then the notification id, as parameters."""
+    table, key, mark = _table_key_mark(recorder, quote)
+    return (f"SELECT {key}, originator_id, originator_version, topic, state FROM {table} "
+            f"WHERE originator_id IN ({', '.join([mark] * records)}) AND {key} <= {mark} "
+            "ORDER BY originator_id, originator_version")
+
+
 def _table_key_mark(recorder: ApplicationRecorder,
                     quote: Callable[[str], str]) -> tuple[str, str, str]:
     """The events table, its notification id column and the driver's

@@ -18,6 +18,7 @@ from app.reports.known import BadMoment, known_at, moment_of
 from app.reports.period import period_report
 from app.web import today
 from projections.periods import BadPeriod, Period
+from projections.rewind import CannotRewind
 
 
 @click.command("report")
@@ -56,11 +57,13 @@ def report_command(period_text: str, commune_code: str | None, fmt: str,
     commune = resolve_commune(commune_code)
     service().catch_up()
     day = today() if moment is None else moment.astimezone(service().ledger.zone).date()
+    try:
+        report = None if moment is None else known_at(service(), commune, period, moment)
+    except CannotRewind as error:
+        fail(str(error))
     with service().read() as conn:
-        if moment is None:
+        if report is None:
             report = period_report(conn, commune, period, day)
-        else:
-            report = known_at(conn, service().ledger, commune, period, moment)
         document = files.document(conn, commune, period, report, day) if fmt != "json" else None
         charts = files.charts(conn, commune, period, day) if fmt == "html" and not moment else []
     if document is None:

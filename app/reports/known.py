@@ -4,9 +4,14 @@ since, so that a report sent is given back exactly as it was sent.
 
 The moment names a position in the log: the last event recorded by then,
 as the audit trail (a read model of every event, with its recorded time)
-holds it. The figures are then computed from the log up to that position by
-the domain's own rules (``from_log``), the report's "today" being the
-moment's day in the commune's time zone."""
+holds it. The read models are brought back to that position inside a
+transaction (``projections.rewind``: only the records with an event
+recorded since are replayed), the ordinary report is read from them, and
+the transaction is rolled back; the report's "today" is the moment's day
+in the commune's time zone. ``report --check`` and the tests hold it to
+the report computed from the log alone (``from_log``).
+
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from app.reports.from_log import log_report, read_log
-from events.application import Ledger
-from projections.audit_trail import TRAIL
+from app.reports.period import period_report
+from app.service import LedgerService
+from projections.audit_trail import TRAIL, AuditTrailProjection
+from projections.db import IMMEDIATE
 from projections.periods import Period
+from projections.rewind import CannotRewind, rewind
 
 
 class BadMoment(ValueError):
@@ -36,15 +43,30 @@ def moment_of(text: str, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def position_at(conn: Connection, moment: datetime) -> int:
-    """The position of the last event recorded at or before ``moment``."""
-    found = conn.execute(select(func.max(TRAIL.c.position)).where(
-        TRAIL.c.recorded_at <= moment.astimezone(UTC))).scalar()
+def position_at(conn: Connection, moment: datetime, head: int) -> int:
+    """The position of the last event recorded at or before ``moment``, the
+    log's head being ``head``. Refused (``CannotRewind``) while the audit
+    trail, which says when each event was recorded, has not read the events
+    after the last one it holds from before the moment."""
+    found, last = conn.execute(select(
+        func.max(TRAIL.c.position).filter(TRAIL.c.recorded_at <= moment.astimezone(UTC)),
+        func.max(TRAIL.c.position))).one()
+    if (last or 0) < head and (found or 0) == (last or 0):
+        raise CannotRewind(AuditTrailProjection.name)
     return int(found or 0)
 
 
-def known_at(conn: Connection, ledger: Ledger, commune: str, period: Period,
-             moment: datetime) -> dict[str, Any]:
-    """The period report as the log stood at ``moment``."""
-    log = read_log(conn, ledger, position_at(conn, moment))
-    return log_report(log, commune, period, moment.astimezone(ledger.zone).date(), ledger.zone)
+def known_at(service: LedgerService, commune: str, period: Period, moment: datetime
+             ) -> dict[str, Any]:
+    """The period report as the log stood at ``moment``, from the read
+    models as they stand (the caller catches them up); ``CannotRewind`` if
+    one of them has not reached that moment."""
+    with service.db.connect().execution_options(**IMMEDIATE) as conn:
+        transaction = conn.begin()
+        try:
+            head = conn.exec_driver_sql(service.engine.head_statement).scalar() or 0
+            rewind(service.engine, conn, position_at(conn, moment, head))
+            return period_report(conn, commune, period,
+                                 moment.astimezone(service.ledger.zone).date())
+        finally:
+            transaction.rollback()

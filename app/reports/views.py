@@ -22,6 +22,7 @@ from app.reports.period import period_report
 from app.service import REQUEST_CATCH_UP_SECONDS
 from app.web import today, wants_fragment
 from projections.periods import BadPeriod, Period, presets
+from projections.rewind import CannotRewind
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -73,9 +74,9 @@ def _day() -> date:
 def _report(period_text: str) -> tuple[Period, dict[str, Any]]:
     period, moment = Period.parse(period_text), _moment()
     service().catch_up(budget=REQUEST_CATCH_UP_SECONDS)
+    if moment is not None:
+        return period, known_at(service(), selected_commune(), period, moment)
     with service().read() as conn:
-        if moment is not None:
-            return period, known_at(conn, service().ledger, selected_commune(), period, moment)
         return period, period_report(conn, selected_commune(), period, today())
 
 
@@ -90,6 +91,15 @@ def _bad_moment(error: BadMoment):  # type: ignore[no-untyped-def]
     if request.path.endswith(".json"):
         return {"error": message}, 400
     return render_template("error.html", status=400, message=message), 400
+
+
+@bp.errorhandler(CannotRewind)
+def _cannot_rewind(error: CannotRewind):  # type: ignore[no-untyped-def]
+    message = _("Sổ đọc chưa theo kịp nhật ký sự kiện đến thời điểm đó; hãy thử lại sau "
+                "ít phút.")
+    if request.path.endswith(".json"):
+        return {"error": message}, 503
+    return render_template("error.html", status=503, message=message), 503
 
 
 @bp.errorhandler(BadPeriod)

@@ -1,16 +1,42 @@
 """The report as known at a moment: a report is issued, then a late entry
 dated inside its period and a correction change today's figures; the
-report as known at the issue's moment is, byte for byte, the one sent."""
+report as known at the issue's moment is, byte for byte, the one sent. And
+on random logs of every command, on both databases: the read models
+brought back to any earlier position (``projections.rewind``) give, byte
+for byte, the report they gave when the log stood there, and are as they
+were once the transaction is rolled back."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, update
 
+from app.reports.period import period_report, report_text
+from app.service import LedgerService
 from events.base import acting_as
+from projections.audit_trail import TRAIL
+from projections.db import IMMEDIATE
+from projections.periods import Period
+from projections.engine import POSITIONS, Backoff
+from projections.rewind import CannotRewind, rewind
 from tests.conftest import COMMUNE, csrf_token, log_in, vn
+from tests.projections.test_random_commands import (  # noqa: F401  (a fixture)
+    COMMUNES,
+    Command,
+    Run,
+    assert_projected,
+    fresh_service,
+    ledger_database,
+    prepare,
+    read_models,
+    sequences,
+)
 
 H1 = (COMMUNE, date(2023, 1, 1), date(2023, 6, 30))
 
@@ -81,3 +107,79 @@ def test_a_moment_that_is_not_one_is_refused(app):
     printed = app.test_cli_runner().invoke(args=["report", "2023-H1", "--as-known-at",
                                                  "16/06/2023"])
     assert printed.exit_code == 1 and "ISO 8601" in printed.output
+
+
+EXAMPLES = int(os.environ.get("LEDGER_REWIND_EXAMPLES", "12"))
+# Periods around the random sequences' business clock (from Monday 4 March
+# 2024), and the report's "today" inside them, so that some dossiers are
+# still open and some overdue at it.
+PERIODS = ["2024-03", "2024-Q1", "2024-03-05..2024-04-30"]
+TODAY = date(2024, 3, 20)
+
+
+def reports(service: LedgerService, periods: list[str]) -> dict[tuple[str, str], str]:
+    with service.read() as conn:
+        return {(commune, period): report_text(period_report(conn, commune,
+                                                             Period.parse(period), TODAY))
+                for commune in COMMUNES for period in periods}
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(sequence=sequences(), cuts=st.lists(st.integers(0, 40), min_size=1, max_size=3,
+                                           unique=True),
+       periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=2, unique=True))
+def test_the_read_models_rewound_give_the_report_they_gave_then(
+        ledger_database: str, sequence: list[Command], cuts: list[int],
+        periods: list[str]) -> None:
+    with fresh_service(ledger_database) as service:
+        prepare(service)
+        run = Run(service)
+        then: dict[int, dict[tuple[str, str], str]] = {}
+        for n, command in enumerate([None, *sequence]):
+            if command is not None:
+                run.call(command)
+            if n in cuts:
+                service.engine.catch_up()
+                then[run.head()] = reports(service, periods)
+        service.engine.catch_up()
+        assert_projected(service, "catching up")
+        now, stored = reports(service, periods), read_models(service)
+        for position, expected in then.items():
+            with service.db.connect().execution_options(**IMMEDIATE) as conn:
+                transaction = conn.begin()
+                rewind(service.engine, conn, position)
+                got = {(commune, period): report_text(period_report(
+                    conn, commune, Period.parse(period), TODAY))
+                    for commune, period in expected}
+                transaction.rollback()
+            assert got == expected, f"as known at position {position}"
+        assert reports(service, periods) == now and read_models(service) == stored
+
+
+def test_a_report_as_known_at_a_moment_the_read_models_have_not_reached_is_refused(app):
+    """A read model that has not read the log up to the moment (it failed,
+    or a catch-up is under way) cannot be brought back to it: the report is
+    refused with a message instead of figures from the wrong moment."""
+    svc = app.extensions["ledger"]
+    receive(svc, "HS-1", vn(2023, 2, 6, 9))
+    with svc.write() as conn:  # as if the audit trail had failed on its first event
+        conn.execute(delete(TRAIL))
+        conn.execute(update(POSITIONS).where(POSITIONS.c.name == "audit_trail")
+                     .values(position=0, error="failed"))
+    svc.engine.backoff["audit_trail"] = Backoff(1, float("inf"))  # not retried meanwhile
+    printed = app.test_cli_runner().invoke(args=["report", "2023-H1", "--commune", COMMUNE,
+                                                 "--as-known-at", "2030-01-01T00:00:00"])
+    assert printed.exit_code == 1 and "chưa theo kịp" in printed.output
+    leader = app.test_client()
+    assert log_in(leader, "leader").status_code == 302
+    answer = leader.get("/reports/2023-H1.json?as_known_at=2030-01-01T00:00")
+    assert answer.status_code == 503 and "chưa theo kịp" in answer.json["error"]
+
+    with svc.write() as conn:
+        conn.execute(update(POSITIONS).where(POSITIONS.c.name == "dossiers")
+                     .values(position=0))
+    with svc.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+        with pytest.raises(CannotRewind, match="dossiers"):
+            rewind(svc.engine, conn, 1)

@@ -1,0 +1,141 @@
+"""The read models as they stood at an earlier position of the log, for the
+length of one transaction that is then rolled back: the report "as known
+at" a moment is the ordinary report read from them.
+
+A row of a read model is made by the events of one record only (the engine
+hands a handler the rows of the page's records and no others), and a
+table of counts moves by what ``recount`` says of each row as it was
+before a page and after it, with a removal counted as the negative of an
+arrival. So the read models at a position ``p`` differ from today's only
+in the rows of the records with an event recorded after ``p``, and in the
+counts those rows hold. For each such record (and each projection that
+handles it), its events are replayed through the projection's own
+handlers twice, once up to the projection's position (giving the rows it
+holds today, which are checked to be there) and once up to ``p``; today's
+rows are deleted, the earlier ones written, and the counts moved by the
+difference of what the two sets of rows count. The cost grows with what
+was recorded after the moment (and the earlier history of those records),
+not with the log before it.
+
+Projections of every event in order (the seal, the audit trail) are left
+as they are: no report reads them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from events.log import records_statement, touched_statement
+from projections.engine import Engine, Projection, Rows, _Writer
+
+CHUNK = 500  # record ids a statement asks for at once
+
+
+class CannotRewind(RuntimeError):
+    """The read models cannot be shown as they stood at that position: those
+    named have not read the log that far (one failed, or a catch-up is
+    still under way), or one does not hold what its events make."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(f"Bảng đọc {', '.join(names)} chưa theo kịp nhật ký sự kiện đến "
+                         "thời điểm đó; hãy xem `projections status` rồi thử lại.")
+        self.names = names
+
+
+def rewind(engine: Engine, conn: Connection, position: int) -> int:
+    """Bring the read models back, in ``conn``'s transaction, to what they
+    held when the log stood at ``position``. The caller rolls the
+    transaction back. Returns the number of records rewound."""
+    projections = [p for p in engine.projections.values() if not p.every_event]
+    stands = engine._lock(conn, [p.name for p in projections])
+    behind = [p.name for p in projections if stands[p.name] < position]
+    if behind:
+        raise CannotRewind(*behind)
+    top = max(stands.values(), default=position)
+    if top <= position:
+        return 0
+    recorder, quote = engine.ledger.recorder, engine.db.dialect.identifier_preparer.quote
+    touched: dict[str, set[Any]] = defaultdict(set)  # projection → record ids
+    for nid, record, topic in _rows(conn, touched_statement(recorder, quote),
+                                    (position, top)):
+        for projection in projections:
+            if topic in projection.handlers and nid <= stands[projection.name]:
+                touched[projection.name].add(record)
+    records = sorted(set().union(*touched.values()), key=str) if touched else []
+    history = _history(engine, conn, records, top)
+    for projection in projections:
+        mine = touched.get(projection.name)
+        if mine:
+            _rewind_one(conn, projection, [history[r] for r in sorted(mine, key=str)],
+                        stands[projection.name], position)
+    return len(records)
+
+
+def _history(engine: Engine, conn: Connection, records: Sequence[Any], top: int
+             ) -> dict[Any, list[tuple[int, str, Any]]]:
+    """Each record's events up to ``top``, in its order, decoded (None for a
+    topic no projection handles): record → [(position, topic, event)]."""
+    wanted = {t for p in engine.projections.values() if not p.every_event for t in p.handlers}
+    decode = engine.decoder.decode
+    history: dict[Any, list[tuple[int, str, Any]]] = defaultdict(list)
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start:start + CHUNK]
+        statement = records_statement(engine.ledger.recorder,
+                                      engine.db.dialect.identifier_preparer.quote, len(chunk))
+        for nid, record, version, topic, state in _rows(conn, statement, (*chunk, top)):
+            event = decode(record, version, topic, state) if topic in wanted else None
+            history[record].append((nid, topic, event))
+    return history
+
+
+def _rewind_one(conn: Connection, projection: Projection,
+                histories: Sequence[list[tuple[int, str, Any]]], stands: int,
+                position: int) -> None:
+    """One projection's rows of these records (each given by its history)
+    back to ``position``; ``stands``: the projection's position today."""
+    today, then = Rows(projection.table), Rows(projection.table)
+    handlers = projection.handlers
+    for history in histories:
+        for nid, topic, event in history:
+            handler = handlers.get(topic)
+            if handler is None or nid > stands:
+                continue
+            handler(projection, today, event)
+            if nid <= position:
+                handler(projection, then, event)
+    table, quote = projection.table, conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    keys = list(today.new)
+    deleted = 0
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        deleted += conn.exec_driver_sql(
+            f"DELETE FROM {quote(table.name)} WHERE id IN ({', '.join([mark] * len(chunk))})",
+            tuple(chunk)).rowcount
+    if deleted != len(keys):
+        # Rows its events make are missing: it is not what its events say.
+        raise CannotRewind(projection.name)
+    if then.new:
+        then.flush(conn)
+    if projection.counts is not None:
+        counted = projection.counted
+        gained = projection.recount((None, counted(row)) for row in then.new.values())
+        lost = projection.recount((None, counted(row)) for row in today.new.values())
+        moved = dict(gained)
+        for key, n in lost.items():
+            moved[key] = moved.get(key, 0) - n
+        _Writer(conn, projection.counts).add(moved)
+
+
+def _rows(conn: Connection, statement: str, parameters: tuple[Any, ...]
+          ) -> list[tuple[Any, ...]]:
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(statement, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
