@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -74,6 +74,17 @@ def _reference(conn: Connection, commune: str, kind: str) -> dict[str, Any]:
     entries = conn.execute(select(R.entries).where(R.commune == commune, R.kind == kind)
                            ).scalar()
     return json.loads(entries) if entries else {}
+
+
+def by_village_name(counts: Mapping[str, int], known: dict[str, Village]) -> dict[str, int]:
+    """Amounts by village code as the report shows them: by village name, in
+    the order of the names (then codes), a code no village has as itself."""
+    out: dict[str, int] = {}
+    for name, _code, n in sorted(((known[code].name if code in known else code, code, n)
+                                  for code, n in counts.items()),
+                                 key=lambda row: (row[0].casefold(), row[1])):
+        out[name] = out.get(name, 0) + n
+    return out
 
 
 def _survivor(known: dict[str, Village]) -> Any:
@@ -245,9 +256,9 @@ def supply_figures(conn: Connection, commune: str, period: Period) -> list[Suppl
                 received += int(n)
             else:
                 issued += int(n)
-                where = survivor(village)
-                by_village[known[where].name if where in known else where] += int(n)
-        out.append(SupplyFigures(item, name, unit, received, issued, stock, dict(by_village)))
+                by_village[survivor(village)] += int(n)
+        out.append(SupplyFigures(item, name, unit, received, issued, stock,
+                                 by_village_name(by_village, known)))
     return out
 
 

@@ -47,7 +47,7 @@ from events.targets import INDICATORS, Target, met
 from events.violations import TARGET_KINDS
 from events.violations import standing as violations
 from events.violations.aggregate import Violation
-from projections.household_queries import Village, _survivor, rate
+from projections.household_queries import Village, _survivor, by_village_name, rate
 from projections.engine import _no_cycle_collection
 from projections.periods import Period
 from projections.queries import (
@@ -247,14 +247,14 @@ def supplies_of(stocks: Iterable[Any], added: list[Any], issues: Iterable[Any], 
     by_village: dict[str, Counter[str]] = defaultdict(Counter)
     for e in issues:
         if e.commune == commune and judged.start <= e.on <= judged.end:
-            by_village[e.item][_name(known, survivor(e.village))] += e.quantity
+            by_village[e.item][survivor(e.village)] += e.quantity
     out = []
     for item in items:
         moved = [n for day, n in movements.get(item, ()) if judged.start <= day <= judged.end]
         out.append({"item": item, "received": sum(n for n in moved if n > 0),
                     "issued": -sum(n for n in moved if n < 0),
                     "in_stock": stock.on(movements.get(item, ()), judged.end),
-                    "by_village": dict(by_village[item])})
+                    "by_village": by_village_name(by_village[item], known)})
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from events.dossiers import lifecycle, timeliness
-from events.dossiers.values import CHANNELS, ONLINE, PAID_ONLINE
+from events.dossiers.values import CHANNELS, ONLINE, ONLINE_MODES, PAID_ONLINE
 
 
 class Facts(NamedTuple):
@@ -113,6 +113,8 @@ def counts(dossiers: Iterable[Facts], start: date, end: date, today: date) -> di
     out["online_modes"] = {}
     for f in dossiers:
         _count(out, f, start, end, judged_on)
+    found = out["online_modes"]
+    out["online_modes"] = {mode: found[mode] for mode in ONLINE_MODES if mode in found}
     return out
 
 

@@ -3,8 +3,9 @@ dated inside its period and a correction change today's figures; the
 report as known at the issue's moment is, byte for byte, the one sent. And
 on random logs of every command, on both databases: the read models
 brought back to any earlier position (``projections.rewind``) give, byte
-for byte, the report they gave when the log stood there, and are as they
-were once the transaction is rolled back."""
+for byte, the report they gave when the log stood there, as does the log
+alone up to there (``from_log``), and are as they were once the
+transaction is rolled back."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, update
 
+from app.reports.from_log import log_report, read_log
 from app.reports.period import period_report, report_text
 from app.service import LedgerService
 from events.base import acting_as
@@ -155,6 +157,12 @@ def test_the_read_models_rewound_give_the_report_they_gave_then(
                     for commune, period in expected}
                 transaction.rollback()
             assert got == expected, f"as known at position {position}"
+            with service.read() as conn:
+                log = read_log(conn, service.ledger, position)
+            from_log = {(commune, period): report_text(log_report(
+                log, commune, Period.parse(period), TODAY, service.ledger.zone))
+                for commune, period in expected}
+            assert from_log == expected, f"the log alone, up to position {position}"
         assert reports(service, periods) == now and read_models(service) == stored
 
 

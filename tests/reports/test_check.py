@@ -17,6 +17,7 @@ from sqlalchemy import text
 from app import create_app
 from app.reports.check import checked, compare, figures
 from app.reports.from_log import log_report, read_log
+from app.reports.period import period_report, report_text
 from app.demo import COMMUNE as DEMO
 from app.service import upgrade
 from events.base import acting_as
@@ -158,6 +159,37 @@ def test_the_log_is_read_up_to_a_position(counter):  # type: ignore[no-untyped-d
     figures_now = log_report(now, COMMUNE, period, today(), service.ledger.zone)["dossiers"]
     assert (figures_then["received"], figures_then["resolved"]) == (1, 1)
     assert (figures_now["received"], figures_now["by_channel"]["truc_tuyen"]) == (2, 1)
+
+
+def test_the_log_s_report_is_the_read_models_byte_for_byte(counter):  # type: ignore[no-untyped-def]
+    """Whatever order things happened in, the JSON's objects list their
+    keys in one order on both sides: online modes in the domain's order,
+    supplies by village in the order of the villages' names (not of their
+    codes, nor of the first issue). A report as known at a moment is held to
+    its hash, so its bytes, not only its figures, must not depend on how a
+    read model's rows happen to come back."""
+    service, code = counter, PROCEDURES[0][0]
+    ledger, day = service.ledger, date(2024, 3, 4)
+    with acting_as("system"):
+        ledger.add_village(COMMUNE, "Bình Minh", code="a1")
+        ledger.add_village(COMMUNE, "An Bình", code="z9")
+    with acting_as("cb"):
+        for n, mode in enumerate(("toan_trinh", "mot_phan", "toan_trinh")):
+            service.record(ledger.receive_dossier, COMMUNE, f"HS-{n}", code, "Lê Văn Tâm",
+                           "truc_tuyen", mode, vn(2024, 3, 4, 9 + n))
+        ledger.receive_supplies(COMMUNE, "nap_day", 10, "UBND huyện", "12/QĐ-UBND", day)
+        for village, quantity in (("z9", 3), ("a1", 2)):
+            service.record(ledger.issue_supplies, COMMUNE, "nap_day", quantity, day,
+                           village=village, receiver="Trưởng thôn")
+    period = Period.parse("2024-03")
+    with service.read() as conn:
+        projected = period_report(conn, COMMUNE, period, date(2024, 3, 20))
+        log = read_log(conn, ledger)
+    from_log = log_report(log, COMMUNE, period, date(2024, 3, 20), ledger.zone)
+    assert list(projected["dossiers"]["online_modes"]) == ["mot_phan", "toan_trinh"]
+    lids = next(s for s in projected["supplies"] if s["item"] == "nap_day")
+    assert list(lids["by_village"].items()) == [("An Bình", 3), ("Bình Minh", 2)]
+    assert report_text(from_log) == report_text(projected)
 
 
 # Periods around the random sequences' business clock (from Monday 4 March
