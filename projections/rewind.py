@@ -11,9 +11,9 @@ in the rows of the records with an event recorded after ``p``, and in the
 counts those rows hold. For each such record (and each projection that
 handles it), its events are replayed through the projection's own
 handlers twice, once up to the projection's position (giving the rows it
-holds today, which are checked to be there) and once up to ``p``; today's
-rows are deleted, the earlier ones written, and the counts moved by the
-difference of what the two sets of rows count. The cost grows with what
+holds today) and once up to ``p``; where the two differ, today's row is
+deleted (checked to be there), the earlier one written, and the counts
+moved by the difference of what the two count. The cost grows with what
 was recorded after the moment (and the earlier history of those records),
 not with the log before it.
 
@@ -107,24 +107,31 @@ def _rewind_one(conn: Connection, projection: Projection,
             handler(projection, today, event)
             if nid <= position:
                 handler(projection, then, event)
+    # Rows the later events left as they were (an insert-only row made
+    # before the moment, a record whose later events this projection
+    # ignores) stay; the others are deleted and written as they were then.
+    changed = [key for key, row in today.new.items() if then.new.get(key) != row]
+    if not changed:
+        return
     table, quote = projection.table, conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    keys = list(today.new)
     deleted = 0
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
+    for start in range(0, len(changed), CHUNK):
+        chunk = changed[start:start + CHUNK]
         deleted += conn.exec_driver_sql(
             f"DELETE FROM {quote(table.name)} WHERE id IN ({', '.join([mark] * len(chunk))})",
             tuple(chunk)).rowcount
-    if deleted != len(keys):
+    if deleted != len(changed):
         # Rows its events make are missing: it is not what its events say.
         raise CannotRewind(projection.name)
-    if then.new:
-        then.flush(conn)
+    earlier = Rows(projection.table)
+    earlier.new = {key: then.new[key] for key in changed if key in then.new}
+    if earlier.new:
+        earlier.flush(conn)
     if projection.counts is not None:
         counted = projection.counted
-        gained = projection.recount((None, counted(row)) for row in then.new.values())
-        lost = projection.recount((None, counted(row)) for row in today.new.values())
+        gained = projection.recount((None, counted(row)) for row in earlier.new.values())
+        lost = projection.recount((None, counted(today.new[key])) for key in changed)
         moved = dict(gained)
         for key, n in lost.items():
             moved[key] = moved.get(key, 0) - n
