@@ -1090,7 +1090,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bench import pages  # not at the top: it uses this module's helpers
+    from bench import pages, report_bench  # not at the top: pages uses this module's helpers
 
     args = parse(argv)
     if args.rebuild_only:
@@ -1101,12 +1101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress(f"SQLite: importing a {IMPORT_ROWS:,}-row dossiers file")
     imports = run_import(IMPORT_ROWS)
     scale = pages.run(args.dossiers)
+    reported = report_bench.run(report_bench.DEFAULT_EVENTS, report_bench.DEFAULT_CHECK_EVENTS)
     text = render(args, reports, started, time.perf_counter() - clock, load, imports,
                   recorded)
     text += "\n" + "\n".join(pages.section(scale))
+    text += "\n" + "\n".join(report_bench.section(reported))
     REPORT.write_text(text)
     print(text)
-    return 1 if any(r.failure for r in reports) or pages.failed(scale) else 0
+    return 1 if any(r.failure for r in reports) or pages.failed(scale) or \
+        reported.failure else 0
 
 
 if __name__ == "__main__":

@@ -339,7 +339,9 @@ class MixedCommune:
             return
         if procedure[6]:
             method = "truc_tuyen" if channel == "truc_tuyen" and rng.random() < 0.7 else "tien_mat"
-            t.at(at + timedelta(minutes=2), clerk, self.pay, code, procedure[6], method)
+            # At the counter, as the dossier is received: a step scheduled
+            # later could fall after a same-day result and return.
+            self.pay(code, procedure[6], method)
         if draw < commune.REFUSED + commune.WITHDRAWN:
             t.at(self.later(at, 1, 3), clerk, self.dossier_step, "withdraw_dossier", code,
                  "Công dân xin rút hồ sơ.")

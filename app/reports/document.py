@@ -153,10 +153,13 @@ def _day(day: date) -> str:
 
 
 def compose(report: Mapping[str, Any], texts: Mapping[str, str], issued_on: date,
-            item_names: Mapping[str, tuple[str, str]]) -> ReportDocument:
+            item_names: Mapping[str, tuple[str, str]], number_symbol: str = ""
+            ) -> ReportDocument:
     """The document of the report: its figures from the JSON, the leaders'
     texts where they have written them (a ``Gap`` where not), dated
-    ``issued_on``; ``item_names`` names the supplies (code → name, unit)."""
+    ``issued_on``; ``item_names`` names the supplies (code → name, unit);
+    ``number_symbol`` its number once issued (the line left to fill in
+    until then)."""
     period = Period(date.fromisoformat(report["period"]["from"]),
                     date.fromisoformat(report["period"]["to"]))
     name = report["commune"]["name"] or report["commune"]["code"]
@@ -165,7 +168,7 @@ def compose(report: Mapping[str, Any], texts: Mapping[str, str], issued_on: date
     return ReportDocument(
         issuer=("ỦY BAN NHÂN DÂN", unit.upper()),
         place=place,
-        number_line="Số:        /BC-UBND",
+        number_line=f"Số: {number_symbol}" if number_symbol else "Số:        /BC-UBND",
         place_date=f"{place}, {long_day(issued_on)}",
         summary=f"Kết quả thực hiện nhiệm vụ trọng tâm, đột phá {label}",
         sections=(

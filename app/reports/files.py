@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import Connection
 
-from app import exports
+from app import exports, service
 from app.charts import dossier_charts, sorting_chart
 from app.charts import figure as chart_figure
 from app.formatting import number, percent
@@ -34,9 +35,17 @@ def as_json(report: dict[str, Any]) -> str:
 
 def document(conn: Connection, commune: str, period: Period, report: dict[str, Any],
              today: date) -> ReportDocument:
-    """The report as a document dated ``today``, with the leaders' texts."""
-    return compose(report, narrative(conn, commune, period), today,
-                   household_queries.supply_items(conn, commune))
+    """The report as a document with the leaders' texts: the issued one's
+    number and date if these are the figures it was issued with (the same
+    JSON, by its hash), else unnumbered and dated ``today``, a draft."""
+    record = service().ledger.period_report_record(commune, period.start, period.end)
+    issued = record.issued if record is not None else None
+    if issued is not None and issued.sha256 == sha256(report_text(report).encode()).hexdigest():
+        number_symbol, day = issued.number_symbol, issued.issued_on
+    else:
+        number_symbol, day = "", today
+    return compose(report, narrative(conn, commune, period), day,
+                   household_queries.supply_items(conn, commune), number_symbol)
 
 
 def charts(conn: Connection, commune: str, period: Period, today: date) -> list[Markup]:

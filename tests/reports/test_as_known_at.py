@@ -10,10 +10,12 @@ transaction is rolled back."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from datetime import date
 
 import pytest
+from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, update
@@ -100,9 +102,34 @@ def test_the_report_as_known_at_its_issue_is_the_one_sent(any_app):
     link = page.split('data-as-sent')[0].rsplit('href="', 1)[1].split('"')[0]
     json_link = link.replace("&amp;", "&").replace("2023-H1.html", "2023-H1.json")
     assert leader.get(json_link).text == sent
+    # As known at the issue: the issued document, with its number and date,
+    # in both formats. Today's figures are no longer those (the report itself
+    # is now in the documents register, and the late entry): a draft,
+    # unnumbered.
+    as_sent = link.replace("&amp;", "&")
+    assert number_and_date(leader.get(as_sent).text) == ("Số: 52/BC-UBND",
+                                                         "ngày 16 tháng 6 năm 2023")
+    assert "Số: 52/BC-UBND" in docx_text(
+        leader.get(as_sent.replace("2023-H1.html", "2023-H1.docx")).data)
+    number, _dated = number_and_date(leader.get("/reports/2023-H1.html").text)
+    assert number.startswith("Số:") and "52/" not in number
+    assert "Số: 52/BC-UBND" not in docx_text(leader.get("/reports/2023-H1.docx").data)
     assert leader.get("/reports/2023-H1.json?as_known_at=hôm+qua").status_code == 400
     before = report(app, "--as-known-at", "2020-01-01T00:00:00")
     assert '"received": 0' in before
+
+
+def number_and_date(page: str) -> tuple[str, str]:
+    """The report page's number line, and the date of its place-date line."""
+    number = page.split('data-field="number">', 1)[1].split("<", 1)[0]
+    dated = page.split('data-field="place-date">', 1)[1].split("<", 1)[0]
+    return " ".join(number.split()), dated.split(", ", 1)[1]
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def test_a_moment_that_is_not_one_is_refused(app):
