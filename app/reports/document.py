@@ -177,13 +177,13 @@ def compose(report: Mapping[str, Any], texts: Mapping[str, str], issued_on: date
                                                 *_targets(report))),
             Section("III", "HẠN CHẾ, YẾU KÉM VÀ NGUYÊN NHÂN", (
                 Paragraph("1. Tồn tại, hạn chế, khó khăn, yếu kém", lead=True),
-                *_written(texts, "difficulties"),
+                *_written(texts, "han_che"),
                 Paragraph("2. Nguyên nhân của những hạn chế, yếu kém", lead=True),
-                *_written(texts, "causes"))),
-            Section("IV", "BÀI HỌC KINH NGHIỆM", _written(texts, "lessons")),
-            Section("V", "ĐỀ XUẤT, KIẾN NGHỊ", _written(texts, "proposals")),
+                *_written(texts, "nguyen_nhan"))),
+            Section("IV", "BÀI HỌC KINH NGHIỆM", _written(texts, "bai_hoc")),
+            Section("V", "ĐỀ XUẤT, KIẾN NGHỊ", _written(texts, "de_xuat")),
             Section("VI", "PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN "
-                    + next_label(period).upper(), _written(texts, "next_steps")),
+                    + next_label(period).upper(), _written(texts, "phuong_huong")),
         ),
         closing=(f"Trên đây là báo cáo kết quả thực hiện nhiệm vụ trọng tâm, đột phá {label} "
                  f"của UBND {unit[:1].lower()}{unit[1:]}./."),
@@ -220,7 +220,7 @@ def _organisation(report: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[
             Paragraph(opening[0].upper() + opening[1:]),
             *((Paragraph(task_text),) if task_text else ()), table,
             Paragraph("2. Việc phân công cán bộ, công chức, tổ chức thực hiện", lead=True),
-            *_written(texts, "organisation"))
+            *_written(texts, "to_chuc"))
 
 
 SYMBOL_KINDS = {"QĐ": "Quyết định", "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị",

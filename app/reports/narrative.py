@@ -12,28 +12,25 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from app import service
-from events.reports import NARRATIVE
+from events.reports.aggregate import KEYS
 from projections.periods import Period
 
-# The sections a leader writes, in the order the report has them, with what
-# each asks for (as the gap left for it says).
-SECTIONS: dict[str, str] = {
-    "organisation": "Việc phân công cán bộ, công chức, tổ chức thực hiện",
-    "difficulties": "Tồn tại, hạn chế, khó khăn, yếu kém",
-    "causes": "Nguyên nhân khách quan và chủ quan của những hạn chế, yếu kém",
-    "lessons": "Bài học kinh nghiệm",
-    "proposals": "Đề xuất, kiến nghị với cấp trên",
-    "next_steps": "Phương hướng, nhiệm vụ và giải pháp thực hiện kỳ tới",
-}
-
-
-# Each section's key in the draft's events, in the same order.
-DRAFTED = dict(zip(SECTIONS, (key for key, _title in NARRATIVE), strict=True))
+# The gap each section leaves in the document until the leader writes it,
+# by the section's key in the draft's events (``events.reports.NARRATIVE``,
+# which has them in the report's order, with the draft form's labels).
+SECTIONS: dict[str, str] = dict(zip(KEYS, (
+    "Việc phân công cán bộ, công chức, tổ chức thực hiện",
+    "Tồn tại, hạn chế, khó khăn, yếu kém",
+    "Nguyên nhân khách quan và chủ quan của những hạn chế, yếu kém",
+    "Bài học kinh nghiệm",
+    "Đề xuất, kiến nghị với cấp trên",
+    "Phương hướng, nhiệm vụ và giải pháp thực hiện kỳ tới"), strict=True))
 
 
 def narrative(conn: Connection, commune: str, period: Period) -> dict[str, str]:
     """Each narrative section's text for the commune's report over the
-    period, as the leader's latest draft has it: empty where it has none."""
+    period, by its key, as the leader's latest draft has it: empty where it
+    has none."""
     report = service().ledger.period_report_record(commune, period.start, period.end)
     drafted = report.sections if report is not None else {}
-    return {name: drafted.get(key, "") for name, key in DRAFTED.items()}
+    return {key: drafted.get(key, "") for key in KEYS}

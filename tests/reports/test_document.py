@@ -67,10 +67,10 @@ def test_every_narrative_section_left_unwritten_is_a_gap_for_a_leader():
 
 
 def test_a_written_section_is_carried_line_by_line_instead_of_its_gap():
-    texts = dict.fromkeys(SECTIONS, "") | {"lessons": "1. Chỉ đạo thống nhất.\n\n2. Sâu sát."}
+    texts = dict.fromkeys(SECTIONS, "") | {"bai_hoc": "1. Chỉ đạo thống nhất.\n\n2. Sâu sát."}
     document = compose(_report(), texts, date(2023, 6, 16), {})
     lessons = next(s for s in document.sections if s.numeral == "IV").blocks
     assert lessons == (Paragraph("1. Chỉ đạo thống nhất."), Paragraph("2. Sâu sát."))
     text = document.figures_text
-    assert Gap("lessons", SECTIONS["lessons"]).text not in text
-    assert Gap("proposals", SECTIONS["proposals"]).text in text
+    assert Gap("bai_hoc", SECTIONS["bai_hoc"]).text not in text
+    assert Gap("de_xuat", SECTIONS["de_xuat"]).text in text
