@@ -99,14 +99,6 @@ def upto_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
             f"{bound} ORDER BY {key}")
 
 
-def touched_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
-    """The SELECT of the notification id, originator id and topic of every
-    event after one notification id, up to another."""
-    table, key, mark = _table_key_mark(recorder, quote)
-    return (f"SELECT {key}, originator_id, topic FROM {table} "
-            f"WHERE {key} > {mark} AND {key} <= {mark}")
-
-
 def records_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
                       records: int) -> str:
     """The SELECT of some records' events up to a notification id, as

@@ -27,6 +27,7 @@ class LoginAttemptRow(SQLModel, table=True):
 
 class AccessProjection(Projection):
     name = "access"
+    one_row_per_event = True
     table: Table = LoginAttemptRow.__table__  # type: ignore[attr-defined]
 
     @handles(Access.LoginFailed)

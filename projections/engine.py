@@ -143,6 +143,12 @@ class Projection:
     # audit trail):
     # it is given each page whole (``apply_page``) and decodes nothing.
     every_event: ClassVar[bool] = False
+    # Each event it handles makes rows of its own, keyed by the event, that
+    # no later event changes (a check, a movement of stock, a log-in): the
+    # read models brought back to an earlier position (``projections.rewind``)
+    # then only drop the rows later events made, without the records'
+    # earlier history.
+    one_row_per_event: ClassVar[bool] = False
     handlers: ClassVar[dict[str, Handler]]
     creating: ClassVar[frozenset[str]]
 

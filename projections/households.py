@@ -264,6 +264,7 @@ class HouseholdProjection(Projection):
 
 class HouseholdCheckProjection(Projection):
     name = "household_checks"
+    one_row_per_event = True
     table: Table = HouseholdCheckRow.__table__  # type: ignore[attr-defined]
     counts: Table = HouseholdCheckTallyRow.__table__  # type: ignore[attr-defined]
 
@@ -288,6 +289,7 @@ class HouseholdCheckProjection(Projection):
 
 class SupplyProjection(Projection):
     name = "supplies"
+    one_row_per_event = True
     table: Table = SupplyMovementRow.__table__  # type: ignore[attr-defined]
     counts: Table = SupplyTallyRow.__table__  # type: ignore[attr-defined]
 

@@ -13,7 +13,10 @@ handles it), its events are replayed through the projection's own
 handlers twice, once up to the projection's position (giving the rows it
 holds today) and once up to ``p``; where the two differ, today's row is
 deleted (checked to be there), the earlier one written, and the counts
-moved by the difference of what the two count. The cost grows with what
+moved by the difference of what the two count. A projection whose events each make
+rows of their own that no later event changes (``one_row_per_event``: a
+household's checks, stock movements, log-ins) only has the rows made after
+the moment dropped, without the record's history. The cost grows with what
 was recorded after the moment (and the earlier history of those records),
 not with the log before it.
 
@@ -29,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from events.log import records_statement, touched_statement
+from events.log import LogRow, page_statement, records_statement
 from projections.engine import Engine, Projection, Rows, _Writer
 
 CHUNK = 500  # record ids a statement asks for at once
@@ -59,20 +62,45 @@ def rewind(engine: Engine, conn: Connection, position: int) -> int:
     if top <= position:
         return 0
     recorder, quote = engine.ledger.recorder, engine.db.dialect.identifier_preparer.quote
+    later = _rows(conn, page_statement(recorder, quote, stop=True),
+                  (position + 1, top, top - position))
     touched: dict[str, set[Any]] = defaultdict(set)  # projection → record ids
-    for nid, record, topic in _rows(conn, touched_statement(recorder, quote),
-                                    (position, top)):
+    for nid, record, _version, topic, _state in later:
         for projection in projections:
             if topic in projection.handlers and nid <= stands[projection.name]:
                 touched[projection.name].add(record)
-    records = sorted(set().union(*touched.values()), key=str) if touched else []
+    own = [p for p in projections if p.one_row_per_event and p.name in touched]
+    if own:
+        _drop_later_rows(engine, conn, own, later, stands)
+    whole = {p.name: touched[p.name] for p in projections
+             if not p.one_row_per_event and p.name in touched}
+    records = sorted(set().union(*whole.values()), key=str) if whole else []
     history = _history(engine, conn, records, top)
     for projection in projections:
-        mine = touched.get(projection.name)
+        mine = whole.get(projection.name)
         if mine:
             _rewind_one(conn, projection, [history[r] for r in sorted(mine, key=str)],
                         stands[projection.name], position)
-    return len(records)
+    return len(set().union(*touched.values()))
+
+
+def _drop_later_rows(engine: Engine, conn: Connection, projections: Sequence[Projection],
+                     later: Sequence[LogRow], stands: dict[str, int]) -> None:
+    """Projections whose events each make rows of their own that no later
+    event changes (``one_row_per_event``): the rows the events after the
+    position made are deleted and uncounted; the records' earlier history
+    is not needed."""
+    wanted = {t for p in projections for t in p.handlers}
+    decode = engine.decoder.decode
+    events = [(nid, topic, decode(record, version, topic, state))
+              for nid, record, version, topic, state in later if topic in wanted]
+    for projection in projections:
+        made, handlers = Rows(projection.table), projection.handlers
+        for nid, topic, event in events:
+            handler = handlers.get(topic)
+            if handler is not None and nid <= stands[projection.name]:
+                handler(projection, made, event)
+        _replace(conn, projection, made, Rows(projection.table), list(made.new))
 
 
 def _history(engine: Engine, conn: Connection, records: Sequence[Any], top: int
@@ -111,8 +139,15 @@ def _rewind_one(conn: Connection, projection: Projection,
     # before the moment, a record whose later events this projection
     # ignores) stay; the others are deleted and written as they were then.
     changed = [key for key, row in today.new.items() if then.new.get(key) != row]
-    if not changed:
-        return
+    if changed:
+        _replace(conn, projection, today, then, changed)
+
+
+def _replace(conn: Connection, projection: Projection, today: Rows, then: Rows,
+             changed: Sequence[str]) -> None:
+    """Today's rows of these keys deleted (each checked to be there), the
+    rows ``then`` has of them written, and the counts moved by the
+    difference of what the two count."""
     table, quote = projection.table, conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     deleted = 0

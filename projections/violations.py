@@ -210,6 +210,7 @@ class ViolationProjection(Projection):
 
 class ViolationEvidenceProjection(Projection):
     name = "violation_evidence"
+    one_row_per_event = True
     table: Table = ViolationEvidenceRow.__table__  # type: ignore[attr-defined]
 
     @handles(Violation.EvidenceAttached)

@@ -707,13 +707,32 @@ def violation_lives(draw: st.DrawFn) -> list[Command]:
     return [draw(commands([step], valid)) for step in steps]
 
 
+# A household's life, in order; a drawn life leaves some steps after the
+# registration out.
+HOUSEHOLD_LIFE = ("register_household", "enrol_household", "check_household",
+                  "issue_supplies", "move_household", "check_household", "correct_household",
+                  "stop_household", "enrol_household", "check_household")
+
+
+@st.composite
+def household_lives(draw: st.DrawFn) -> list[Command]:
+    """The steps of one household's life, each mostly with valid values."""
+    code = draw(household_codes)
+    valid = {"commune": st.just(COMMUNE), "code": st.just(code),
+             "household": st.just(code)}
+    steps = [HOUSEHOLD_LIFE[0], *(s for s in HOUSEHOLD_LIFE[1:] if draw(st.integers(0, 2)))]
+    return [draw(commands([step], valid)) for step in steps]
+
+
 @st.composite
 def sequences(draw: st.DrawFn) -> list[Command]:
-    """Random commands, with one or two dossiers' lives woven among them."""
+    """Random commands, with one or two dossiers' lives woven among them,
+    and at times a document's, a violation's or a household's."""
     sequence = draw(st.lists(commands(), max_size=30))
     for life in draw(st.lists(lives(), min_size=1, max_size=2)) + \
             draw(st.lists(document_lives(), max_size=1)) + \
-            draw(st.lists(violation_lives(), max_size=1)):
+            draw(st.lists(violation_lives(), max_size=1)) + \
+            draw(st.lists(household_lives(), max_size=1)):
         slots = sorted(draw(st.lists(st.integers(0, len(sequence)), min_size=len(life),
                                      max_size=len(life))))
         for offset, (slot, step) in enumerate(zip(slots, life, strict=True)):
