@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from events.log import LogRow, page_statement, records_statement
@@ -49,10 +50,15 @@ class CannotRewind(RuntimeError):
         self.names = names
 
 
-def rewind(engine: Engine, conn: Connection, position: int) -> int:
+def rewind(engine: Engine, conn: Connection, position: int, commune: str | None = None
+           ) -> int:
     """Bring the read models back, in ``conn``'s transaction, to what they
     held when the log stood at ``position``. The caller rolls the
-    transaction back. Returns the number of records rewound."""
+    transaction back. Returns the number of records rewound. With
+    ``commune``, only that commune's records (and any whose later events
+    name no commune) are brought back: enough for its report, and in a
+    province a report as known at a moment does not replay what every other
+    commune recorded since."""
     projections = [p for p in engine.projections.values() if not p.every_event]
     stands = engine._lock(conn, [p.name for p in projections])
     behind = [p.name for p in projections if stands[p.name] < position]
@@ -64,6 +70,8 @@ def rewind(engine: Engine, conn: Connection, position: int) -> int:
     recorder, quote = engine.ledger.recorder, engine.db.dialect.identifier_preparer.quote
     later = _rows(conn, page_statement(recorder, quote, stop=True),
                   (position + 1, top, top - position))
+    if commune is not None:
+        later = [row for row in later if _of_commune(row[4], commune)]
     touched: dict[str, set[Any]] = defaultdict(set)  # projection → record ids
     for nid, record, _version, topic, _state in later:
         for projection in projections:
@@ -101,6 +109,16 @@ def _drop_later_rows(engine: Engine, conn: Connection, projections: Sequence[Pro
             if handler is not None and nid <= stands[projection.name]:
                 handler(projection, made, event)
         _replace(conn, projection, made, Rows(projection.table), list(made.new))
+
+
+def _of_commune(state: bytes, commune: str) -> bool:
+    """Whether a stored event is of the commune, or names none (or cannot
+    be read without the mapper: kept, to be safe)."""
+    try:
+        named = orjson.loads(state).get("commune")
+    except (orjson.JSONDecodeError, AttributeError):
+        return True
+    return named is None or named == commune
 
 
 def _history(engine: Engine, conn: Connection, records: Sequence[Any], top: int

@@ -65,7 +65,7 @@ def known_at(service: LedgerService, commune: str, period: Period, moment: datet
         transaction = conn.begin()
         try:
             head = conn.exec_driver_sql(service.engine.head_statement).scalar() or 0
-            rewind(service.engine, conn, position_at(conn, moment, head))
+            rewind(service.engine, conn, position_at(conn, moment, head), commune)
             return period_report(conn, commune, period,
                                  moment.astimezone(service.ledger.zone).date())
         finally:

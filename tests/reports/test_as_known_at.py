@@ -176,14 +176,19 @@ def test_the_read_models_rewound_give_the_report_they_gave_then(
         assert_projected(service, "catching up")
         now, stored = reports(service, periods), read_models(service)
         for position, expected in then.items():
-            with service.db.connect().execution_options(**IMMEDIATE) as conn:
-                transaction = conn.begin()
-                rewind(service.engine, conn, position)
-                got = {(commune, period): report_text(period_report(
-                    conn, commune, Period.parse(period), TODAY))
-                    for commune, period in expected}
-                transaction.rollback()
-            assert got == expected, f"as known at position {position}"
+            got = {}
+            for only in (None, *COMMUNES):  # every commune's records, or one's
+                with service.db.connect().execution_options(**IMMEDIATE) as conn:
+                    transaction = conn.begin()
+                    rewind(service.engine, conn, position, only)
+                    got[only] = {(commune, period): report_text(period_report(
+                        conn, commune, Period.parse(period), TODAY))
+                        for commune, period in expected if only in (None, commune)}
+                    transaction.rollback()
+            assert got[None] == expected, f"as known at position {position}"
+            for commune in COMMUNES:
+                assert got[commune] == {k: v for k, v in expected.items() if k[0] == commune}, \
+                    f"{commune}'s records only, as known at position {position}"
             with service.read() as conn:
                 log = read_log(conn, service.ledger, position)
             from_log = {(commune, period): report_text(log_report(
