@@ -209,7 +209,7 @@ def known_at(url: str, period: Period, day: date, head: int) -> list[Known]:
                 with service.db.connect().execution_options(**IMMEDIATE) as conn:
                     transaction = conn.begin()
                     try:
-                        known.rewound = rewind(service.engine, conn, known.position)
+                        known.rewound = rewind(service.engine, conn, known.position, COMMUNE)
                         text = report_text(period_report(conn, COMMUNE, period, day))
                     finally:
                         transaction.rollback()
