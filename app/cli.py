@@ -19,7 +19,7 @@ from app.service import upgrade
 from events.base import SYSTEM_ACTOR, acting_as
 from events.errors import DomainError
 from projections import queries
-from projections.engine import Progress, ProjectionFailed, timed
+from projections.engine import Progress, ProjectionFailed, rebuild_workers, timed
 
 
 db_cli = AppGroup("db", help="Database tables.")
@@ -99,7 +99,10 @@ def projections_status() -> None:
 
 @projections_cli.command("rebuild")
 @click.argument("name", required=False)
-def projections_rebuild(name: str | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 16), default=rebuild_workers,
+              show_default="one per processor core, up to 4",
+              help="Processes sharing the replay, each with some of the projections.")
+def projections_rebuild(name: str | None, workers: int) -> None:
     """Replay the log into new tables beside a projection's live ones (every
     projection's without NAME) and swap them in once caught up; pages, log-in
     and commands go on meanwhile."""
@@ -107,7 +110,7 @@ def projections_rebuild(name: str | None) -> None:
     names = [name] if name else list(engine.projections)
     if name and name not in engine.projections:
         fail(f"Không có projection tên {name} (có: {', '.join(engine.projections)}).")
-    _rebuild(names, engine.head())
+    _rebuild(names, engine.head(), workers)
 
 
 @contextmanager
@@ -123,14 +126,15 @@ def progress_bar(length: int, label: str) -> Iterator[Progress]:
         yield timed(step)
 
 
-def _rebuild(names: list[str], head: int) -> None:
+def _rebuild(names: list[str], head: int, workers: int = 1) -> None:
     """One pass over the log for all ``names``. The engine counts each
     event once per projection it moves; the bar, once."""
     started = time.perf_counter()
     label = names[0] if len(names) == 1 else f"{len(names)} projection"
     with progress_bar(head, f"{label:<12}") as step:
         try:
-            service().engine.rebuild(*names, progress=lambda n: step(n // len(names)))
+            service().engine.rebuild(*names, progress=lambda n: step(n // len(names)),
+                                     workers=workers)
         except ProjectionFailed as failure:
             fail(str(failure))
     seconds = time.perf_counter() - started

@@ -51,11 +51,14 @@ from psycopg import sql
 from sqlalchemy import ColumnElement, Connection, Select, Table, func, literal, select
 
 import projections.engine
+from projections.engine import rebuild_workers
 from app.audit.chain import Outcome, log_rows, snapshot, verify
 from app.service import LedgerService, upgrade
 from bench.import_bench import TARGET_SECONDS
 from bench.import_bench import run as run_import
 from bench.mixed import Recorded
+from bench.report_bench import DEFAULT_CHECK_EVENTS
+from bench.report_bench import DEFAULT_EVENTS as DEFAULT_REPORT_EVENTS
 from bench.mixed import record as record_mixed
 from events.application import Ledger
 from events.base import acting_as
@@ -449,21 +452,29 @@ def row_timings() -> Iterator[dict[str, float]]:
 
 @contextmanager
 def projection_timings() -> Iterator[dict[str, float]]:
-    """Seconds each projection spends applying its pages (its handlers, row
-    loads and writes, counts), by name: two clock reads per projection and
-    page, around the engine's own ``_apply``."""
+    """Seconds each projection spends on its pages (its handlers, row loads
+    and writes, counts), by name: clock reads around the engine's own
+    ``_prepare_one`` and around the write it returns."""
     spent: dict[str, float] = {}
-    apply = projections.engine.Engine._apply
+    prepare = projections.engine.Engine._prepare_one
 
-    def timed_apply(engine: Any, conn: Connection, projection: Any, *args: Any) -> int:
+    def timed_prepare(engine: Any, conn: Connection, projection: Any, *args: Any) -> Any:
+        name = projection.name.removesuffix(SHADOW_SUFFIX)
         started = time.perf_counter()
         try:
-            return apply(engine, conn, projection, *args)
+            write = prepare(engine, conn, projection, *args)
         finally:
-            name = projection.name.removesuffix(SHADOW_SUFFIX)
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
 
-    with mock.patch.object(projections.engine.Engine, "_apply", timed_apply):
+        def timed_write(conn: Connection) -> int:
+            started = time.perf_counter()
+            try:
+                return write(conn)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return timed_write
+
+    with mock.patch.object(projections.engine.Engine, "_prepare_one", timed_prepare):
         yield spent
 
 
@@ -472,7 +483,9 @@ class Rebuilt:
     """One timed rebuild of every projection, and the raw read of its log."""
 
     events: int
-    rebuild_s: float
+    rebuild_s: float  # shared among ``workers`` processes, as `projections rebuild` does
+    workers: int
+    single_s: float  # the same rebuild in one process, timed apart (what the breakdowns split)
     read_s: float
     decode_s: float
     spent: dict[str, float]
@@ -512,11 +525,15 @@ def timed_rebuild(service: LedgerService) -> Rebuilt:
     head = service.engine.head()
     page = service.engine.rebuild_page_size
     read_s = seconds(lambda: read_log(service, page))
+    workers = rebuild_workers()
+    rebuild_s = seconds(lambda: service.engine.rebuild(*service.engine.projections,
+                                                       workers=workers))
     with row_timings() as spent, projection_timings() as by_projection:
-        rebuild_s = seconds(lambda: service.engine.rebuild(*service.engine.projections))
+        single_s = seconds(lambda: service.engine.rebuild(*service.engine.projections))
     load = os.getloadavg()[0]
     decode_s, kinds = decode_log(service, page)
-    return Rebuilt(head, rebuild_s, read_s, decode_s, spent, kinds, by_projection, load)
+    return Rebuilt(head, rebuild_s, workers, single_s, read_s, decode_s, spent, kinds,
+                   by_projection, load)
 
 
 def measure_rebuild(service: LedgerService, backend: Backend, events: int) -> Result:
@@ -570,8 +587,9 @@ def mixed_limits(rebuilt: Rebuilt, target: float | None) -> str:
     rest = sum(s for _name, s in shares[6:])
     allowed = f" against {1e6 / target:.1f} µs that {target:,.0f} events/s allows" \
         if target else ""
-    return (f"Per event the rebuild takes {rebuilt.rebuild_s * per:.1f} µs{allowed}. "
-            f"Applying the pages, by projection (each visits only its own events; those "
+    return (f"Per event the rebuild takes {rebuilt.rebuild_s * per:.1f} µs{allowed} in "
+            f"{rebuilt.workers} process(es), {rebuilt.single_s * per:.1f} µs in one. In one, "
+            f"applying the pages, by projection (each visits only its own events; those "
             f"that take every event, the audit trail and the seal, parse or hash each one): "
             f"{top}; the other {len(shares) - 6} together {rest * per:.1f} µs. Decoding the "
             f"events once for all of them: {rebuilt.decode_s * per:.1f} µs (timed alone). The "
@@ -765,7 +783,7 @@ def append_limits(result: Result, parts: CommandParts, backend: str) -> str:
 
 
 def rebuild_breakdown(rebuilt: Rebuilt) -> str:
-    events, rebuild_s, read_s = rebuilt.events, rebuilt.rebuild_s, rebuilt.read_s
+    events, rebuild_s, read_s = rebuilt.events, rebuilt.single_s, rebuilt.read_s
     decode_s, spent = rebuilt.decode_s, rebuilt.spent
     rest_s = rebuild_s - read_s - decode_s - spent["load"] - spent["flush"]
     parts = [("reading the log (timed alone)", read_s),
@@ -775,7 +793,9 @@ def rebuild_breakdown(rebuilt: Rebuilt) -> str:
              ("the rest: handlers, position row, commits", max(rest_s, 0.0))]
     shares = "; ".join(f"{name} {seconds_ * 1e6 / events:.1f} µs ({seconds_ / rebuild_s:.0%})"
                        for name, seconds_ in parts)
-    return f"Per event the rebuild takes {rebuild_s * 1e6 / events:.1f} µs: {shares}."
+    return (f"Per event the rebuild takes {rebuilt.rebuild_s * 1e6 / events:.1f} µs in "
+            f"{rebuilt.workers} process(es); in one process {rebuild_s * 1e6 / events:.1f} µs: "
+            f"{shares}.")
 
 
 def scan_note(scans: tuple[int, int] | None, rows: int) -> str:
@@ -1006,9 +1026,12 @@ METHOD = [
     "- Projection rebuild: `engine.rebuild` of every projection (the dossiers' tallies kept "
     "by day included) in one pass over a log of "
     "synthetic dossier events (about half Received, half Resolved; a Resolved usually lands in "
-    "a later page than its Received), in a process of its own as `projections rebuild` "
-    "runs it (started by the bench once the log is written; its start-up is not "
-    "timed). Events/s = events in the log ÷ seconds. Raw "
+    "a later page than its Received), as `projections rebuild` runs it: in a process of "
+    "its own (started by the bench once the log is written; its start-up is not timed), "
+    "the projections shared among one process per processor core, up to four "
+    "(`--workers`), each page worked out before the write lock is taken. The breakdowns "
+    "split the same rebuild run again in one process. Events/s = events in the log ÷ "
+    "seconds. Raw "
     "floor: the same log read as the rebuild reads it (the engine's own SELECT through "
     "the database driver, in the pages a rebuild reads), without decoding. The rebuilt "
     "row count, and the receipts the rebuilt tallies count, are checked against the log.",
@@ -1077,6 +1100,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--mixed-events", type=int, default=DEFAULT_MIXED_EVENTS,
                         help="events, about, in the log mixing every stream for the second "
                              "rebuild; 0 leaves it out (default %(default)s)")
+    parser.add_argument("--report-events", type=int, default=DEFAULT_REPORT_EVENTS,
+                        help="events, about, in the log the period report is timed on "
+                             "(bench.report_bench; default %(default)s)")
+    parser.add_argument("--check-events", type=int, default=DEFAULT_CHECK_EVENTS,
+                        help="events, about, in the log `report --check` runs on; 0 leaves "
+                             "it out (default %(default)s)")
     parser.add_argument("--rebuild-only", metavar="DATABASE_URL",
                         help="only time a rebuild of every projection there and print it "
                              "as JSON (how the bench runs each rebuild in a process of its "
@@ -1101,7 +1130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress(f"SQLite: importing a {IMPORT_ROWS:,}-row dossiers file")
     imports = run_import(IMPORT_ROWS)
     scale = pages.run(args.dossiers)
-    reported = report_bench.run(report_bench.DEFAULT_EVENTS, report_bench.DEFAULT_CHECK_EVENTS)
+    reported = report_bench.run(args.report_events, args.check_events)
     text = render(args, reports, started, time.perf_counter() - clock, load, imports,
                   recorded)
     text += "\n" + "\n".join(pages.section(scale))

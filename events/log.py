@@ -99,6 +99,12 @@ def upto_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
             f"{bound} ORDER BY {key}")
 
 
+def count_statement(recorder: ApplicationRecorder, quote: Callable[[str], str]) -> str:
+    """The SELECT of how many events the log holds up to a notification id."""
+    table, key, mark = _table_key_mark(recorder, quote)
+    return f"SELECT count(*) FROM {table} WHERE {key} <= {mark}"
+
+
 def records_statement(recorder: ApplicationRecorder, quote: Callable[[str], str],
                       records: int) -> str:
     """The SELECT of some records' events up to a notification id, as

@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 
-from projections.engine import Projection, _sqlite_datetime, _Writer
+from projections.engine import Projection, Write, _sqlite_datetime, _Writer
 
 TRAIL = Table(
     "audit_trail", MetaData(),
@@ -86,10 +86,11 @@ def _sqlite_text(moment: datetime, text: str | None) -> str:
 
 class AuditTrailProjection(Projection):
     name = "audit_trail"
+    rebuild_cost = 9.6
     table: ClassVar[Table] = TRAIL
     every_event = True
 
-    def apply_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> int:
+    def prepare_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> Write:
         """The page's rows as tuples in the table's column order, written in
         one batch: every event of the log passes here, so each is parsed once
         and nothing is built for it that the row does not hold."""
@@ -123,9 +124,12 @@ class AuditTrailProjection(Projection):
                          oid if oid.__class__ is str else entity_key(oid), version,
                          str(fields.get("actor") or "")[:64], occurred, recorded, delay,
                          str(fields.get("source") or "")[:255]))
-        if rows:
-            writer.insert_values(rows)
-        return len(rows)
+
+        def write(conn: Connection) -> int:
+            if rows:
+                _Writer(conn, self.table).insert_values(rows)
+            return len(rows)
+        return write
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ def _net(changed: Iterable[tuple[Any, Any]]) -> Counter[Any]:
 
 class PortalAccountProjection(Projection):
     name = "portal_accounts"
+    rebuild_cost = 1.4
     table: Table = PortalAccountRow.__table__  # type: ignore[attr-defined]
     counts: Table = PortalAccountTallyRow.__table__  # type: ignore[attr-defined]
 
@@ -136,6 +137,7 @@ class PortalAccountProjection(Projection):
 
 class FeedbackProjection(Projection):
     name = "feedback"
+    rebuild_cost = 0.7
     table: Table = FeedbackRow.__table__  # type: ignore[attr-defined]
     counts: Table = FeedbackTallyRow.__table__  # type: ignore[attr-defined]
 

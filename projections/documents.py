@@ -106,6 +106,7 @@ class DocumentProjection(Projection):
     """The document rows, and the tallies they make (``counts``)."""
 
     name = "documents"
+    rebuild_cost = 3.0
     table: Table = DocumentRow.__table__  # type: ignore[attr-defined]
     counts: Table = DocumentTallyRow.__table__  # type: ignore[attr-defined]
 

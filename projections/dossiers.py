@@ -131,6 +131,7 @@ class DossierProjection(Projection):
     A migration that resets this projection's position empties both tables."""
 
     name = "dossiers"
+    rebuild_cost = 15.0
     table: Table = DossierRow.__table__  # type: ignore[attr-defined]
     counts: Table = DossierTallyRow.__table__  # type: ignore[attr-defined]
 

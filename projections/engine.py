@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,7 +74,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel
 
 from events import topics
-from events.log import EventDecoder, LogRow, head_statement, page_statement, uuid_ids
+from events.log import (
+    EventDecoder,
+    LogRow,
+    count_statement,
+    head_statement,
+    page_statement,
+    uuid_ids,
+)
 from projections.db import (
     IMMEDIATE,
     SHADOW_SUFFIX,
@@ -86,6 +94,9 @@ from projections.db import (
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Any, "Rows", Any], None]
+# What a page's work for one projection writes, in the page's write
+# transaction; returns the events it applied.
+Write = Callable[[Connection], int]
 
 
 class ProjectionPosition(SQLModel, table=True):
@@ -149,6 +160,10 @@ class Projection:
     # then only drop the rows later events made, without the records'
     # earlier history.
     one_row_per_event: ClassVar[bool] = False
+    # What a rebuild spends on it, about, relative to the others (microseconds
+    # an event of a log mixing every stream): how ``Engine.rebuild`` shares
+    # the projections among its processes.
+    rebuild_cost: ClassVar[float] = 0.3
     handlers: ClassVar[dict[str, Handler]]
     creating: ClassVar[frozenset[str]]
 
@@ -163,6 +178,13 @@ class Projection:
     def apply_page(self, conn: Connection, page: Sequence[LogRow]) -> int:
         """With ``every_event``: write what the page's events make, in the
         page's transaction; returns the events applied."""
+        return self.prepare_page(conn, page)(conn)
+
+    def prepare_page(self, conn: Connection, page: Sequence[LogRow]) -> Write:
+        """With ``every_event``: work out what the page's events make, reading
+        through ``conn`` if need be, and return what writes it (given the
+        page's write transaction; returns the events applied). A rebuild in
+        several processes works out a page outside the write lock."""
         raise NotImplementedError
 
     def tables(self) -> list[Table]:
@@ -400,6 +422,13 @@ class Status:
 
 Progress = Callable[[int], None]
 
+
+def rebuild_workers() -> int:
+    """Processes a rebuild run by hand shares its replay among: one per
+    processor core, up to four (beyond that the heaviest projection alone
+    sets the pace)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
 # How long a rebuild keeps trying to swap its tables in while readers hold
 # the live ones (PostgreSQL), before it gives up and leaves them as they were.
 SWAP_PATIENCE_SECONDS = 120.0
@@ -440,6 +469,7 @@ class Engine:
         self.page_statement = page_statement(ledger.recorder, quote)
         self.head_statement = head_statement(ledger.recorder, quote)
         self.bounded_page_statement = page_statement(ledger.recorder, quote, stop=True)
+        self.count_statement = count_statement(ledger.recorder, quote)
         self.decoder = EventDecoder(ledger.mapper, uuid_ids(ledger.recorder))
         self._positions_ready = False
         self.clock: Callable[[], float] = time.monotonic
@@ -537,7 +567,7 @@ class Engine:
         return status.error is not None and backoff is not None and \
             self.clock() < backoff.until
 
-    def rebuild(self, *names: str, progress: Progress | None = None) -> int:
+    def rebuild(self, *names: str, progress: Progress | None = None, workers: int = 1) -> int:
         """Replay the whole log into new tables beside the live ones, in one
         pass for all, and swap each in once it has caught up. Until then the
         live tables stay as they are and go on being caught up by whoever
@@ -545,14 +575,22 @@ class Engine:
         one transaction, first applies what was recorded meanwhile, so no
         event is missed. A projection whose replay fails keeps its live table
         and position; the others are swapped in, then the failure is raised.
-        Without names, every projection."""
+        Without names, every projection. ``workers``: processes sharing the
+        replay, each with some of the projections (``_share``), each page
+        worked out outside the write lock; this process is one of them and
+        swaps the tables in once all are done."""
         names = names or tuple(self.projections)
         self._ensure_positions()
         for name in names:
             self.backoff.pop(name, None)
         shadows = self._open_shadows(names)
         try:
-            applied, failures = self._run(shadows, self.rebuild_page_size, progress)
+            groups = self._share(shadows, workers)
+            if len(groups) > 1:
+                applied, failures = self._run_in_workers(groups, progress)
+            else:
+                applied, failures = self._run(shadows, self.rebuild_page_size, progress,
+                                              apart=True)
             failed = {failure.name + SHADOW_SUFFIX for failure in failures}
             built = [shadow for shadow in shadows if shadow not in failed]
             if built:
@@ -563,6 +601,59 @@ class Engine:
         if failures:
             raise failures[0]
         return applied
+
+    def _share(self, shadows: Sequence[str], workers: int) -> list[list[str]]:
+        """The tables being rebuilt shared among at most ``workers`` groups
+        of about equal cost (``Projection.rebuild_cost``), heaviest first
+        into the lightest group."""
+        groups: list[list[str]] = [[] for _ in range(max(1, min(workers, len(shadows))))]
+        costs = [0.0] * len(groups)
+        for shadow in sorted(shadows, key=lambda n: -self._projection(n).rebuild_cost):
+            lightest = costs.index(min(costs))
+            groups[lightest].append(shadow)
+            costs[lightest] += self._projection(shadow).rebuild_cost
+        return [group for group in groups if group]
+
+    def _run_in_workers(self, groups: Sequence[Sequence[str]], progress: Progress | None
+                        ) -> tuple[int, list[ProjectionFailed]]:
+        """The first group replayed here, each other in a process forked for
+        it, all at once; what the others applied and where they failed is
+        read back from their position rows. Progress is told from this
+        process's group, scaled as if it moved them all."""
+        children = []
+        for group in groups[1:]:
+            pid = os.fork()
+            if pid == 0:  # the worker: its own connections, its group, and out
+                code = 1
+                try:
+                    self.db.dispose(close=False)
+                    self._run(group, self.rebuild_page_size, None, apart=True)
+                    code = 0
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        share = sum(map(len, groups)) / len(groups[0])
+        told = (lambda n: progress(round(n * share))) if progress else None
+        applied, failures = self._run(groups[0], self.rebuild_page_size, told, apart=True)
+        dead = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        others = [name for group in groups[1:] for name in group]
+        with self.db.connect() as conn:
+            rows = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
+                                       POSITIONS.c.error)
+                                .where(POSITIONS.c.name.in_(others))).all()
+            read = {p: conn.exec_driver_sql(self.count_statement, (p,)).scalar() or 0
+                    for p in {row.position for row in rows}}
+        for row in rows:
+            applied += read[row.position]  # the events it moved over, as ``_run`` counts
+            if row.error:
+                cause = RuntimeError(row.error)
+                failure = ProjectionFailed(row.name.removesuffix(SHADOW_SUFFIX),
+                                           row.position + 1, cause)
+                failure.__cause__ = cause
+                failures.append(failure)
+        if dead:
+            raise RuntimeError(f"{len(dead)} rebuild worker(s) died before the end")
+        return applied, failures
 
     def _open_shadows(self, names: Sequence[str]) -> list[str]:
         """For each projection empty tables shaped as its live ones, a
@@ -667,19 +758,22 @@ class Engine:
         return applied
 
     def _run(self, names: Sequence[str], page_size: int, progress: Progress | None,
-             deadline: float | None = None) -> tuple[int, list[ProjectionFailed]]:
+             deadline: float | None = None, apart: bool = False
+             ) -> tuple[int, list[ProjectionFailed]]:
         """Move these projections to the head of the log together. Each page
         is read and decoded once, applied by every projection standing at its
         start, and their rows and positions are committed in one transaction.
         A projection whose handler fails takes the page down with it: it is
         marked failed and left where it was, and the others go on without
         it. Returns the events applied, counted once per projection, and the
-        failures."""
+        failures. ``apart``: tables being rebuilt, each page worked out
+        before the write lock is taken (``_try_page_apart``)."""
         pending, failures, applied = sorted(names), [], 0
+        one_page = self._try_page_apart if apart else self._try_page
         with _no_cycle_collection():
             while pending:
                 try:
-                    moved, at_head = self._try_page(pending, page_size)
+                    moved, at_head = one_page(pending, page_size)
                 except _PageFailed as failed:
                     failures.append(self._failed(failed))
                     pending.remove(failed.name)
@@ -716,6 +810,19 @@ class Engine:
         are now at the head of the log as it stood, and the projections
         moved."""
         positions = self._lock(conn, names)
+        page, start, end, at_head = self._plan(conn, positions, page_size)
+        if end == start:
+            return 0, True, []
+        group = [self._projection(n) for n in names if positions[n] == start]
+        writes = self._prepare(conn, group, page)
+        self._write(conn, group, writes, page, end)
+        return len(page) * len(group), at_head, [p.name for p in group]
+
+    def _plan(self, conn: Connection, positions: dict[str, int], page_size: int
+              ) -> tuple[list[LogRow], int, int, bool]:
+        """The page the projections furthest behind read next: its events,
+        where they stand, where they will stand after it, and whether all
+        will then be at the head of the log as it stood."""
         start = min(positions.values())
         ahead = min((p for p in positions.values() if p > start), default=None)
         page = self.read_page(conn, start + 1, page_size, stop=ahead)
@@ -725,21 +832,59 @@ class Engine:
             end = ahead if ahead is not None else (page[-1][0] if page else start)
         else:
             end = page[-1][0]
-        if end == start:
-            return 0, True, []
-        group = [self._projection(n) for n in names if positions[n] == start]
+        return page, start, end, ahead is None and len(page) < page_size
+
+    def _try_page_apart(self, names: Sequence[str], page_size: int) -> tuple[int, bool]:
+        """One page of tables being rebuilt, worked out in a read transaction
+        and written in a short write transaction of its own, so that several
+        processes rebuilding different projections take SQLite's one write
+        lock only to write. Only tables a rebuild fills may be moved so: no
+        other process writes them, so what was read still holds at the write
+        (which checks their positions did not move meanwhile)."""
+        with self.db.connect() as conn, conn.begin():
+            positions = dict(conn.execute(select(POSITIONS.c.name, POSITIONS.c.position)
+                                          .where(POSITIONS.c.name.in_(names))).all())
+            page, start, end, at_head = self._plan(conn, positions, page_size)
+            if end == start:
+                return 0, True
+            group = [self._projection(n) for n in names if positions[n] == start]
+            writes = self._prepare(conn, group, page)
+        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+            now = self._lock(conn, [p.name for p in group])
+            if any(now[p.name] != start for p in group):
+                raise RuntimeError(f"tables being rebuilt moved under their rebuild: {now}")
+            self._write(conn, group, writes, page, end)
+        for projection in group:
+            self.backoff.pop(projection.name, None)
+        return len(page) * len(group), at_head
+
+    def _prepare(self, conn: Connection, group: Sequence[Projection], page: Sequence[LogRow]
+                 ) -> list[Write | None]:
+        """What each projection of the group makes of the page (None for an
+        empty page), worked out through ``conn`` without writing."""
+        if not page:
+            return [None] * len(group)
         events = self._decode(page, group)
         by_topic = _by_topic(page)
-        moved = [{"moved_name": projection.name,
-                  "applied": self._apply(conn, projection, page, events, by_topic)
-                  if page else 0}
-                 for projection in group]
+        return [self._prepare_one(conn, projection, page, events, by_topic)
+                for projection in group]
+
+    def _write(self, conn: Connection, group: Sequence[Projection],
+               writes: Sequence[Write | None], page: Sequence[LogRow], end: int) -> None:
+        """The group's prepared rows written, and its positions moved to ``end``."""
+        moved = []
+        for projection, write in zip(group, writes, strict=True):
+            applied = 0
+            if write is not None:
+                try:
+                    applied = write(conn)
+                except Exception as cause:
+                    raise _PageFailed(projection.name, page[0][0], cause) from cause
+            moved.append({"moved_name": projection.name, "applied": applied})
         conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("moved_name"))
                      .values(position=end, error=None, updated_at=_now(),
                              events_applied=POSITIONS.c.events_applied
                              + bindparam("applied")), moved)
-        at_head = ahead is None and len(page) < page_size
-        return len(page) * len(group), at_head, [p.name for p in group]
 
     def _projection(self, name: str) -> Projection:
         return self.projections.get(name) or self._building[name]
@@ -774,14 +919,16 @@ class Engine:
             raise _PageFailed(failing.name, page[len(decoded)][0], cause) from cause
         return decoded
 
-    def _apply(self, conn: Connection, projection: Projection, page: Sequence[LogRow],
-               events: Sequence[Any], by_topic: dict[str, list[int]]) -> int:
-        """Apply one page to one projection; a failure names the event it
-        stopped at. ``by_topic``: where in the page each topic's events are,
-        so that each projection visits its own events only."""
+    def _prepare_one(self, conn: Connection, projection: Projection, page: Sequence[LogRow],
+                     events: Sequence[Any], by_topic: dict[str, list[int]]) -> Write:
+        """One projection's work on one page: its rows loaded and changed in
+        memory by its handlers, and what they move its counts by; returns
+        what writes them. A failure names the event it stopped at.
+        ``by_topic``: where in the page each topic's events are, so that
+        each projection visits its own events only."""
         if projection.every_event:
             try:
-                return projection.apply_page(conn, page)
+                return projection.prepare_page(conn, page)
             except Exception as cause:
                 raise _PageFailed(projection.name, page[0][0], cause) from cause
         counts = projection.counts
@@ -805,13 +952,16 @@ class Engine:
                 current = row[0]
                 handlers[row[3]](projection, rows, event)
                 applied += 1
-            current = page[0][0]
-            rows.flush(conn)
-            if counts is not None:
-                _Writer(conn, counts).add(projection.recount(rows.changed()))
+            moved = projection.recount(rows.changed()) if counts is not None else None
         except Exception as cause:
             raise _PageFailed(projection.name, current, cause) from cause
-        return applied
+
+        def write(conn: Connection) -> int:
+            rows.flush(conn)
+            if moved is not None:
+                _Writer(conn, counts).add(moved)
+            return applied
+        return write
 
     def _lock(self, conn: Connection, names: Sequence[str]) -> dict[str, int]:
         """The positions of these projections, locked until the transaction

@@ -190,6 +190,7 @@ Counted = tuple[str, date, str, str]
 
 class HouseholdProjection(Projection):
     name = "households"
+    rebuild_cost = 4.5
     table: Table = HouseholdRow.__table__  # type: ignore[attr-defined]
     counts: Table = HouseholdTallyRow.__table__  # type: ignore[attr-defined]
 
@@ -264,6 +265,7 @@ class HouseholdProjection(Projection):
 
 class HouseholdCheckProjection(Projection):
     name = "household_checks"
+    rebuild_cost = 2.5
     one_row_per_event = True
     table: Table = HouseholdCheckRow.__table__  # type: ignore[attr-defined]
     counts: Table = HouseholdCheckTallyRow.__table__  # type: ignore[attr-defined]
@@ -289,6 +291,7 @@ class HouseholdCheckProjection(Projection):
 
 class SupplyProjection(Projection):
     name = "supplies"
+    rebuild_cost = 0.8
     one_row_per_event = True
     table: Table = SupplyMovementRow.__table__  # type: ignore[attr-defined]
     counts: Table = SupplyTallyRow.__table__  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Column, Connection, LargeBinary, MetaData, Table
 
-from projections.engine import Projection
+from projections.engine import Projection, Write
 
 GENESIS = bytes(32)
 _LENGTH = Struct(">I").pack
@@ -77,10 +77,11 @@ class SealProjection(Projection):
     """The chain's hashes, one row per event (see the module)."""
 
     name = "seal"
+    rebuild_cost = 3.5
     table: ClassVar[Table] = SEAL
     every_event = True
 
-    def apply_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> int:
+    def prepare_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> Write:
         table, quote = self.table, conn.dialect.identifier_preparer.quote
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         name = quote(table.name)
@@ -88,6 +89,9 @@ class SealProjection(Projection):
             f"SELECT hash FROM {name} WHERE position < {mark} ORDER BY position DESC LIMIT 1",
             (page[0][0],)).scalar()
         rows = list(chain(bytes(previous) if previous is not None else GENESIS, page))
-        conn.exec_driver_sql(f"INSERT INTO {name} (position, hash) VALUES ({mark}, {mark})",
-                             rows)
-        return len(rows)
+
+        def write(conn: Connection) -> int:
+            conn.exec_driver_sql(
+                f"INSERT INTO {name} (position, hash) VALUES ({mark}, {mark})", rows)
+            return len(rows)
+        return write

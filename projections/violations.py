@@ -140,6 +140,7 @@ def _search(code: str, place: str, offender: str) -> str:
 
 class ViolationProjection(Projection):
     name = "violations"
+    rebuild_cost = 2.2
     table: Table = ViolationRow.__table__  # type: ignore[attr-defined]
     counts: Table = ViolationTallyRow.__table__  # type: ignore[attr-defined]
 

@@ -7,6 +7,7 @@ dossiers' tallies kept by day as well as their rows."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from app.service import LedgerService
 from app.throttle import lock_for
 from events.base import acting_as
 from projections import queries
+from projections.audit_trail import AuditTrailProjection
 from projections.db import SHADOW_SUFFIX
 from projections.dossiers import DossierProjection
 from projections.engine import POSITIONS, ProjectionFailed, _now
@@ -231,3 +233,45 @@ def test_a_reader_sees_the_old_rows_or_the_new_never_a_mixture(service, database
     assert waited == (service.db.dialect.name == "postgresql")
     assert outcome and not isinstance(outcome[0], BaseException), outcome
     assert dossier_rows(service) == before and leftovers(service) == []
+
+
+def test_a_rebuild_shared_among_processes_gives_the_same_read_models(service, tmp_path,
+                                                                      monkeypatch):
+    """``workers``: the projections shared among processes, this one and
+    one forked for the others, each page worked out before the write lock
+    is taken: the same rows as a rebuild in one process, the work really
+    done in two, nothing left behind."""
+    seed(service)
+    before = read_model(service)
+    seen = tmp_path / "pids"
+    prepare = AuditTrailProjection.prepare_page
+
+    def noted(self, conn, page):  # type: ignore[no-untyped-def]
+        with seen.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return prepare(self, conn, page)
+
+    monkeypatch.setattr(AuditTrailProjection, "prepare_page", noted)
+    applied = service.engine.rebuild(*service.engine.projections, workers=2)
+    assert read_model(service) == before
+    pids = set(map(int, seen.read_text().split()))
+    assert pids and os.getpid() not in pids  # the audit trail was rebuilt by the worker
+    assert applied == service.engine.rebuild(*service.engine.projections)  # as one counts
+    assert all(s.behind == 0 and s.error is None for s in service.engine.status())
+    assert leftovers(service) == []
+
+
+def test_a_failure_in_another_process_is_raised_and_leaves_the_live_tables(service,
+                                                                          monkeypatch):
+    seed(service)
+    before = read_model(service)
+
+    def broken(self, conn, page):  # type: ignore[no-untyped-def]
+        raise RuntimeError("trail bug")
+
+    monkeypatch.setattr(AuditTrailProjection, "prepare_page", broken)
+    with pytest.raises(ProjectionFailed, match="projection audit_trail stopped.*trail bug"):
+        service.engine.rebuild(*service.engine.projections, workers=2)
+    assert read_model(service) == before
+    assert all(s.behind == 0 and s.error is None for s in service.engine.status())
+    assert leftovers(service) == []
