@@ -138,7 +138,7 @@ def test_a_moment_that_is_not_one_is_refused(app):
     assert printed.exit_code == 1 and "ISO 8601" in printed.output
 
 
-EXAMPLES = int(os.environ.get("LEDGER_REWIND_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("LEDGER_REWIND_EXAMPLES", "8"))
 # Periods around the random sequences' business clock (from Monday 4 March
 # 2024), and the report's "today" inside them, so that some dossiers are
 # still open and some overdue at it.
