@@ -57,8 +57,7 @@ from app.service import LedgerService, upgrade
 from bench.import_bench import TARGET_SECONDS
 from bench.import_bench import run as run_import
 from bench.mixed import Recorded
-from bench.report_bench import DEFAULT_CHECK_EVENTS
-from bench.report_bench import DEFAULT_EVENTS as DEFAULT_REPORT_EVENTS
+from bench.report_bench import add_size_arguments
 from bench.mixed import record as record_mixed
 from events.application import Ledger
 from events.base import acting_as
@@ -1100,12 +1099,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--mixed-events", type=int, default=DEFAULT_MIXED_EVENTS,
                         help="events, about, in the log mixing every stream for the second "
                              "rebuild; 0 leaves it out (default %(default)s)")
-    parser.add_argument("--report-events", type=int, default=DEFAULT_REPORT_EVENTS,
-                        help="events, about, in the log the period report is timed on "
-                             "(bench.report_bench; default %(default)s)")
-    parser.add_argument("--check-events", type=int, default=DEFAULT_CHECK_EVENTS,
-                        help="events, about, in the log `report --check` runs on; 0 leaves "
-                             "it out (default %(default)s)")
+    add_size_arguments(parser, "--report-events")  # bench.report_bench's
     parser.add_argument("--rebuild-only", metavar="DATABASE_URL",
                         help="only time a rebuild of every projection there and print it "
                              "as JSON (how the bench runs each rebuild in a process of its "

@@ -256,7 +256,6 @@ def run(events: int, check_events: int) -> Result:
         received = json.loads(text)["dossiers"]["received"]
         if not received:
             result.failure = f"the {result.period} report counts no dossier"
-        head = result.generated.events
         with closing(LedgerService(url)) as service:
             head = service.engine.head()
         progress("as known at earlier positions")
@@ -351,15 +350,21 @@ def put_in_place(lines: list[str]) -> None:
     REPORT.write_text(text)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.report_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=DEFAULT_EVENTS,
-                        help="events, about, in the log the report is timed on "
+def add_size_arguments(parser: argparse.ArgumentParser, events: str = "--events") -> None:
+    """The sizes of the two logs, as options of ``parser`` (``make bench``'s
+    names its first one ``--report-events``)."""
+    parser.add_argument(events, type=int, default=DEFAULT_EVENTS,
+                        help="events, about, in the log the period report is timed on "
                              "(default %(default)s)")
     parser.add_argument("--check-events", type=int, default=DEFAULT_CHECK_EVENTS,
                         help="events, about, in the log `report --check` runs on; 0 leaves "
                              "it out (default %(default)s)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report_bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_size_arguments(parser)
     parser.add_argument("--time-report", nargs=3, metavar=("DATABASE_URL", "PERIOD", "DAY"),
                         help="only time the report there, in this process, and print it "
                              "as JSON (how the bench runs each process of its own)")

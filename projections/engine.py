@@ -902,15 +902,9 @@ class Engine:
         to ``stop`` (or the end), as plain rows. A page is read in the
         transaction that will write its rows and position: on SQLite that one
         holds the write lock, so no event can be appended in between."""
-        cursor = conn.connection.cursor()
-        try:
-            if stop is None:
-                cursor.execute(self.page_statement, (start, limit))
-            else:
-                cursor.execute(self.bounded_page_statement, (start, stop, limit))
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        if stop is None:
+            return fetched(conn, self.page_statement, (start, limit))
+        return fetched(conn, self.bounded_page_statement, (start, stop, limit))
 
     def _decode(self, page: Sequence[LogRow], group: Sequence[Projection]) -> list[Any]:
         """The page's events that any of the group handles, each decoded once
@@ -1000,6 +994,18 @@ class Engine:
 # A catch-up that applied this many events analyses the tables never analysed;
 # one that applied the second number, every table it moved.
 ANALYZE_CHECK_AFTER, ANALYZE_AFTER = 1000, 20_000
+
+
+def fetched(conn: Connection, statement: str, parameters: tuple[Any, ...]
+            ) -> list[Any]:
+    """Every row of a statement, as the database driver gives them (plain
+    tuples, none of SQLAlchemy's per-row work), on ``conn``'s transaction."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(statement, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _by_topic(page: Sequence[LogRow]) -> dict[str, list[int]]:

@@ -34,7 +34,7 @@ import orjson
 from sqlalchemy import Connection
 
 from events.log import LogRow, page_statement, records_statement
-from projections.engine import Engine, Projection, Rows, _Writer
+from projections.engine import Engine, Projection, Rows, _Writer, fetched
 
 CHUNK = 500  # record ids a statement asks for at once
 
@@ -68,7 +68,7 @@ def rewind(engine: Engine, conn: Connection, position: int, commune: str | None 
     if top <= position:
         return 0
     recorder, quote = engine.ledger.recorder, engine.db.dialect.identifier_preparer.quote
-    later = _rows(conn, page_statement(recorder, quote, stop=True),
+    later = fetched(conn, page_statement(recorder, quote, stop=True),
                   (position + 1, top, top - position))
     if commune is not None:
         later = [row for row in later if _of_commune(row[4], commune)]
@@ -132,7 +132,7 @@ def _history(engine: Engine, conn: Connection, records: Sequence[Any], top: int
         chunk = records[start:start + CHUNK]
         statement = records_statement(engine.ledger.recorder,
                                       engine.db.dialect.identifier_preparer.quote, len(chunk))
-        for nid, record, version, topic, state in _rows(conn, statement, (*chunk, top)):
+        for nid, record, version, topic, state in fetched(conn, statement, (*chunk, top)):
             event = decode(record, version, topic, state) if topic in wanted else None
             history[record].append((nid, topic, event))
     return history
@@ -189,13 +189,3 @@ def _replace(conn: Connection, projection: Projection, today: Rows, then: Rows,
         for key, n in lost.items():
             moved[key] = moved.get(key, 0) - n
         _Writer(conn, projection.counts).add(moved)
-
-
-def _rows(conn: Connection, statement: str, parameters: tuple[Any, ...]
-          ) -> list[tuple[Any, ...]]:
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(statement, parameters)
-        return cursor.fetchall()
-    finally:
-        cursor.close()

@@ -44,7 +44,7 @@ def document(conn: Connection, commune: str, period: Period, report: dict[str, A
         number_symbol, day = issued.number_symbol, issued.issued_on
     else:
         number_symbol, day = "", today
-    return compose(report, narrative(conn, commune, period), day,
+    return compose(report, narrative(record), day,
                    household_queries.supply_items(conn, commune), number_symbol)
 
 

@@ -9,11 +9,7 @@ in. They come from the leader's latest draft of the period's report (the
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-
-from app import service
-from events.reports.aggregate import KEYS
-from projections.periods import Period
+from events.reports.aggregate import KEYS, PeriodReport
 
 # The gap each section leaves in the document until the leader writes it,
 # by the section's key in the draft's events (``events.reports.NARRATIVE``,
@@ -27,10 +23,9 @@ SECTIONS: dict[str, str] = dict(zip(KEYS, (
     "Phương hướng, nhiệm vụ và giải pháp thực hiện kỳ tới"), strict=True))
 
 
-def narrative(conn: Connection, commune: str, period: Period) -> dict[str, str]:
-    """Each narrative section's text for the commune's report over the
-    period, by its key, as the leader's latest draft has it: empty where it
-    has none."""
-    report = service().ledger.period_report_record(commune, period.start, period.end)
-    drafted = report.sections if report is not None else {}
+def narrative(record: PeriodReport | None) -> dict[str, str]:
+    """Each narrative section's text for a period's report, by its key, as
+    the leader's latest draft has it (``record``, the period's report, if
+    one was begun): empty where it has none."""
+    drafted = record.sections if record is not None else {}
     return {key: drafted.get(key, "") for key in KEYS}
