@@ -220,8 +220,9 @@ def known_at(url: str, period: Period, day: date, head: int) -> list[Known]:
             replayed = report_text(log_report(log, COMMUNE, period, day, service.ledger.zone))
             known.replay_ms = ms(time.perf_counter() - started)
             known.same = replayed == text
-            progress(f"  as known at {back:,} events back: {statistics.median(known.rewind_ms):,.0f}"
-                     f" ms, replay {known.replay_ms:,.0f} ms, same: {known.same}")
+            rewound = statistics.median(known.rewind_ms)
+            progress(f"  as known at {back:,} events back: {rewound:,.0f} ms, replay "
+                     f"{known.replay_ms:,.0f} ms, same: {known.same}")
             out.append(known)
     return out
 
