@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 import orjson
 from eventsourcing.domain import DomainEventProtocol
@@ -156,6 +156,23 @@ class RecordId(UUID):
         return f"UUID({str(self)!r})"
 
 
+def record_id(text: str) -> RecordId:
+    """``RecordId(text)`` for the store's 32 hexadecimal digits, made without
+    the parsing ``UUID`` does for every form it accepts (a rebuild makes one
+    for every event it reads)."""
+    if len(text) != 32 or not text.isalnum():
+        return RecordId(text)
+    made = object.__new__(RecordId)
+    object.__setattr__(made, "int", int(text, 16))
+    object.__setattr__(made, "is_safe", SafeUUID.unknown)
+    return made
+
+
+# Record ids a decoder keeps, so that a record's events share one (and its
+# text form, worked out once): a rebuild meets most records more than once.
+KEPT_IDS = 65_536
+
+
 class EventDecoder:
     """Stored rows back into domain events, equal to what the library's
     mapper returns for them (a test compares the two over every kind of
@@ -171,12 +188,18 @@ class EventDecoder:
         self.revivers = {name: _SAME_AS_DECODE.get(type(t), t.decode)
                          for name, t in transcoder.names.items()} if self.shortcut else {}
         self.text_ids_are_uuids = text_ids_are_uuids
+        self.ids: dict[str, RecordId] = {}
         self.classes: dict[str, tuple[type[Any], Callable[[Any], Any], int]] = {}
 
     def decode(self, originator_id: Any, version: int, topic: str,
                state: bytes) -> DomainEventProtocol[Any]:
         if self.text_ids_are_uuids:
-            originator_id = RecordId(originator_id)
+            kept = self.ids.get(originator_id)
+            if kept is None:
+                if len(self.ids) >= KEPT_IDS:
+                    self.ids.clear()
+                kept = self.ids[originator_id] = record_id(originator_id)
+            originator_id = kept
         if self.shortcut:
             try:
                 return self._decode(originator_id, version, topic, state)

@@ -25,11 +25,12 @@ from sqlalchemy import (
     select,
 )
 
+from projections.db import ROW_POSITION
 from projections.engine import Projection, Write, _sqlite_datetime, _Writer
 
 TRAIL = Table(
     "audit_trail", MetaData(),
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", ROW_POSITION, primary_key=True, autoincrement=False),
     Column("commune", String(32), nullable=False),
     Column("stream", String(64), nullable=False),
     Column("kind", String(64), nullable=False),

@@ -35,16 +35,18 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from copy import copy as shallow_copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, ClassVar
 
+import orjson
 from eventsourcing.application import Application
 from eventsourcing.domain import CanInitAggregate
 from eventsourcing.utils import get_topic
@@ -482,6 +484,9 @@ class Engine:
         self.clock: Callable[[], float] = time.monotonic
         self.backoff: dict[str, Backoff] = {}
         self._building: dict[str, Projection] = {}  # by position name, during a rebuild
+        # Rebuild workers on SQLite take turns at the one write lock through
+        # this (see ``_run_in_workers``); otherwise it takes nothing.
+        self._write_turn: AbstractContextManager[Any] = nullcontext()
 
     # -- reading state ------------------------------------------------------
     def head(self) -> int:
@@ -584,8 +589,8 @@ class Engine:
         and position; the others are swapped in, then the failure is raised.
         Without names, every projection. ``workers``: processes sharing the
         replay, each with some of the projections (``_share``), each page
-        worked out outside the write lock; this process is one of them and
-        swaps the tables in once all are done."""
+        worked out outside the write lock, each swapping its own tables in
+        as soon as they are built; this process is one of them."""
         names = names or tuple(self.projections)
         self._ensure_positions()
         for name in names:
@@ -596,18 +601,24 @@ class Engine:
             if len(groups) > 1:
                 applied, failures = self._run_in_workers(groups, progress)
             else:
-                applied, failures = self._run(shadows, self.rebuild_page_size, progress,
-                                              apart=True)
-            failed = {failure.name + SHADOW_SUFFIX for failure in failures}
-            built = [shadow for shadow in shadows if shadow not in failed]
-            if built:
-                swapped, late = self._swap(built, progress)
-                applied, failures = applied + swapped, failures + late
+                applied, failures = self._replay_and_swap(shadows, progress)
         finally:
             self._close_shadows(shadows)
         if failures:
             raise failures[0]
         return applied
+
+    def _replay_and_swap(self, shadows: Sequence[str], progress: Progress | None
+                         ) -> tuple[int, list[ProjectionFailed]]:
+        """Replay these new tables from the start of the log, then swap in
+        those whose replay did not fail."""
+        applied, failures = self._run(shadows, self.rebuild_page_size, progress, apart=True)
+        failed = {failure.name + SHADOW_SUFFIX for failure in failures}
+        built = [shadow for shadow in shadows if shadow not in failed]
+        if built:
+            swapped, late = self._swap(built, progress)
+            applied, failures = applied + swapped, failures + late
+        return applied, failures
 
     def _share(self, shadows: Sequence[str], workers: int) -> list[list[str]]:
         """The tables being rebuilt shared among at most ``workers`` groups
@@ -622,44 +633,71 @@ class Engine:
         return [group for group in groups if group]
 
     def _run_in_workers(self, groups: Sequence[Sequence[str]], progress: Progress | None
-                        ) -> tuple[int, list[ProjectionFailed]]:
+                         ) -> tuple[int, list[ProjectionFailed]]:
         """The first group replayed here, each other in a process forked for
-        it, all at once; what the others applied and where they failed is
-        read back from their position rows. Progress is told from this
-        process's group, scaled as if it moved them all."""
+        it, all at once; each process swaps its group's tables in as soon as
+        they are built (so one group's swap overlaps another's replay), and
+        tells what it applied and where it failed through a pipe. Progress
+        is told from this process's group, scaled as if it moved them all."""
+        if self.db.dialect.name == "sqlite":
+            # SQLite lets one connection write at a time, and one that finds
+            # the lock taken polls for it, sleeping up to 100 ms between
+            # tries: the workers would lose much of their time so, each
+            # waiting for the others' pages. A lock they share wakes the next
+            # one as soon as the last one commits.
+            self._write_turn = multiprocessing.Lock()
+        try:
+            return self._share_out(groups, progress)
+        finally:
+            self._write_turn = nullcontext()
+
+    def _share_out(self, groups: Sequence[Sequence[str]], progress: Progress | None
+                   ) -> tuple[int, list[ProjectionFailed]]:
+        """``_run_in_workers``'s forks, replays and reports."""
         children = []
         for group in groups[1:]:
+            reading, writing = os.pipe()
             pid = os.fork()
             if pid == 0:  # the worker: its own connections, its group, and out
                 code = 1
                 try:
+                    os.close(reading)
                     self.db.dispose(close=False)
-                    self._run(group, self.rebuild_page_size, None, apart=True)
+                    done, failed = self._replay_and_swap(group, None)
+                    with os.fdopen(writing, "wb") as out:
+                        out.write(orjson.dumps({"applied": done, "failures": [
+                            [f.name, f.position, repr(f.__cause__)] for f in failed]}))
                     code = 0
                 finally:
                     os._exit(code)
-            children.append(pid)
+            os.close(writing)
+            children.append((pid, reading))
         share = sum(map(len, groups)) / len(groups[0])
         told = (lambda n: progress(round(n * share))) if progress else None
-        applied, failures = self._run(groups[0], self.rebuild_page_size, told, apart=True)
-        dead = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-        others = [name for group in groups[1:] for name in group]
-        with self.db.connect() as conn:
-            rows = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
-                                       POSITIONS.c.error)
-                                .where(POSITIONS.c.name.in_(others))).all()
-            read = {p: conn.exec_driver_sql(self.count_statement, (p,)).scalar() or 0
-                    for p in {row.position for row in rows}}
-        for row in rows:
-            applied += read[row.position]  # the events it moved over, as ``_run`` counts
-            if row.error:
-                cause = RuntimeError(row.error)
-                failure = ProjectionFailed(row.name.removesuffix(SHADOW_SUFFIX),
-                                           row.position + 1, cause)
+        try:
+            applied, failures = self._replay_and_swap(groups[0], told)
+        finally:
+            reports = []
+            for pid, reading in children:
+                with os.fdopen(reading, "rb") as inp:
+                    reports.append(inp.read())
+                os.waitpid(pid, 0)
+        for shadow in (name for group in groups[1:] for name in group):
+            self.backoff.pop(shadow.removesuffix(SHADOW_SUFFIX), None)
+        dead = 0
+        for report in reports:
+            if not report:  # it died before it could tell
+                dead += 1
+                continue
+            told_back = orjson.loads(report)
+            applied += told_back["applied"]
+            for name, position, cause_text in told_back["failures"]:
+                cause = RuntimeError(cause_text)
+                failure = ProjectionFailed(name, position, cause)
                 failure.__cause__ = cause
                 failures.append(failure)
         if dead:
-            raise RuntimeError(f"{len(dead)} rebuild worker(s) died before the end")
+            raise RuntimeError(f"{dead} rebuild worker(s) died before the end")
         return applied, failures
 
     def _open_shadows(self, names: Sequence[str]) -> list[str]:
@@ -729,7 +767,8 @@ class Engine:
         and give the live positions theirs."""
         live = {shadow: shadow.removesuffix(SHADOW_SUFFIX) for shadow in shadows}
         applied = 0
-        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+        with self._write_turn, self.db.connect().execution_options(**IMMEDIATE) as conn, \
+                conn.begin():
             self._lock(conn, [*shadows, *live.values()])
             at_head = False
             while not at_head:
@@ -856,7 +895,8 @@ class Engine:
                 return 0, True
             group = [self._projection(n) for n in names if positions[n] == start]
             writes = self._prepare(conn, group, page)
-        with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
+        with self._write_turn, self.db.connect().execution_options(**IMMEDIATE) as conn, \
+                conn.begin():
             now = self._lock(conn, [p.name for p in group])
             if any(now[p.name] != start for p in group):
                 raise RuntimeError(f"tables being rebuilt moved under their rebuild: {now}")

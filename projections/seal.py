@@ -28,15 +28,16 @@ from hashlib import sha256
 from struct import Struct
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Column, Connection, LargeBinary, MetaData, Table
+from sqlalchemy import Column, Connection, LargeBinary, MetaData, Table
 
+from projections.db import ROW_POSITION
 from projections.engine import Projection, Write
 
 GENESIS = bytes(32)
 _LENGTH = Struct(">I").pack
 
 SEAL = Table("audit_seal", MetaData(),
-             Column("position", BigInteger, primary_key=True, autoincrement=False),
+             Column("position", ROW_POSITION, primary_key=True, autoincrement=False),
              Column("hash", LargeBinary, nullable=False))
 
 
@@ -89,7 +90,6 @@ class SealProjection(Projection):
             f"SELECT hash FROM {name} WHERE position < {mark} ORDER BY position DESC LIMIT 1",
             (page[0][0],)).scalar()
         rows = list(chain(bytes(previous) if previous is not None else GENESIS, page))
-
         def write(conn: Connection) -> int:
             conn.exec_driver_sql(
                 f"INSERT INTO {name} (position, hash) VALUES ({mark}, {mark})", rows)
