@@ -90,6 +90,7 @@ class AuditTrailProjection(Projection):
     rebuild_cost = 9.6
     table: ClassVar[Table] = TRAIL
     every_event = True
+    reconciled = True
 
     def prepare_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> Write:
         """The page's rows as tuples in the table's column order, written in
@@ -126,11 +127,7 @@ class AuditTrailProjection(Projection):
                          str(fields.get("actor") or "")[:64], occurred, recorded, delay,
                          str(fields.get("source") or "")[:255]))
 
-        def write(conn: Connection) -> int:
-            if rows:
-                _Writer(conn, self.table).insert_values(rows)
-            return len(rows)
-        return write
+        return self.write_rows(conn, page, rows)
 
 
 @dataclass(frozen=True)

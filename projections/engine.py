@@ -166,6 +166,15 @@ class Projection:
     # an event of a log mixing every stream): how ``Engine.rebuild`` shares
     # the projections among its processes.
     rebuild_cost: ClassVar[float] = 0.3
+    # With ``every_event``, its rows each made by one event alone and keyed
+    # by its position (``write_rows``): a rebuild works every row out again
+    # and compares it with the live table's, page by page, rewriting only
+    # those that differ, and those no event makes (``_reconcile``), instead
+    # of filling a new table to swap in. The table ends as a replay into an
+    # empty one would leave it, and what is already right is not written
+    # again: for a row per event, with its indexes, that is most of the cost.
+    reconciled: ClassVar[bool] = False
+    reconciling = False  # a rebuild's copy (``Engine._shadow``), reconciling the live table
     handlers: ClassVar[dict[str, Handler]]
     creating: ClassVar[frozenset[str]]
 
@@ -188,6 +197,22 @@ class Projection:
         page's write transaction; returns the events applied). A rebuild in
         several processes works out a page outside the write lock."""
         raise NotImplementedError
+
+    def write_rows(self, conn: Connection, page: Sequence[LogRow],
+                   rows: list[tuple[Any, ...]]) -> Write:
+        """With ``reconciled``: what writes the page's rows (tuples in the
+        table's column order, the event's position first, each value as the
+        driver takes it), inserted; or, while reconciling, compared with
+        the stored ones and only the difference written."""
+        if self.reconciling:
+            return _reconcile(self, conn, page, rows)
+        table = self.table
+
+        def write(conn: Connection) -> int:
+            if rows:
+                _Writer(conn, table).insert_values(rows)
+            return len(rows)
+        return write
 
     def tables(self) -> list[Table]:
         return [self.table] if self.counts is None else [self.table, self.counts]
@@ -587,10 +612,14 @@ class Engine:
         one transaction, first applies what was recorded meanwhile, so no
         event is missed. A projection whose replay fails keeps its live table
         and position; the others are swapped in, then the failure is raised.
-        Without names, every projection. ``workers``: processes sharing the
-        replay, each with some of the projections (``_share``), each page
-        worked out outside the write lock, each swapping its own tables in
-        as soon as they are built; this process is one of them."""
+        A ``reconciled`` projection (a row per event: the seal, the audit
+        trail) is worked out again over its live table instead, and only
+        what differs is written (``_reconcile``; should it fail, what it
+        had put right stays). Without names, every projection. ``workers``:
+        processes sharing the replay, each with some of the projections
+        (``_share``), each page worked out outside the write lock, each
+        swapping its own tables in as soon as they are built; this process
+        is one of them."""
         names = names or tuple(self.projections)
         self._ensure_positions()
         for name in names:
@@ -709,6 +738,8 @@ class Engine:
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             for shadow, copy in building.items():
                 live = self.projections[shadow.removesuffix(SHADOW_SUFFIX)]
+                if copy.reconciling:
+                    continue
                 for table, beside in zip(live.tables(), copy.tables(), strict=True):
                     clone_table(conn, table.name, beside.name)
             conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(building)))
@@ -722,17 +753,26 @@ class Engine:
         """The projection, writing to tables of its own beside the live ones."""
         copy = shallow_copy(projection)
         copy.name = projection.name + SHADOW_SUFFIX  # type: ignore[misc]
+        if projection.reconciled:  # it works on the live table (``_reconcile``)
+            copy.reconciling = True
+            return copy
         copy.table = _beside(projection.table)  # type: ignore[misc]
         if projection.counts is not None:
             copy.counts = _beside(projection.counts)  # type: ignore[misc]
         return copy
+
+    @staticmethod
+    def _beside_tables(copy: Projection) -> list[Table]:
+        """The tables a rebuild's copy fills beside the live ones (none for
+        one reconciling the live table)."""
+        return [] if copy.reconciling else copy.tables()
 
     def _close_shadows(self, shadows: Sequence[str]) -> None:
         """Drop what a rebuild leaves beside the live tables (nothing, for
         those swapped in)."""
         with self.db.connect().execution_options(**IMMEDIATE) as conn, conn.begin():
             for shadow in shadows:
-                for table in self._building.pop(shadow).tables():
+                for table in self._beside_tables(self._building.pop(shadow)):
                     drop_table(conn, table.name)
                 self.backoff.pop(shadow, None)
             conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(shadows)))
@@ -745,7 +785,7 @@ class Engine:
         pending, failures = list(shadows), []
         with self.db.connect() as conn, conn.begin():
             for shadow in pending:
-                for table in self._building[shadow].tables():
+                for table in self._beside_tables(self._building[shadow]):
                     prepare_swap(conn, table.name)
         patience = self.clock() + SWAP_PATIENCE_SECONDS
         while pending:
@@ -774,25 +814,44 @@ class Engine:
             while not at_head:
                 moved, at_head, _ = self._page(conn, shadows, self.long_page_size)
                 applied += moved
-            for shadow, name in live.items():
+            swapped = [s for s in shadows if not self._building[s].reconciling]
+            for shadow in swapped:
+                name = live[shadow]
                 for table, beside in zip(self.projections[name].tables(),
                                          self._building[shadow].tables(), strict=True):
                     swap_table(conn, table.name, beside.name)
                 self.projections[name].swapped_in(conn)
+            for shadow in shadows:
+                if self._building[shadow].reconciling:
+                    self._reconciled(conn, live[shadow])
             built = conn.execute(select(POSITIONS.c.name, POSITIONS.c.position,
                                         POSITIONS.c.events_applied)
-                                 .where(POSITIONS.c.name.in_(shadows))).all()
-            conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("live_name"))
-                         .values(position=bindparam("built_position"), error=None,
-                                 events_applied=bindparam("built_applied"), updated_at=_now()),
-                         [{"live_name": live[row.name], "built_position": row.position,
-                           "built_applied": row.events_applied} for row in built])
+                                 .where(POSITIONS.c.name.in_(swapped))).all()
+            if built:
+                conn.execute(update(POSITIONS).where(POSITIONS.c.name == bindparam("live_name"))
+                             .values(position=bindparam("built_position"), error=None,
+                                     events_applied=bindparam("built_applied"),
+                                     updated_at=_now()),
+                             [{"live_name": live[row.name], "built_position": row.position,
+                               "built_applied": row.events_applied} for row in built])
             conn.execute(delete(POSITIONS).where(POSITIONS.c.name.in_(shadows)))
         for name in live.values():
             self.backoff.pop(name, None)
         if progress and applied:
             progress(applied)
         return applied
+
+    def _reconciled(self, conn: Connection, name: str) -> None:
+        """The end of a reconciled projection's rebuild, in the swap's
+        transaction (the live position locked, and at the head of the log
+        with the rebuild's copy): rows past that position, which no event
+        makes, are deleted, and a failure recorded against it is cleared."""
+        table = self.projections[name].table
+        live = conn.execute(select(POSITIONS.c.position)
+                            .where(POSITIONS.c.name == name)).scalar_one()
+        conn.execute(delete(table).where(table.c.position > live))
+        conn.execute(update(POSITIONS).where(POSITIONS.c.name == name)
+                     .values(error=None, updated_at=_now()))
 
     def _advance(self, names: Sequence[str], page_size: int, progress: Progress | None,
                  deadline: float | None = None) -> int:
@@ -1058,6 +1117,53 @@ def _by_topic(page: Sequence[LogRow]) -> dict[str, list[int]]:
         else:
             found.append(i)
     return places
+
+
+def _reconcile(projection: Projection, conn: Connection, page: Sequence[LogRow],
+               rows: list[tuple[Any, ...]]) -> Write:
+    """``Projection.write_rows`` for a rebuild's copy of a ``reconciled``
+    projection: the live table's rows from where the copy stands to the
+    page's last event, read as stored and compared with ``rows``; the write
+    deletes those that differ or that no event of the page makes, and writes
+    the page's rows that were not stored as made. The live projection,
+    which goes on catching up meanwhile, is locked at the write: where it
+    stands behind the page's end (it failed, or fell behind), the rebuild
+    has just written its rows, and it is moved there, its failure cleared."""
+    table, dialect = projection.table, conn.dialect
+    quote, mark = dialect.identifier_preparer.quote, "?" if dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c.name) for c in table.columns)
+    name = quote(table.name)
+    start = conn.execute(select(POSITIONS.c.position)
+                         .where(POSITIONS.c.name == projection.name)).scalar_one()
+    last = page[-1][0] if page else start
+    stored = {row[0]: tuple(row) for row in conn.exec_driver_sql(
+        f"SELECT {names} FROM {name} WHERE position > {mark} AND position <= {mark}",
+        (start, last))}
+    made = {row[0]: row for row in rows}
+    # Rows that differ or that no event makes go; the page's rows not stored
+    # as made are written (their positions cleared first: the live
+    # projection may have written some since they were read, from the same
+    # events by the same code).
+    gone = sorted({p for p, row in stored.items() if made.get(p) != row}
+                  | {p for p, row in made.items() if stored.get(p) != row})
+    fresh = [row for p, row in made.items() if stored.get(p) != row]
+    live_name = projection.name.removesuffix(SHADOW_SUFFIX)
+
+    def write(conn: Connection) -> int:
+        live = conn.execute(select(POSITIONS.c.position).where(POSITIONS.c.name == live_name)
+                            .with_for_update()).scalar_one()
+        if gone:
+            conn.exec_driver_sql(f"DELETE FROM {name} WHERE position = {mark}",
+                                 [(p,) for p in gone])
+        if fresh:
+            _Writer(conn, table).insert_values(fresh)
+        if last > live:
+            conn.execute(update(POSITIONS).where(POSITIONS.c.name == live_name)
+                         .values(position=last, error=None, updated_at=_now(),
+                                 events_applied=POSITIONS.c.events_applied
+                                 + sum(1 for p in made if p > live)))
+        return len(rows)
+    return write
 
 
 def _beside(table: Table) -> Table:

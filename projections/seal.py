@@ -17,7 +17,8 @@ one twice. ``audit verify`` (``app.audit``) recomputes the chain from the
 stored events and compares it with these hashes and with the signed
 checkpoints: an event edited, removed, swapped or slipped in is named by its
 position. ``projections rebuild`` recomputes the seal from the log as it then
-stands, as whoever edits the database could: after that, only the signed
+stands (every hash worked out again and compared with the stored one, those
+that differ rewritten), as whoever edits the database could: after that, only the signed
 checkpoints remember what stood there before.
 """
 
@@ -81,6 +82,7 @@ class SealProjection(Projection):
     rebuild_cost = 3.5
     table: ClassVar[Table] = SEAL
     every_event = True
+    reconciled = True
 
     def prepare_page(self, conn: Connection, page: Sequence[Sequence[Any]]) -> Write:
         table, quote = self.table, conn.dialect.identifier_preparer.quote
@@ -90,8 +92,4 @@ class SealProjection(Projection):
             f"SELECT hash FROM {name} WHERE position < {mark} ORDER BY position DESC LIMIT 1",
             (page[0][0],)).scalar()
         rows = list(chain(bytes(previous) if previous is not None else GENESIS, page))
-        def write(conn: Connection) -> int:
-            conn.exec_driver_sql(
-                f"INSERT INTO {name} (position, hash) VALUES ({mark}, {mark})", rows)
-            return len(rows)
-        return write
+        return self.write_rows(conn, page, rows)
