@@ -126,16 +126,26 @@ class LedgerService:
         self.db.dispose()
 
 
-def upgrade(database_url: str) -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Create or migrate every table: the event store's (owned by the
-    library) and the projections' (Alembic). Safe to repeat; run it once
-    before starting workers, which never create tables themselves."""
+    library) and the projections' (Alembic, up to ``revision``). Safe to
+    repeat; run it once before starting workers, which never create tables
+    themselves."""
+    _migrate(database_url, command.upgrade, revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """The projections' tables taken back to an earlier Alembic revision."""
+    _migrate(database_url, command.downgrade, revision)
+
+
+def _migrate(database_url: str, step: Callable[[Config, str], None], revision: str) -> None:
     service = LedgerService(database_url, create_tables=True)
     try:
         with service.db.begin() as conn:
             config = Config()
             config.set_main_option("script_location", str(ROOT / "migrations"))
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            step(config, revision)
     finally:
         service.close()

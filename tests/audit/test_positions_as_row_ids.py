@@ -7,31 +7,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData
 
-from app.service import ROOT, LedgerService
+from app.service import LedgerService, downgrade, upgrade
 from events.base import acting_as
 from projections.audit_trail import TRAIL
 from projections.seal import SEAL
 from tests.conftest import COMMUNE
 
 TABLES = ("audit_trail", "audit_seal")
-
-
-def migrate(url: str, revision: str, down: bool = False) -> None:
-    service = LedgerService(url, create_tables=True)
-    try:
-        with service.db.begin() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(ROOT / "migrations"))
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        service.close()
 
 
 def test_the_migrations_make_the_tables_the_model_describes(service):
@@ -64,7 +50,7 @@ def contents(path: Path) -> list[list[tuple[object, ...]]]:
 def test_on_sqlite_the_position_becomes_the_row_id_and_every_row_is_kept(tmp_path):
     path = tmp_path / "ledger.sqlite3"
     url = f"sqlite:///{path}"
-    migrate(url, "0023")
+    upgrade(url, "0023")
     assert keys(path) == {t: ("BIGINT", [f"sqlite_autoindex_{t}_1"]) for t in TABLES}
     service = LedgerService(url)
     with acting_as("system"):
@@ -75,7 +61,7 @@ def test_on_sqlite_the_position_becomes_the_row_id_and_every_row_is_kept(tmp_pat
     before = contents(path)
     assert all(len(rows) == 2 for rows in before)
 
-    migrate(url, "head")
+    upgrade(url)
     assert keys(path) == {t: ("INTEGER", []) for t in TABLES}
     assert contents(path) == before
     with sqlite3.connect(path) as db:
@@ -85,6 +71,6 @@ def test_on_sqlite_the_position_becomes_the_row_id_and_every_row_is_kept(tmp_pat
                                             "'index' AND tbl_name = 'audit_trail'")}
     assert indexes == {"ix_audit_trail_commune", "ix_audit_trail_actor", "ix_audit_trail_entity"}
 
-    migrate(url, "0023", down=True)
+    downgrade(url, "0023")
     assert keys(path) == {t: ("BIGINT", [f"sqlite_autoindex_{t}_1"]) for t in TABLES}
     assert contents(path) == before
